@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * The troubleshooting headings of the guide, verbatim (including its typographic apostrophe).
+ * A topic's `section` must be one of these: it is how an answer points back to the guide.
+ * The Overview and the "Troubleshooting the VPN connection" intro carry no advice and are left out.
+ */
+export const GUIDE_SECTIONS = [
+  'Requirements',
+  'Naming resolution solutions (DNS resolution)',
+  'Establishing a stable connection',
+  'Common reasons for VPN tunnel inactivity or instability issues',
+  'Tunnel drop every 60 minutes while using IKEv2',
+  'Pinging front-end servers or databases',
+  'Common issues testing VPN connectivity',
+  'Pinging OutSystems Cloud DNS servers',
+  'Issues connecting to an external database',
+  'How can I connect to my OutSystems Cloud environments from my internal network?',
+  'Why do I need to allow the full internal IP range of OutSystems Cloud in my firewall?',
+  "Retrieving the front-end's private IP address(es)",
+  'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail',
+  'VPN tunnel phase 2 internet protocol security (IPsec) fails to negotiate',
+  'Can OutSystems reset the tunnels to bring the VPN up again?',
+  'Issues using the VPN configuration file',
+  'The internal IP range of my on-premises network changed and now I can\u2019t access OutSystems Cloud environments',
+  'Further assistance',
+] as const;
+
+export type GuideSection = (typeof GUIDE_SECTIONS)[number];
+
+const text = z.string().trim().min(1, 'must not be empty');
+const kebab = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (lowercase words joined by "-")');
+
+export const FACT_KINDS = [
+  'port',
+  'protocol',
+  'duration',
+  'count',
+  'version',
+  'network',
+  'domain',
+  'algorithm',
+  'limit',
+  'other',
+] as const;
+
+export const StepSchema = z.strictObject({
+  /** What to do, imperative ("Ping the cloud DNS server from a LAN host"). */
+  action: text,
+  /** Exact commands for this step, as a user would type them; placeholders in <ANGLE_BRACKETS>. */
+  commands: z.array(text).optional(),
+});
+
+export const FactSchema = z.strictObject({
+  label: text,
+  value: text,
+  kind: z.enum(FACT_KINDS),
+});
+
+export const SourceSchema = z.strictObject({
+  title: text,
+  /** Where in that source: a section heading, a page name. */
+  ref: text.optional(),
+});
+
+export const TopicSchema = z.strictObject({
+  id: kebab,
+  title: text,
+  section: z.enum(GUIDE_SECTIONS, {
+    error: (issue) => `is not a heading of the guide: ${JSON.stringify(issue.input)}`,
+  }),
+  summary: text,
+  examples: z.array(text).min(12, 'needs at least 12 examples of what people type'),
+  /** Extra vocabulary that points at this topic (vendor words, log signatures); used by the classifier. */
+  keywords: z.array(text).default([]),
+  causes: z.array(text).min(1),
+  checks: z.array(text).min(1),
+  steps: z.array(StepSchema).min(1),
+  facts: z.array(FactSchema).default([]),
+  escalation: text,
+  sources: z.array(SourceSchema).min(1),
+  /** Ids of topics an answer should offer as "see also". */
+  related: z.array(kebab).default([]),
+});
+
+export type Topic = z.infer<typeof TopicSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type Fact = z.infer<typeof FactSchema>;
+
+export const RequirementParameterSchema = z.strictObject({
+  name: text,
+  value: text,
+  notes: text.optional(),
+});
+
+export const RequirementGroupSchema = z.strictObject({
+  id: kebab,
+  title: text,
+  parameters: z.array(RequirementParameterSchema).min(1),
+});
+
+/** `knowledge/requirements.yaml`: the parameters a customer gateway must meet. */
+export const RequirementsSchema = z.strictObject({
+  kind: z.literal('requirements'),
+  title: text,
+  summary: text,
+  groups: z.array(RequirementGroupSchema).min(1),
+  sources: z.array(SourceSchema).min(1),
+});
+
+export type Requirements = z.infer<typeof RequirementsSchema>;

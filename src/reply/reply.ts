@@ -1,0 +1,94 @@
+/**
+ * The platform-neutral answer. This value is the whole contract between the conversation core and the
+ * adapters (terminal, Slack Block Kit, Teams Adaptive Cards, JSON): the core never formats for a platform,
+ * an adapter never decides what to say.
+ */
+
+export type ReplyKind =
+  | 'answer' // a knowledge topic answering a question
+  | 'choices' // not sure: asks the user to pick one of a few topics
+  | 'help' // usage, or a friendly nudge for off-topic chatter
+  | 'list' // a listing (topics, agents)
+  | 'check' // results of a connectivity check
+  | 'progress' // a check still running
+  | 'error'; // something went wrong; summary says what
+
+export interface ReplyStep {
+  text: string;
+  commands?: string[];
+}
+
+export interface ReplyFact {
+  label: string;
+  value: string;
+}
+
+/** One row of evidence, typically one probe result. */
+export interface ReplyEvidence {
+  label: string;
+  target: string;
+  outcome: string;
+  /** true = as expected, false = a problem, null = informational. */
+  ok: boolean | null;
+}
+
+/** A finding of a diagnosis, already tied to a knowledge topic. */
+export interface ReplyFinding {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  summary: string;
+  topic?: string;
+}
+
+/**
+ * Something the user can do next. `command` is the text the conversation core understands when the
+ * action is taken (a button click is fed back as if the user had typed it).
+ */
+export interface ReplyAction {
+  id: string;
+  label: string;
+  command: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface ReplyListItem {
+  label: string;
+  detail?: string;
+}
+
+export interface Reply {
+  kind: ReplyKind;
+  title: string;
+  summary: string;
+  /** The guide's section this answer comes from, verbatim. */
+  section?: string;
+  topic?: string;
+  /** 0..1: how sure the classifier was; absent when the reply did not come from classification. */
+  confidence?: number;
+  /** Which engine picked the topic ("local", "llm:openai", ...). */
+  answeredBy?: string;
+  verdict?: 'healthy' | 'degraded' | 'down';
+  steps: ReplyStep[];
+  /** Steps the reply holds back for brevity; "Show all steps" reveals them. */
+  moreSteps?: number;
+  facts: ReplyFact[];
+  findings: ReplyFinding[];
+  evidence: ReplyEvidence[];
+  items: ReplyListItem[];
+  actions: ReplyAction[];
+  followUps: string[];
+}
+
+/** A reply with every list present, so renderers never need to null-check. */
+export function reply(fields: Partial<Reply> & Pick<Reply, 'kind' | 'title' | 'summary'>): Reply {
+  return {
+    steps: [],
+    facts: [],
+    findings: [],
+    evidence: [],
+    items: [],
+    actions: [],
+    followUps: [],
+    ...fields,
+  };
+}
