@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { renderTerminal } from '../../src/reply/render-terminal.js';
+import { reply } from '../../src/reply/reply.js';
+
+const sample = reply({
+  kind: 'check',
+  title: 'Connectivity check',
+  summary: 'The cloud DNS server does not answer.',
+  verdict: 'down',
+  confidence: 0.87,
+  section: 'Common issues testing VPN connectivity',
+  steps: [{ text: 'Ping the cloud DNS server', commands: ['ping 10.0.0.2'] }, { text: 'Run a traceroute' }],
+  moreSteps: 2,
+  facts: [{ label: 'DNS port', value: 'UDP 53' }],
+  findings: [{ code: 'tunnel-down', severity: 'error', summary: 'Nothing answers through the tunnel' }],
+  evidence: [
+    { label: 'ping', target: '10.0.0.2', outcome: '100% loss', ok: false },
+    { label: 'dns', target: '10.0.0.2', outcome: 'timeout', ok: false },
+  ],
+  actions: [{ id: 'rerun', label: 'Run checks again', command: 'check' }],
+  followUps: ['Why do I need the full range?'],
+});
+
+describe('renderTerminal', () => {
+  it('renders every part of a reply as plain text when colour is off', () => {
+    const out = renderTerminal(sample, { color: false });
+    expect(out).not.toMatch(/\u001b\[/);
+    expect(out).toContain('Connectivity check  DOWN  confidence 87%');
+    expect(out).toContain('Guide: Common issues testing VPN connectivity');
+    expect(out).toContain('[error]   tunnel-down: Nothing answers through the tunnel');
+    expect(out).toContain('  1. Ping the cloud DNS server\n       $ ping 10.0.0.2\n  2. Run a traceroute');
+    expect(out).toContain('(2 more steps: ask "show all steps")');
+    expect(out).toContain('DNS port  UDP 53');
+    expect(out).toMatch(/FAIL {2}ping {2}10\.0\.0\.2 {2}100% loss/);
+    expect(out).toContain('[1] Run checks again');
+    expect(out).toContain('"Why do I need the full range?"');
+  });
+
+  it('adds ANSI colour only when asked', () => {
+    expect(renderTerminal(sample, { color: true })).toMatch(/\u001b\[/);
+  });
+
+  it('renders a minimal reply without empty headings', () => {
+    const out = renderTerminal(reply({ kind: 'help', title: 'Hi', summary: 'Ask me.' }), { color: false });
+    expect(out).toBe('Hi\n\nAsk me.\n');
+  });
+
+  it('labels numbered choices as a question', () => {
+    const out = renderTerminal(
+      reply({ kind: 'choices', title: 'Which?', summary: '', actions: [{ id: 'a', label: 'A', command: 'topic a' }] }),
+      { color: false },
+    );
+    expect(out).toContain('Which one fits best? Reply with its number:\n  [1] A');
+  });
+});
