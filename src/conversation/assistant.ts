@@ -14,6 +14,11 @@ export interface Inbound {
   channel: string;
   thread?: string;
   platform: string;
+  /**
+   * Opaque to the core: what the adapter needs to post into this conversation later (a Teams conversation
+   * reference, a Slack channel and thread). Stored with keep-alive subscriptions for proactive alerts.
+   */
+  address?: unknown;
 }
 
 /** Runs connectivity checks (locally or through a probe agent) and turns the results into a Reply. */
