@@ -5,6 +5,9 @@ import { registerClassifyCommand } from './commands/classify.js';
 import { registerKbCommand } from './commands/kb.js';
 import { registerTopicsCommand } from './commands/topics.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerAgentCommand } from './commands/agent.js';
+import { registerAgentsCommand } from './commands/agents.js';
 import { UsageError } from './errors.js';
 import { VERSION } from '../version.js';
 
@@ -25,6 +28,9 @@ export function buildProgram(): Command {
   registerChatCommand(program);
   registerKbCommand(program);
   registerCheckCommand(program);
+  registerServeCommand(program);
+  registerAgentCommand(program);
+  registerAgentsCommand(program);
 
   // Sub-commands inherit error handling so `vpn-doctor ask` without a question exits 2, not 1.
   for (const cmd of program.commands) inheritErrorHandling(cmd);

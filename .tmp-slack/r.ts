@@ -1,0 +1,11 @@
+import { loadKnowledgeBase } from '../src/knowledge/loader.js';
+import { topicReply } from '../src/conversation/topic-reply.js';
+import { renderReply } from '../adapters/slack/render-blocks.js';
+const kb = loadKnowledgeBase();
+const t = kb.topics.find(t => t.id === 'phase1-ike-failure')!;
+const r = topicReply(kb, t, { confidence: 0.9 });
+r.evidence = [{label:'DNS', target:'acme.outsystemsenterprise.com', outcome:'resolved <10.0.0.1> & more', ok:true},{label:'TCP 443', target:'10.0.0.1', outcome:'timeout', ok:false}];
+r.findings = [{code:'port-blocked', severity:'error', summary:'port 443 blocked'}];
+const pages = renderReply(r, { trigger: { userId: 'U123', text: '/vpn phase 1 fails' }, continuationToken: 'tok' });
+console.log(JSON.stringify(pages, null, 1).slice(0, 6000));
+console.log(pages.length, pages.map(p => p.blocks.length));

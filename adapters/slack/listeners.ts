@@ -1,0 +1,213 @@
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Inbound } from '../../src/conversation/assistant.js';
+import type { Reply } from '../../src/reply/reply.js';
+import type { ExpiringMap } from './expiring-map.js';
+import { BlockActionsPayload, MessageEventPayload, SlashCommandPayload } from './payloads.js';
+import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render-blocks.js';
+import type { SlackApi } from './slack-api.js';
+import { decodeSlackText } from './slack-text.js';
+import { SLACK_PLATFORM, SLASH_COMMAND } from './surface.js';
+import type { TurnRunner } from './turns.js';
+
+export interface ListenerDeps {
+  turns: TurnRunner;
+  api: SlackApi;
+  /** "Show more" pages by continuation token. */
+  pages: ExpiringMap<string, SlackMessage[]>;
+  /** `channel:ts` of a message that opened a conversation -> that conversation's thread id. */
+  threads: ExpiringMap<string, string>;
+  /** Event ids and message keys already handled (Slack retries events it thinks we missed). */
+  seen: ExpiringMap<string, true>;
+  logger: Logger;
+}
+
+/** What a /vpn command shows only to the person who typed it: nobody else needs to see a help text. */
+const PRIVATE_KINDS: ReadonlySet<Reply['kind']> = new Set(['help', 'list', 'error']);
+
+/** Message subtypes that are still a person talking; every other subtype (edits, joins, bots) is not. */
+const HUMAN_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
+
+/** A second click on the same button of the same message within this window is a double click. */
+const DOUBLE_CLICK_MS = 3000;
+
+/**
+ * Maps Slack's entry points onto conversation turns. Every listener acknowledges first (Bolt acks events
+ * itself before listeners run; commands and actions ack here, before any work), then hands the work to
+ * the TurnRunner. Conversations:
+ * - an @mention or DM is answered in its thread, and the thread is the conversation;
+ * - a /vpn command is the user's own running conversation in that channel (like a terminal session); its
+ *   public answer opens a thread that continues it;
+ * - a button click continues the conversation of the message it is on, as if its command had been typed.
+ */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  const { logger } = deps;
+  const threadOf = (channel: string, rootTs: string) => deps.threads.get(`${channel}:${rootTs}`) ?? rootTs;
+  const aliasThread = (channel: string, ts: string, thread: string) => deps.threads.set(`${channel}:${ts}`, thread);
+
+  // Whatever no listener here handles (another command sent to this Request URL, buttons of messages from
+  // an older version, shortcuts, dialogs) is acknowledged at once: Slack shows the user no error, and Bolt
+  // does not hold the request open for three seconds waiting for an ack that never comes.
+  app.use(async (args) => {
+    const body = args.body as unknown as Record<string, unknown>;
+    if (isForUs(body)) return args.next();
+    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    logger.debug({ type: body.type, command: body.command }, 'Slack request not for this app: acknowledged and ignored');
+  });
+
+  app.command(SLASH_COMMAND, async ({ ack, command, context }) => {
+    await ack();
+    const parsed = SlashCommandPayload.safeParse(command);
+    if (!parsed.success) return logger.warn({ issues: parsed.error.issues.length }, 'slash command payload not understood; ignored');
+    const c = parsed.data;
+    const text = decodeSlackText(c.text, { botUserId: context.botUserId });
+    const thread = `slash-${c.user_id}`;
+    await deps.turns.run({
+      inbound: inbound(text, c.user_id, c.channel_id, thread),
+      target: {
+        channel: c.channel_id,
+        responseUrl: c.response_url,
+        isPrivate: (r) => PRIVATE_KINDS.has(r.kind),
+        trigger: { userId: c.user_id, text: `${SLASH_COMMAND} ${text}`.trim() },
+        onPosted: (ts) => aliasThread(c.channel_id, ts, thread),
+      },
+    });
+  });
+
+  const onMessage = async (raw: unknown, body: unknown, botUserId: string | undefined, retryNum: number | undefined) => {
+    const parsed = MessageEventPayload.safeParse(raw);
+    if (!parsed.success) return logger.warn({ issues: parsed.error.issues.length }, 'message event not understood; ignored');
+    const e = parsed.data;
+    if (!e.user || e.bot_id || e.bot_profile || e.user === botUserId) return; // bots, including this one
+    if (e.subtype && !HUMAN_SUBTYPES.has(e.subtype)) return;
+    if (!firstDelivery(deps.seen, body, `${e.channel}:${e.ts}`)) {
+      return logger.debug({ channel: e.channel, ts: e.ts, retryNum }, 'event already handled (Slack retry); skipped');
+    }
+    const root = e.thread_ts ?? e.ts;
+    const text = decodeSlackText(e.text, { botUserId });
+    await deps.turns.run({
+      inbound: inbound(text, e.user, e.channel, threadOf(e.channel, root)),
+      target: { channel: e.channel, threadTs: root },
+    });
+  };
+
+  app.event('app_mention', async ({ event, body, context }) => {
+    await onMessage(event, body, context.botUserId, context.retryNum);
+  });
+
+  app.event('message', async ({ event, body, context }) => {
+    // Only direct messages: the manifest subscribes to message.im alone, but a workspace admin may add more.
+    if ((event as { channel_type?: unknown }).channel_type !== 'im') return;
+    await onMessage(event, body, context.botUserId, context.retryNum);
+  });
+
+  const recentClicks = new Map<string, number>();
+
+  app.action(COMMAND_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    const parsed = BlockActionsPayload.safeParse(body);
+    if (!parsed.success) return logger.warn({ issues: parsed.error.issues.length }, 'button click not understood; ignored');
+    const b = parsed.data;
+    const action = b.actions[0]!;
+    const where = clickLocation(b);
+    if (!action.value || !where) return;
+    if (isDoubleClick(recentClicks, `${where.channel}:${where.messageTs}:${action.action_id}:${b.user.id}`)) return;
+
+    const label = action.text?.text ?? action.value;
+    if (where.ephemeral || !where.rootTs) {
+      // Ephemeral messages only come from /vpn answers: the click continues that user's command conversation.
+      await deps.turns.run({
+        inbound: inbound(action.value, b.user.id, where.channel, `slash-${b.user.id}`),
+        target: { channel: where.channel, responseUrl: b.response_url, isPrivate: () => b.response_url !== undefined },
+      });
+      return;
+    }
+    await deps.turns.run({
+      inbound: inbound(action.value, b.user.id, where.channel, threadOf(where.channel, where.rootTs)),
+      target: { channel: where.channel, threadTs: where.rootTs, responseUrl: b.response_url, trigger: { userId: b.user.id, text: label } },
+    });
+  });
+
+  app.action(MORE_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    const parsed = BlockActionsPayload.safeParse(body);
+    if (!parsed.success) return;
+    const b = parsed.data;
+    const where = clickLocation(b);
+    const ref = parseMoreButtonValue(b.actions[0]!.value ?? '');
+    if (!where || !ref) return;
+    const page = deps.pages.get(ref.token)?.[ref.page - 2];
+    try {
+      if (!page) {
+        if (b.response_url) {
+          await deps.api.respond(b.response_url, {
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: 'That part of the answer is no longer available (answers are kept for a while only). Ask again to get it.',
+            blocks: [],
+          });
+        }
+        return;
+      }
+      if (where.ephemeral || !where.rootTs) {
+        if (b.response_url) await deps.api.respond(b.response_url, { ...page, response_type: 'ephemeral', replace_original: false });
+      } else {
+        await deps.api.postMessage({ channel: where.channel, threadTs: where.rootTs }, page);
+      }
+    } catch (err) {
+      logger.error({ err, channel: where.channel }, 'could not post the next page of an answer');
+    }
+  });
+
+  app.error(async (err) => {
+    logger.error({ err }, 'Bolt reported an error while handling a Slack request');
+  });
+}
+
+const COMMAND_ACTION_ID = new RegExp(`^${COMMAND_ACTION_PREFIX}\\d+$`);
+
+function isForUs(body: Record<string, unknown>): boolean {
+  if (body.event !== undefined) return true; // events are acknowledged by Bolt already; listeners filter them
+  if (body.command !== undefined) return body.command === SLASH_COMMAND;
+  if (body.type === 'block_actions' && Array.isArray(body.actions)) {
+    const id = (body.actions[0] as { action_id?: unknown } | undefined)?.action_id;
+    return typeof id === 'string' && (COMMAND_ACTION_ID.test(id) || id === MORE_ACTION_ID);
+  }
+  return false;
+}
+
+function inbound(text: string, user: string, channel: string, thread: string): Inbound {
+  // The address is what an alert needs to find this conversation again: the channel. Alerts go to the
+  // channel itself rather than into a thread, where a "tunnel down" would go unseen.
+  return { text, user, channel, thread, platform: SLACK_PLATFORM, address: { channel } };
+}
+
+/**
+ * Records the delivery and tells whether it is the first: by Slack's event id (a retry carries the same
+ * one, X-Slack-Retry-Num says it is a retry) and by the message itself, which Slack may deliver as two
+ * different events (app_mention and message.im for a mention inside a DM).
+ */
+function firstDelivery(seen: ExpiringMap<string, true>, body: unknown, messageKey: string): boolean {
+  const eventId = (body as { event_id?: unknown } | undefined)?.event_id;
+  if (typeof eventId === 'string' && !seen.addIfAbsent(`event:${eventId}`, true)) return false;
+  return seen.addIfAbsent(`message:${messageKey}`, true);
+}
+
+function clickLocation(b: BlockActionsPayload): { channel: string; messageTs: string | undefined; rootTs: string | undefined; ephemeral: boolean } | undefined {
+  const channel = b.channel?.id ?? b.container?.channel_id;
+  if (!channel) return undefined;
+  const messageTs = b.message?.ts ?? b.container?.message_ts;
+  const rootTs = b.message?.thread_ts ?? b.container?.thread_ts ?? messageTs;
+  return { channel, messageTs, rootTs, ephemeral: b.container?.is_ephemeral === true };
+}
+
+function isDoubleClick(recent: Map<string, number>, key: string): boolean {
+  const now = Date.now();
+  for (const [k, at] of recent) {
+    if (now - at <= DOUBLE_CLICK_MS) break; // insertion order is time order
+    recent.delete(k);
+  }
+  if (recent.has(key)) return true;
+  recent.set(key, now);
+  return false;
+}

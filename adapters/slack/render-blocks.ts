@@ -1,0 +1,346 @@
+import type { types } from '@slack/bolt';
+import type { Reply, ReplyAction, ReplyEvidence, ReplyFinding } from '../../src/reply/reply.js';
+import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './block-kit-limits.js';
+import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, truncate } from './mrkdwn.js';
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+type MrkdwnElement = types.MrkdwnElement;
+
+/**
+ * Renders a Reply as Slack Block Kit messages. Pure: the same Reply and options always give the same
+ * messages, and nothing here talks to Slack, so the limits can be tested on the largest possible answer.
+ *
+ * Layout of the first message: header (title, verdict), a context line (guide section, confidence),
+ * who asked, the summary, findings, the evidence table, numbered steps with their commands in code
+ * blocks, facts as two-column fields, list items, then the buttons. When the answer does not fit
+ * Slack's limits it continues on further messages ("pages") reached with a "Show more" button; without a
+ * continuation token (or past MAX_PAGES) the rest is trimmed with a note saying so.
+ */
+
+export interface SlackMessage {
+  /** Notification and screen-reader text; Slack shows it when blocks cannot be rendered. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface RenderOptions {
+  /** Who caused this reply, shown above it so a channel sees who asked what ("<@U1>: tunnel drops"). */
+  trigger?: { userId: string; text: string };
+  /** Opaque key under which the caller keeps pages 2..n; "Show more" buttons carry it. Omit to trim instead. */
+  continuationToken?: string;
+}
+
+/** Buttons that feed their value back as if typed; the number keeps action ids unique within a message. */
+export const COMMAND_ACTION_PREFIX = 'vpn_cmd_';
+export const MORE_ACTION_ID = 'vpn_more';
+
+export function commandActionId(index: number): string {
+  return `${COMMAND_ACTION_PREFIX}${index}`;
+}
+
+export function moreButtonValue(token: string, page: number): string {
+  return `${token}:${page}`;
+}
+
+export function parseMoreButtonValue(value: string): { token: string; page: number } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,64}):(\d{1,3})$/.exec(value);
+  return m ? { token: m[1]!, page: Number(m[2]) } : undefined;
+}
+
+interface Unit {
+  block: KnownBlock;
+  /** Characters of text the block carries, counted against MAX_PAGE_TEXT. */
+  size: number;
+}
+
+export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage[] {
+  const head = headUnits(reply, options);
+  const body = bodyUnits(reply);
+  const interactive = interactiveUnits(reply);
+  return paginate(reply, head, body, interactive, options.continuationToken);
+}
+
+// ---------------------------------------------------------------------------------------------- head
+
+const VERDICT_EMOJI: Record<NonNullable<Reply['verdict']>, string> = {
+  healthy: ':large_green_circle:',
+  degraded: ':large_yellow_circle:',
+  down: ':red_circle:',
+};
+
+function titleEmoji(reply: Reply): string {
+  if (reply.verdict) return VERDICT_EMOJI[reply.verdict];
+  if (reply.kind === 'progress') return ':hourglass_flowing_sand:';
+  if (reply.kind === 'error') return ':warning:';
+  if (reply.kind === 'choices') return ':thinking_face:';
+  return '';
+}
+
+function headUnits(reply: Reply, options: RenderOptions): Unit[] {
+  const units: Unit[] = [];
+  const emoji = titleEmoji(reply);
+  const title = fitPlain(emoji ? `${emoji} ${reply.title}` : reply.title, LIMITS.headerText);
+  units.push(unit({ type: 'header', text: { type: 'plain_text', text: title || '…', emoji: true } }));
+
+  // Meaning never rides on the emoji alone: the verdict is spelled out here too.
+  const meta: string[] = [];
+  if (reply.verdict) meta.push(`Verdict: *${reply.verdict.toUpperCase()}*`);
+  if (reply.section) meta.push(`:book: Guide: _${fitEscaped(reply.section, 300)}_`);
+  if (reply.confidence !== undefined) meta.push(`Confidence: ${Math.round(reply.confidence * 100)}%`);
+  if (reply.answeredBy && reply.answeredBy !== 'local') meta.push(`via ${fitEscaped(reply.answeredBy, 100)}`);
+  if (meta.length > 0) units.push(contextUnit(meta));
+
+  if (options.trigger) {
+    const who = /^[UW][A-Z0-9]{2,}$/.test(options.trigger.userId) ? `<@${options.trigger.userId}>` : 'Someone';
+    units.push(contextUnit([`:speech_balloon: ${who}: ${fitEscaped(options.trigger.text, 500)}`]));
+  }
+  return units;
+}
+
+// ---------------------------------------------------------------------------------------------- body
+
+function bodyUnits(reply: Reply): Unit[] {
+  const units: Unit[] = [];
+  const lines = reply.summary.split('\n').map((l) => fitEscaped(l, LIMITS.sectionText));
+  for (const chunk of chunkLines(lines, LIMITS.sectionText)) {
+    // Progress summaries are status lines, kept small; everything else is the answer's main text.
+    units.push(reply.kind === 'progress' ? contextUnit([chunk]) : sectionUnit(chunk));
+  }
+
+  if (reply.findings.length > 0) {
+    const findingLines = reply.findings.map(findingLine);
+    units.push(...labelledChunks('*Findings*', findingLines));
+  }
+  if (reply.evidence.length > 0) units.push(...evidenceUnits(reply.evidence));
+
+  reply.steps.forEach((step, i) => {
+    units.push(sectionUnit(stepText(i + 1, step.text, step.commands ?? [], i === 0)));
+  });
+  if (reply.moreSteps) {
+    const n = reply.moreSteps;
+    units.push(contextUnit([`_${n} more step${n === 1 ? '' : 's'} not shown._`]));
+  }
+
+  for (let i = 0; i < reply.facts.length; i += LIMITS.sectionFields) {
+    const fields = reply.facts.slice(i, i + LIMITS.sectionFields).map((f): MrkdwnElement => {
+      const label = fitEscaped(f.label, 200);
+      return { type: 'mrkdwn', text: `*${label}*\n${fitEscaped(f.value, LIMITS.fieldText - label.length - 3)}` };
+    });
+    const block: KnownBlock =
+      i === 0 ? { type: 'section', text: { type: 'mrkdwn', text: '*Facts*' }, fields } : { type: 'section', fields };
+    units.push(unit(block));
+  }
+
+  if (reply.items.length > 0) {
+    const itemLines = reply.items.map((item) => {
+      const label = `\`${fitEscaped(item.label.replace(/`/g, "'"), 200)}\``;
+      return item.detail ? `• ${label}  ${fitEscaped(item.detail, 1000)}` : `• ${label}`;
+    });
+    for (const chunk of chunkLines(itemLines, LIMITS.sectionText)) units.push(sectionUnit(chunk));
+  }
+  return units;
+}
+
+const SEVERITY_EMOJI: Record<ReplyFinding['severity'], string> = {
+  error: ':red_circle:',
+  warning: ':warning:',
+  info: ':information_source:',
+};
+
+function findingLine(f: ReplyFinding): string {
+  return `${SEVERITY_EMOJI[f.severity]} *${fitEscaped(f.code, 100)}* (${f.severity}): ${fitEscaped(f.summary, 1500)}`;
+}
+
+/** A heading glued to the first chunk, so it never ends up alone at the bottom of a page. */
+function labelledChunks(heading: string, lines: string[]): Unit[] {
+  return chunkLines([heading, ...lines], LIMITS.sectionText).map(sectionUnit);
+}
+
+const EVIDENCE_COLUMNS = { label: 28, target: 40, outcome: 110 };
+
+/**
+ * The probe evidence as a monospace table in code blocks: it renders on every Slack client (the newer
+ * table block does not) and pastes cleanly into a ticket. Status is a word, not only a colour.
+ */
+function evidenceUnits(rows: ReplyEvidence[]): Unit[] {
+  const cell = (s: string, w: number) => truncate(s.replace(/\s+/g, ' ').trim(), w);
+  const cells = rows.map((r) => ({
+    mark: r.ok === true ? 'ok' : r.ok === false ? 'FAIL' : 'info',
+    label: cell(r.label, EVIDENCE_COLUMNS.label),
+    target: cell(r.target, EVIDENCE_COLUMNS.target),
+    outcome: cell(r.outcome, EVIDENCE_COLUMNS.outcome),
+  }));
+  const lw = Math.max(5, ...cells.map((c) => c.label.length));
+  const tw = Math.max(6, ...cells.map((c) => c.target.length));
+  const line = (mark: string, label: string, target: string, outcome: string) =>
+    escapeMrkdwn(`${mark.padEnd(4)}  ${label.padEnd(lw)}  ${target.padEnd(tw)}  ${outcome}`.trimEnd());
+  const header = line('', 'check', 'target', 'result');
+  const body = cells.map((c) => line(c.mark, c.label, c.target, c.outcome));
+  const title = '*Evidence*\n';
+  const blocks = codeBlocks(body, LIMITS.sectionText - title.length - header.length - 1);
+  // Every chunk repeats the column header so a table continued on the next page still reads.
+  return blocks.map((b) => sectionUnit(title + b.replace('```\n', `\`\`\`\n${header}\n`)));
+}
+
+const COMMANDS_SHARE = 2000;
+
+function stepText(n: number, text: string, commands: string[], first: boolean): string {
+  const prefix = `${first ? '*Steps*\n' : ''}*${n}.* `;
+  let code = '';
+  if (commands.length > 0) {
+    const lines = commands.map((c) => defuseFences(fitEscaped(c, 500)));
+    const joined = chunkLines(lines, COMMANDS_SHARE - 8)[0] ?? '';
+    const dropped = commands.length - joined.split('\n').length;
+    code = `\n\`\`\`\n${joined}${dropped > 0 ? `\n… ${dropped} more` : ''}\n\`\`\``;
+  }
+  return `${prefix}${fitEscaped(text, LIMITS.sectionText - prefix.length - code.length)}${code}`;
+}
+
+// ---------------------------------------------------------------------------------------- interactive
+
+/** Buttons stay on the first message: feedback and next steps must not hide behind "Show more". */
+function interactiveUnits(reply: Reply): Unit[] {
+  const units: Unit[] = [];
+  const usable = reply.actions.filter((a) => a.command.length > 0 && a.command.length <= LIMITS.buttonValue);
+  if (reply.kind === 'choices') {
+    // Each choice as its own line with a button: topic titles are longer than a button label allows.
+    usable.slice(0, 20).forEach((a, i) => {
+      units.push(
+        unit({
+          type: 'section',
+          text: { type: 'mrkdwn', text: `*${i + 1}.* ${fitEscaped(a.label, 1000)}` },
+          accessory: button(a, i, 'Choose'),
+        }),
+      );
+    });
+  } else {
+    const buttons = usable.slice(0, LIMITS.actionsElements * 2).map((a, i) => button(a, i));
+    for (let i = 0; i < buttons.length; i += LIMITS.actionsElements) {
+      units.push(unit({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actionsElements) }));
+    }
+  }
+
+  const followUps = reply.followUps.filter((f) => f.trim() !== '' && f.length <= LIMITS.buttonValue).slice(0, 5);
+  if (followUps.length > 0) {
+    units.push(contextUnit(['_Related:_']));
+    const offset = usable.length;
+    units.push(
+      unit({
+        type: 'actions',
+        elements: followUps.map((f, i) => button({ id: `follow-up-${i}`, label: f, command: f }, offset + i)),
+      }),
+    );
+  }
+  return units;
+}
+
+function button(action: ReplyAction, index: number, label?: string): Button {
+  return {
+    type: 'button',
+    action_id: commandActionId(index),
+    text: { type: 'plain_text', text: fitPlain(label ?? action.label, LIMITS.buttonText) || '…', emoji: true },
+    value: action.command,
+    ...(action.style ? { style: action.style } : {}),
+  };
+}
+
+// ------------------------------------------------------------------------------------------ pages
+
+function paginate(reply: Reply, head: Unit[], body: Unit[], interactive: Unit[], token: string | undefined): SlackMessage[] {
+  // The divider separates reading from clicking; buttons close the first message.
+  const tail = interactive.length > 0 ? [unit({ type: 'divider' }), ...interactive] : [];
+  const pages: { head: Unit[]; body: Unit[]; tail: Unit[] }[] = [];
+  let rest = body;
+  let n = take(rest, [...head, ...tail]);
+  pages.push({ head, body: rest.slice(0, n), tail });
+  rest = rest.slice(n);
+
+  while (rest.length > 0 && token !== undefined && pages.length < MAX_PAGES) {
+    const contHead = [contextUnit([`*${fitEscaped(reply.title, 300)}*, continued`])];
+    // Always at least one unit: a unit is at most one section (3,000 characters), well inside a page.
+    n = Math.max(1, take(rest, contHead));
+    pages.push({ head: contHead, body: rest.slice(0, n), tail: [] });
+    rest = rest.slice(n);
+  }
+
+  const trimmed = rest.length;
+  return pages.map((page, i) => {
+    const blocks = [...page.head, ...page.body].map((u) => u.block);
+    if (i < pages.length - 1) blocks.push(moreBlock(token!, i + 2, pages.length));
+    else if (trimmed > 0) {
+      blocks.push(contextUnit([`_${trimmed} more part${trimmed === 1 ? '' : 's'} not shown: the answer is longer than Slack messages allow._`]).block);
+    }
+    blocks.push(...page.tail.map((u) => u.block));
+    return { text: fallbackText(reply, i + 1, pages.length), blocks };
+  });
+}
+
+/** Room kept on every page for one more block: the "Show more" button or the trim note. */
+const RESERVED_TEXT = 200;
+
+/** How many of `body`'s leading units fit on a page that also holds `fixed`. */
+function take(body: Unit[], fixed: Unit[]): number {
+  let blocks = fixed.length + 1;
+  let text = fixed.reduce((sum, u) => sum + u.size, 0) + RESERVED_TEXT;
+  let i = 0;
+  while (i < body.length && blocks + 1 <= LIMITS.blocksPerMessage && text + body[i]!.size <= MAX_PAGE_TEXT) {
+    blocks += 1;
+    text += body[i]!.size;
+    i += 1;
+  }
+  return i;
+}
+
+function moreBlock(token: string, page: number, total: number): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: MORE_ACTION_ID,
+        text: { type: 'plain_text', text: `Show more (${page}/${total})`, emoji: true },
+        value: moreButtonValue(token, page),
+      },
+    ],
+  };
+}
+
+function fallbackText(reply: Reply, page: number, total: number): string {
+  if (page > 1) return fitEscaped(`${reply.title} (continued ${page}/${total})`, LIMITS.fallbackText);
+  const summary = reply.summary.split('\n')[0] ?? '';
+  return fitEscaped(summary ? `${reply.title}: ${truncate(summary, 280)}` : reply.title, LIMITS.fallbackText);
+}
+
+// ------------------------------------------------------------------------------------------ blocks
+
+function sectionUnit(mrkdwn: string): Unit {
+  return unit({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } });
+}
+
+function contextUnit(texts: string[]): Unit {
+  return unit({
+    type: 'context',
+    elements: texts.slice(0, LIMITS.contextElements).map((t): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(t, LIMITS.contextText) })),
+  });
+}
+
+function unit(block: KnownBlock): Unit {
+  return { block, size: textSize(block) };
+}
+
+/** All text a block carries (text, fields, element labels), as counted against the page budget. */
+export function textSize(block: KnownBlock): number {
+  let n = 0;
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') return;
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.text === 'string') n += o.text.length;
+      for (const [k, child] of Object.entries(o)) if (k !== 'text' || typeof child !== 'string') visit(child);
+    }
+  };
+  visit(block);
+  return n;
+}

@@ -1,0 +1,30 @@
+/**
+ * Everything the Slack app registers and calls, in one place: the listeners are registered from these
+ * names, and a test checks manifest.json (what a workspace admin installs) against them, so the manifest
+ * never asks for a scope the code does not use, nor misses one it does.
+ */
+
+export const SLASH_COMMAND = '/vpn';
+
+/** Events API subscriptions, spelled as manifest.json spells them. */
+export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
+
+/** Bot token scopes and why each is needed; nothing else is requested. */
+export const BOT_SCOPES = {
+  commands: 'the /vpn slash command',
+  'chat:write': 'post answers, live progress and alerts (chat.postMessage, chat.update)',
+  'app_mentions:read': 'receive @mentions in channels (app_mention)',
+  'im:history': 'receive direct messages to the bot (message.im)',
+} as const;
+
+/** Web API methods the adapter calls with the bot token, and the scope each one needs. */
+export const BOT_WEB_API_METHODS = {
+  'auth.test': null,
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+} as const satisfies Record<string, keyof typeof BOT_SCOPES | null>;
+
+/** Called with the app-level token (xapp-, scope connections:write) in Socket Mode only. */
+export const APP_TOKEN_WEB_API_METHODS = ['apps.connections.open'] as const;
+
+export const SLACK_PLATFORM = 'slack';

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { AlertChannel } from '../conversation/alerts.js';
+import type { Notifier, TunnelNotification } from './notifier.js';
+
+/** An alert channel may also have a default destination (Slack: SLACK_ALERT_CHANNEL). */
+type Channel = AlertChannel & { readonly defaultAddress?: unknown };
+
+/**
+ * Routes tunnel alerts to the chat platforms: each subscription's stored address goes to the channel of its
+ * platform. When nobody subscribed, a channel with a default destination still gets the alert there, so a
+ * tunnel drop is never only in a log file once a chat is connected. One failing post never stops the others.
+ */
+export class AlertRouter implements Notifier {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(private readonly log: Logger) {}
+
+  /** Returns the function that removes the channel again (adapter stop). */
+  add(channel: Channel): () => void {
+    this.channels.set(channel.platform, channel);
+    return () => {
+      if (this.channels.get(channel.platform) === channel) this.channels.delete(channel.platform);
+    };
+  }
+
+  async notify(n: TunnelNotification): Promise<void> {
+    const targets: { channel: Channel; address: unknown }[] = [];
+    for (const s of n.subscriptions) {
+      const channel = this.channels.get(s.platform);
+      if (channel) targets.push({ channel, address: s.reference });
+      else this.log.debug({ agent: n.agent, platform: s.platform }, 'no alert channel for this subscription');
+    }
+    if (n.subscriptions.length === 0) {
+      for (const channel of this.channels.values()) {
+        if (channel.defaultAddress !== undefined) targets.push({ channel, address: channel.defaultAddress });
+      }
+    }
+    await Promise.all(
+      targets.map(async ({ channel, address }) => {
+        try {
+          await channel.post(address, n.reply);
+        } catch (err) {
+          this.log.error({ err, agent: n.agent, platform: channel.platform }, 'tunnel alert could not be posted');
+        }
+      }),
+    );
+  }
+}

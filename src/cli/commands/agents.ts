@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { AgentNameSchema } from '../../agents/protocol.js';
+import { generateToken, hashToken } from '../../agents/tokens.js';
+import { loadConfig } from '../../config/env.js';
+import { AgentExistsError, Store } from '../../store/index.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * `vpn-doctor agents add|list|revoke`: token management on the server's database (VPN_DOCTOR_DB).
+ * Works while `serve` runs (WAL); a revoked agent is disconnected at its next heartbeat.
+ */
+export function registerAgentsCommand(program: Command): void {
+  const agents = program.command('agents').description('register, list and revoke probe agents (server side)');
+
+  agents
+    .command('add')
+    .description('register an agent and print its token (shown once; only a hash is stored)')
+    .argument('<name>', 'agent name: letters, digits, dots, dashes, underscores')
+    .option('--json', 'print {name, token} as JSON')
+    .action((name: string, opts: { json?: boolean }) => {
+      const parsed = AgentNameSchema.safeParse(name);
+      if (!parsed.success) throw new UsageError(`invalid agent name "${name}": ${parsed.error.issues[0]?.message}`);
+      withStore((store) => {
+        const token = generateToken();
+        try {
+          store.agents.add(name, hashToken(token));
+        } catch (err) {
+          if (err instanceof AgentExistsError) throw new UsageError(err.message);
+          throw err;
+        }
+        if (opts.json) {
+          process.stdout.write(JSON.stringify({ name, token }) + '\n');
+          return;
+        }
+        process.stdout.write(`${token}\n`);
+        process.stderr.write(
+          `Agent "${name}" registered. The token above is shown only once: store it now.\n` +
+            `On a server in your network, run for example:\n` +
+            `  VPN_DOCTOR_AGENT_TOKEN=<token> vpn-doctor agent --hub wss://<this-server>/agents --name ${name} \\\n` +
+            `    --allow .outsystemsenterprise.com --allow <cloud range CIDR> --keepalive <cloud DNS IP>\n`,
+        );
+      });
+    });
+
+  agents
+    .command('list')
+    .description('list registered agents (online state as last recorded by the running server)')
+    .option('--json', 'print the agents as JSON')
+    .action((opts: { json?: boolean }) => {
+      withStore((store) => {
+        const list = store.agents.list();
+        if (opts.json) {
+          const rows = list.map((a) => ({
+            name: a.name,
+            online: a.online,
+            revoked: a.revokedAt !== null,
+            createdAt: new Date(a.createdAt).toISOString(),
+            revokedAt: a.revokedAt === null ? null : new Date(a.revokedAt).toISOString(),
+            lastSeen: a.lastSeen === null ? null : new Date(a.lastSeen).toISOString(),
+            lastAddress: a.lastAddress,
+            version: a.version,
+            capabilities: a.capabilities,
+          }));
+          process.stdout.write(JSON.stringify({ agents: rows }) + '\n');
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No agents registered. Add one with: vpn-doctor agents add NAME\n');
+          return;
+        }
+        const table = [['NAME', 'STATE', 'LAST SEEN', 'VERSION', 'ADDRESS']];
+        for (const a of list) {
+          table.push([
+            a.name,
+            a.revokedAt !== null ? 'revoked' : a.online ? 'online' : 'offline',
+            a.lastSeen === null ? 'never' : new Date(a.lastSeen).toISOString().replace(/\.\d+Z$/, 'Z'),
+            a.version ?? '-',
+            a.lastAddress ?? '-',
+          ]);
+        }
+        const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+        process.stdout.write(table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+      });
+    });
+
+  agents
+    .command('revoke')
+    .description("revoke an agent's token (a connected agent is dropped at its next heartbeat)")
+    .argument('<name>', 'agent name')
+    .action((name: string) => {
+      withStore((store) => {
+        if (!store.agents.revoke(name)) {
+          process.stderr.write(`vpn-doctor: no active agent named "${name}"\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`Agent "${name}" revoked.\n`);
+      });
+    });
+}
+
+function withStore(fn: (store: Store) => void): void {
+  const store = Store.open(loadConfig().dbPath);
+  try {
+    fn(store);
+  } finally {
+    store.close();
+  }
+}

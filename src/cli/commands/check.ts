@@ -1,0 +1,114 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import pc from 'picocolors';
+import { checkReply, probeLabel } from '../../diagnosis/check-reply.js';
+import { CheckInputError, parseCheckInput, type CheckInput } from '../../diagnosis/input.js';
+import type { Verdict } from '../../diagnosis/report.js';
+import { runConnectivityCheck, type CheckProgress } from '../../diagnosis/run-check.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../knowledge/loader.js';
+import type { ProbeRunner } from '../../probes/catalogue.js';
+import { renderTerminal } from '../../reply/render-terminal.js';
+import { UsageError } from '../errors.js';
+import { knowledgeDirOption } from '../options.js';
+
+/**
+ * `vpn-doctor check`: the guide's connectivity runbook, run from this machine.
+ * Exit codes (scripts and the lab rely on them): 0 healthy, 3 degraded, 4 down, 2 bad usage, 1 the
+ * check itself failed. With --json, stdout carries exactly one JSON document; progress goes to stderr.
+ */
+export const EXIT_CODES: Record<Verdict, number> = { healthy: 0, degraded: 3, down: 4 };
+
+export interface CheckCliOptions {
+  host: string[];
+  dnsServer: string[];
+  resolver?: string;
+  edge?: string;
+  sentry?: boolean;
+  timeout?: number;
+  json?: boolean;
+  knowledge?: string;
+}
+
+export interface CheckCliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Who runs the probes (tests inject one). */
+  probes?: ProbeRunner;
+  /** Knowledge base to use instead of loading one (tests). */
+  knowledge?: KnowledgeBase | null;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number of milliseconds');
+  return n;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('run the connectivity checks of the troubleshooting guide from this machine')
+    .option('--host <fqdn>', 'environment host name, e.g. acme-dev.outsystemsenterprise.com (repeatable)', collect, [])
+    .option('--dns-server <ip>', 'OutSystems Cloud DNS server private IP, from the VPN setup e-mail (repeatable)', collect, [])
+    .option('--resolver <ip>', 'your DNS server to test (default: the system resolver of this machine)')
+    .option('--edge <ip>', "your VPN edge device's inside IP (tells internal routing from the VPN device)")
+    .option('--sentry', 'Sentry environment: only HTTPS (443) is expected to be open')
+    .option('--timeout <ms>', 'time budget of the whole check (default 5000)', milliseconds)
+    .option('--json', 'print the report as one JSON document {verdict, findings, probes}')
+    .addOption(knowledgeDirOption())
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 healthy, 3 degraded, 4 down, 2 bad usage, 1 the check could not run.\n' +
+        'Example: vpn-doctor check --host acme-dev.outsystemsenterprise.com --dns-server 10.0.0.2 --dns-server 10.0.0.3',
+    )
+    .action(async (opts: CheckCliOptions) => {
+      process.exitCode = await runCheckCli(opts, { stdout: process.stdout, stderr: process.stderr });
+    });
+}
+
+/** The command's whole behaviour, returning the exit code (a UsageError for bad input). */
+export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promise<number> {
+  let input: CheckInput;
+  try {
+    input = parseCheckInput({
+      hosts: opts.host,
+      dnsServers: opts.dnsServer,
+      ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
+      ...(opts.edge !== undefined ? { edge: opts.edge } : {}),
+      sentry: opts.sentry === true,
+      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+    });
+  } catch (err) {
+    if (err instanceof CheckInputError) throw new UsageError(`check: ${err.problems.join('; ')}`);
+    throw err;
+  }
+
+  // An explicit --knowledge folder must be valid; the bundled one is optional (fallback steps).
+  const knowledge = io.knowledge !== undefined ? io.knowledge : opts.knowledge ? loadKnowledgeBase(opts.knowledge) : undefined;
+  const color = pc.createColors(io.stderr.isTTY === true);
+  const onProgress = io.stderr.isTTY
+    ? (p: CheckProgress): void => {
+        io.stderr.write(progressLine(p, input, color) + '\n');
+      }
+    : undefined;
+
+  const report = await runConnectivityCheck(input, {
+    ...(io.probes ? { probes: io.probes } : {}),
+    ...(knowledge !== undefined ? { knowledge } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+
+  if (opts.json) {
+    io.stdout.write(JSON.stringify(report) + '\n');
+  } else {
+    io.stdout.write(renderTerminal(checkReply(report, { input, kb: knowledge ?? null }), { color: io.stdout.isTTY === true }));
+  }
+  return EXIT_CODES[report.verdict];
+}
+
+function progressLine(p: CheckProgress, input: CheckInput, c: ReturnType<typeof pc.createColors>): string {
+  const mark = p.result.ok ? c.green('ok  ') : c.yellow('--  ');
+  const count = c.dim(`[${String(p.completed).padStart(2)}/${p.planned}]`);
+  return `${count} ${mark}${probeLabel(p.result, input)} ${p.result.target}: ${p.line} ${c.dim(`(${Math.round(p.result.durationMs)} ms)`)}`;
+}

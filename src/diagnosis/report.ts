@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ProbeKindSchema } from '../probes/types.js';
+
+/**
+ * The JSON contract of `vpn-doctor check --json` (and of the runbook API): other tools script against
+ * it, so fields change only with a version bump and finding codes are never renamed.
+ */
+
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const VERDICTS = ['healthy', 'degraded', 'down'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The stable finding codes (GUIDE.md "Stable contracts"): add, never rename. */
+export const FINDING_CODES = [
+  'tunnel-down',
+  'internal-routing',
+  'vpn-device',
+  'dns-forwarder-missing',
+  'dns-unreachable',
+  'port-blocked',
+  'dns-ping-blocked',
+  'dns-public-answer',
+  'host-not-found',
+  'icmp-not-permitted',
+  'tls-handshake-failed',
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export const EvidenceSchema = z.object({
+  kind: ProbeKindSchema,
+  target: z.string(),
+  /** What the probe observed, in one line ("no reply to 3 echoes", "answered 10.251.1.10 (private)"). */
+  fact: z.string(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const FindingStepSchema = z.object({
+  action: z.string(),
+  commands: z.array(z.string()).optional(),
+});
+
+export const FindingSchema = z.object({
+  code: z.enum(FINDING_CODES),
+  severity: z.enum(SEVERITIES),
+  /** Knowledge topic id (knowledge/<topic>.yaml). */
+  topic: z.string(),
+  /** The guide's heading, verbatim. */
+  section: z.string(),
+  summary: z.string(),
+  evidence: z.array(EvidenceSchema),
+  steps: z.array(FindingStepSchema),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const ReportProbeSchema = z.object({
+  kind: ProbeKindSchema,
+  target: z.string(),
+  ok: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  backend: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type ReportProbe = z.infer<typeof ReportProbeSchema>;
+
+export const CheckReportSchema = z.strictObject({
+  verdict: z.enum(VERDICTS),
+  findings: z.array(FindingSchema),
+  probes: z.array(ReportProbeSchema),
+});
+export type CheckReport = z.infer<typeof CheckReportSchema>;

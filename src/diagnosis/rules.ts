@@ -1,0 +1,317 @@
+import type { AnyProbeResult } from '../probes/catalogue.js';
+import { describeResult } from './describe.js';
+import { observe, type Facts, type HostFacts, type ServerFacts } from './facts.js';
+import type { CheckInput } from './input.js';
+import { HTTP, HTTPS, type Outcome } from './plan.js';
+import type { Evidence, FindingCode, Severity, Verdict } from './report.js';
+
+/**
+ * The runbook's decisions, in one place, in the order the guide reasons:
+ *
+ *   1. Does anything in the cloud answer?  No  -> where does the path stop?
+ *        no route on this machine                      -> internal-routing
+ *        traceroute never reaches the edge device      -> internal-routing
+ *        traceroute reaches the edge device, no further -> tunnel-down + vpn-device
+ *        otherwise (edge unknown, no traceroute)        -> tunnel-down
+ *      (then DNS and ports are not judged: their silence is a consequence)
+ *   2. The cloud DNS servers: no DNS answer from any -> dns-unreachable (error); from some -> (warning);
+ *      DNS answers but ping does not -> dns-ping-blocked (warning).
+ *   3. Each host: NXDOMAIN at the cloud DNS -> host-not-found; only public answers -> dns-public-answer;
+ *      private at the cloud DNS but public / missing / failing at your resolver -> dns-forwarder-missing.
+ *   4. Each host's private address: TCP 443 not open -> port-blocked (error); TCP 80 not open, unless
+ *      Sentry -> port-blocked (warning); 443 open but no TLS handshake -> tls-handshake-failed (info).
+ *   Always: no ICMP possible on this machine -> icmp-not-permitted (info).
+ *
+ * ICMP to front-ends and databases is blocked by design (guide): they are never pinged, so never judged.
+ * Verdict: down with tunnel-down / internal-routing / vpn-device; degraded with any other error or
+ * warning; healthy otherwise (info findings do not count).
+ */
+
+export interface RawFinding {
+  code: FindingCode;
+  severity: Severity;
+  topic: string;
+  summary: string;
+  evidence: Evidence[];
+}
+
+/** Which knowledge topic explains each finding. */
+export const TOPIC_OF: Record<FindingCode, string> = {
+  'tunnel-down': 'phase1-ike-failure',
+  'internal-routing': 'testing-connectivity',
+  'vpn-device': 'testing-connectivity',
+  'dns-forwarder-missing': 'connect-from-internal-network',
+  'dns-unreachable': 'dns-conditional-forwarder',
+  'port-blocked': 'full-cloud-ip-range',
+  'dns-ping-blocked': 'ping-cloud-dns',
+  'dns-public-answer': 'testing-connectivity',
+  'host-not-found': 'testing-connectivity',
+  'icmp-not-permitted': 'testing-connectivity',
+  'tls-handshake-failed': 'testing-connectivity',
+};
+
+const PATH_DOWN: ReadonlySet<FindingCode> = new Set(['tunnel-down', 'internal-routing', 'vpn-device']);
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function evaluate(input: CheckInput, outcomes: readonly Outcome[]): { verdict: Verdict; findings: RawFinding[] } {
+  const f = observe(input, outcomes);
+  const findings: RawFinding[] = [...icmpNotPermitted(f)];
+  const path = pathDown(f);
+  findings.push(...path);
+  if (path.length === 0) {
+    findings.push(...dnsServers(f), ...dnsPing(f));
+    for (const host of f.hosts) findings.push(...hostNames(f, host), ...hostPorts(f, host));
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return { verdict: verdictOf(findings), findings };
+}
+
+export function verdictOf(findings: readonly Pick<RawFinding, 'code' | 'severity'>[]): Verdict {
+  if (findings.some((x) => PATH_DOWN.has(x.code))) return 'down';
+  if (findings.some((x) => x.severity !== 'info')) return 'degraded';
+  return 'healthy';
+}
+
+function finding(code: FindingCode, severity: Severity, summary: string, evidence: Evidence[]): RawFinding {
+  return { code, severity, topic: TOPIC_OF[code], summary, evidence };
+}
+
+function ev(r: AnyProbeResult | undefined): Evidence[] {
+  return r ? [{ kind: r.kind, target: r.target, fact: describeResult(r) }] : [];
+}
+
+const list = (xs: string[]): string => xs.join(', ');
+
+// --- Rule: ICMP cannot be used from here -------------------------------------------------------------
+
+function icmpNotPermitted(f: Facts): RawFinding[] {
+  if (!f.icmpNotPermitted) return [];
+  return [
+    finding(
+      'icmp-not-permitted',
+      'info',
+      'This machine may not send ICMP (ping needs root or CAP_NET_RAW), so the ping evidence is missing; the other probes still count.',
+      f.servers.flatMap((s) => ev(s.ping)),
+    ),
+  ];
+}
+
+// --- Rule 1: nothing in the cloud answers: where does the path stop? ---------------------------------
+
+function silenceEvidence(f: Facts): Evidence[] {
+  return [
+    ...f.servers.flatMap((s) => [...ev(s.ping), ...ev(s.trace), ...s.queries.flatMap(ev)]),
+    ...ev(f.edge?.ping),
+    ...f.hosts.flatMap((h) => h.tcp.flatMap((t) => ev(t.result))),
+  ];
+}
+
+/** "it stops after hop 2 (10.250.1.1)" for the first trace that ran. */
+function whereItStops(f: Facts): string {
+  const t = f.tracesRan[0];
+  if (!t) return '';
+  const last = t.detail.lastResponder;
+  return last ? `it stops after hop ${last.hop} (${last.address})` : 'no hop answers';
+}
+
+function pathDown(f: Facts): RawFinding[] {
+  if (f.cloudReachable) return [];
+  const evidence = silenceEvidence(f);
+  const servers = list(f.input.dnsServers);
+
+  if (f.noLocalRoute) {
+    return [
+      finding(
+        'internal-routing',
+        'error',
+        `This machine has no route to the cloud DNS servers (${servers}): add the route to the OutSystems Cloud range via your VPN edge device.`,
+        evidence,
+      ),
+    ];
+  }
+
+  if (f.edge && f.tracesRan.length > 0) {
+    const target = f.tracesRan[0]!.target;
+    if (!f.edge.seen) {
+      return [
+        finding(
+          'internal-routing',
+          'error',
+          `Traceroute to ${target} never reaches your VPN edge device ${f.edge.ip} (${whereItStops(f)}): fix the internal routing towards the edge device.`,
+          evidence,
+        ),
+      ];
+    }
+    return [
+      tunnelDown(f, evidence, ''),
+      finding(
+        'vpn-device',
+        'error',
+        `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further: check the VPN device's configuration, policies and NAT settings.`,
+        evidence,
+      ),
+    ];
+  }
+
+  let hint = '';
+  if (f.tracesRan.length > 0) hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
+  else if (f.servers.some((s) => s.trace?.detail.status === 'unavailable')) hint = ' Install traceroute to see where the path stops.';
+  return [tunnelDown(f, evidence, hint)];
+}
+
+function tunnelDown(f: Facts, evidence: Evidence[], hint: string): RawFinding {
+  const silent = ['no DNS answer'];
+  if (!f.icmpNotPermitted) silent.unshift('no ping reply');
+  if (f.hosts.some((h) => h.tcp.length > 0)) silent.push('no TCP connection');
+  return finding(
+    'tunnel-down',
+    'error',
+    `Nothing in the OutSystems Cloud answers (${silent.join(', ')} from ${list(f.input.dnsServers)}): the VPN tunnel looks down; an idle tunnel may need a few seconds to come up, so run the check again once.${hint}`,
+    evidence,
+  );
+}
+
+// --- Rule 2: the cloud DNS servers -------------------------------------------------------------------
+
+function reachabilityWords(s: ServerFacts): string {
+  if (s.answersPing) return 'answers ping';
+  if (s.traceReached) return 'is reached by traceroute';
+  return 'does not answer ping either';
+}
+
+function dnsServers(f: Facts): RawFinding[] {
+  const silent = f.servers.filter((s) => !s.answersDns);
+  if (silent.length === 0) return [];
+  const evidence = silent.flatMap((s) => [...s.queries.flatMap(ev), ...ev(s.ping), ...ev(s.trace)]);
+  const answering = f.servers.filter((s) => s.answersDns).map((s) => s.server);
+  if (answering.length === 0) {
+    const how = silent.map((s) => `${s.server} ${reachabilityWords(s)}`).join('; ');
+    return [
+      finding(
+        'dns-unreachable',
+        'error',
+        `The cloud DNS servers do not answer DNS queries on UDP 53 although the cloud answers (${how}): allow UDP 53 to them from your network and your DNS servers.`,
+        evidence,
+      ),
+    ];
+  }
+  return [
+    finding(
+      'dns-unreachable',
+      'warning',
+      `Cloud DNS server ${list(silent.map((s) => s.server))} does not answer DNS queries while ${list(answering)} does: allow UDP 53 to every cloud DNS server (your forwarder may use either).`,
+      evidence,
+    ),
+  ];
+}
+
+function dnsPing(f: Facts): RawFinding[] {
+  const blocked = f.servers.filter((s) => s.answersDns && (s.pingStatus === 'no-reply' || s.pingStatus === 'unreachable'));
+  if (blocked.length === 0) return [];
+  return [
+    finding(
+      'dns-ping-blocked',
+      'warning',
+      `Cloud DNS server ${list(blocked.map((s) => s.server))} answers DNS but not ping: ICMP is blocked on your side, so it cannot serve as a keep-alive or connectivity test.`,
+      blocked.flatMap((s) => [...ev(s.ping), ...s.queries.slice(0, 1).flatMap(ev)]),
+    ),
+  ];
+}
+
+// --- Rule 3: each host's name ------------------------------------------------------------------------
+
+function hostNames(f: Facts, h: HostFacts): RawFinding[] {
+  if (h.cloudResponses.length === 0) return []; // dns-unreachable already says why
+  const cloudEvidence = h.cloudResponses.flatMap(ev);
+
+  if (h.cloudNxdomain) {
+    return [
+      finding(
+        'host-not-found',
+        'warning',
+        `The cloud DNS servers do not know ${h.host} (NXDOMAIN): check the environment's host name.`,
+        cloudEvidence,
+      ),
+    ];
+  }
+  if (h.cloudPrivate.length === 0) {
+    if (h.cloudPublic.length === 0) return [];
+    return [
+      finding(
+        'dns-public-answer',
+        'warning',
+        `The cloud DNS servers answer ${h.host} with a public address (${list(h.cloudPublic)}); over the VPN an environment resolves to a private address: check the host name.`,
+        cloudEvidence,
+      ),
+    ];
+  }
+
+  const resolver = f.input.resolver ? `resolver ${f.input.resolver}` : "this machine's resolver";
+  const cloud = list(h.cloudPrivate);
+  const evidence = [...ev(h.local), ...cloudEvidence];
+  switch (h.localAnswer) {
+    case 'public':
+      return [
+        finding(
+          'dns-forwarder-missing',
+          'error',
+          `Your ${resolver} answers ${h.host} with the public address ${list(h.localPublic)} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers.`,
+          evidence,
+        ),
+      ];
+    case 'not-found':
+      return [
+        finding(
+          'dns-forwarder-missing',
+          'error',
+          `Your ${resolver} does not resolve ${h.host} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers.`,
+          evidence,
+        ),
+      ];
+    case 'failed':
+      return [
+        finding(
+          'dns-forwarder-missing',
+          'error',
+          `Your ${resolver} fails to resolve ${h.host} while the cloud DNS answers ${cloud}: the conditional forwarder is missing or cannot reach the cloud DNS servers on UDP 53.`,
+          evidence,
+        ),
+      ];
+    case 'private':
+    case 'not-run':
+      return [];
+  }
+}
+
+// --- Rule 4: each host's ports -------------------------------------------------------------------------
+
+function hostPorts(f: Facts, h: HostFacts): RawFinding[] {
+  const closed = h.tcp.filter((t) => t.result.detail.status !== 'open');
+  const https = h.tcp.find((t) => t.port === HTTPS);
+  const out: RawFinding[] = [];
+  if (closed.length > 0) {
+    const address = closed[0]!.result.detail.address ?? '?';
+    const what = closed.map((t) => `TCP ${t.port} ${t.result.detail.status === 'refused' ? 'is refused' : t.result.detail.status === 'timeout' ? 'times out' : `fails (${t.result.detail.status})`}`);
+    const httpsClosed = closed.some((t) => t.port === HTTPS);
+    const allowed = f.input.sentry ? 'TCP 443' : 'TCP 443 and 80';
+    out.push(
+      finding(
+        'port-blocked',
+        httpsClosed ? 'error' : 'warning',
+        `${what.join(' and ')} to ${h.host} (${address}) while its name resolves: allow ${allowed} to the full OutSystems Cloud internal range in your firewalls${closed.some((t) => t.port === HTTP) ? ' (a Sentry environment serves 443 only: then check with sentry)' : ''}.`,
+        closed.flatMap((t) => ev(t.result)),
+      ),
+    );
+  }
+  if (https?.result.detail.status === 'open' && h.tls && h.tls.detail.status !== 'handshake-ok') {
+    out.push(
+      finding(
+        'tls-handshake-failed',
+        'info',
+        `TCP 443 to ${h.host} connects but the TLS handshake does not complete: look for TLS inspection or packets too large for the tunnel (MTU/MSS).`,
+        [...ev(https.result), ...ev(h.tls)],
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { DnsParamsSchema, DnsResultSchema, dnsProbe, dnsTarget, type DnsResult } from './dns.js';
+import { IcmpParamsSchema, IcmpResultSchema, icmpProbe, type IcmpResult } from './icmp.js';
+import { formatHostPort } from './target.js';
+import { TcpParamsSchema, TcpResultSchema, tcpProbe, type TcpResult } from './tcp.js';
+import { TlsParamsSchema, TlsResultSchema, tlsProbe, type TlsResult } from './tls.js';
+import { TracerouteParamsSchema, TracerouteResultSchema, tracerouteProbe, type TracerouteResult } from './traceroute.js';
+import { roundMs, stopwatch, type Probe, type ProbeContext, type ProbeKind } from './types.js';
+
+/**
+ * Every probe this program can run, by kind. A remote agent runs exactly this catalogue: it receives
+ * `{kind, params}` (validated here, so a hub cannot make it run anything else) and sends the result back.
+ */
+
+export type AnyProbeResult = IcmpResult | TracerouteResult | DnsResult | TcpResult | TlsResult;
+export type ResultOf<K extends ProbeKind> = Extract<AnyProbeResult, { kind: K }>;
+
+export const ProbeRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('icmp'), params: IcmpParamsSchema }),
+  z.object({ kind: z.literal('traceroute'), params: TracerouteParamsSchema }),
+  z.object({ kind: z.literal('dns'), params: DnsParamsSchema }),
+  z.object({ kind: z.literal('tcp'), params: TcpParamsSchema }),
+  z.object({ kind: z.literal('tls'), params: TlsParamsSchema }),
+]);
+/** A request as written by a caller (defaults may be left out). */
+export type ProbeRequest = z.input<typeof ProbeRequestSchema>;
+export type ParsedProbeRequest = z.output<typeof ProbeRequestSchema>;
+
+/** Results may come back from a remote agent: they are validated like any input. */
+export const ProbeResultSchema = z.discriminatedUnion('kind', [
+  IcmpResultSchema,
+  TracerouteResultSchema,
+  DnsResultSchema,
+  TcpResultSchema,
+  TlsResultSchema,
+]);
+
+export interface Catalogue {
+  icmp: Probe<z.output<typeof IcmpParamsSchema>, IcmpResult['detail']>;
+  traceroute: Probe<z.output<typeof TracerouteParamsSchema>, TracerouteResult['detail']>;
+  dns: Probe<z.output<typeof DnsParamsSchema>, DnsResult['detail']>;
+  tcp: Probe<z.output<typeof TcpParamsSchema>, TcpResult['detail']>;
+  tls: Probe<z.output<typeof TlsParamsSchema>, TlsResult['detail']>;
+}
+
+export const catalogue: Catalogue = {
+  icmp: icmpProbe,
+  traceroute: tracerouteProbe,
+  dns: dnsProbe,
+  tcp: tcpProbe,
+  tls: tlsProbe,
+};
+
+/** Runs one probe request. Injectable: the runbook takes any function of this shape (local or remote). */
+export type ProbeRunner = (request: ProbeRequest, ctx: ProbeContext) => Promise<AnyProbeResult>;
+
+export class ProbeRequestError extends Error {
+  override name = 'ProbeRequestError';
+}
+
+/** How late a probe may be past its deadline before the runner stops waiting for it. */
+const LATE_MS = 1000;
+
+/** The envelope's target for a request, also when the probe itself never produced one. */
+export function requestTarget(req: ParsedProbeRequest): string {
+  switch (req.kind) {
+    case 'dns':
+      return dnsTarget(req.params.name, req.params.server, req.params.port);
+    case 'tcp':
+    case 'tls':
+      return formatHostPort(req.params.target, req.params.port);
+    default:
+      return req.params.target;
+  }
+}
+
+export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
+  return async (request, ctx) => {
+    const parsed = ProbeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      throw new ProbeRequestError(
+        `invalid ${String((request as { kind?: unknown }).kind)} probe: ` +
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    }
+    const req = parsed.data;
+    const probe = probes[req.kind] as Probe<unknown, unknown>;
+    const elapsed = stopwatch();
+    const failed = (message: string): AnyProbeResult =>
+      ({
+        kind: req.kind,
+        target: requestTarget(req),
+        ok: false,
+        durationMs: roundMs(elapsed()),
+        backend: 'none',
+        detail: probe.errorDetail(message),
+        error: message,
+      }) as AnyProbeResult;
+
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const late = new Promise<AnyProbeResult>((resolve) => {
+        timer = setTimeout(
+          () => resolve(failed('the probe did not finish by its deadline')),
+          Math.max(0, ctx.deadline - Date.now()) + LATE_MS,
+        );
+      });
+      return await Promise.race([probe.run(req.params, ctx) as Promise<AnyProbeResult>, late]);
+    } catch (err) {
+      return failed(`probe failed: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** The probe runner for this machine. */
+export const runProbe: ProbeRunner = createProbeRunner();

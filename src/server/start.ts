@@ -1,0 +1,111 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { AlertRouter } from '../agents/alert-router.js';
+import { AgentHub, type HubOptions } from '../agents/hub.js';
+import { MonitorService } from '../agents/monitor-service.js';
+import { LogNotifier, Notifiers, type Notifier } from '../agents/notifier.js';
+import { HubAgentsPort, HubCheckRunner } from '../agents/ports.js';
+import { RemoteChecks, type RunCheck } from '../agents/remote-checks.js';
+import { answerDocument } from '../conversation/answer-document.js';
+import { Assistant } from '../conversation/assistant.js';
+import { checkReply } from '../diagnosis/check-reply.js';
+import { runConnectivityCheck } from '../diagnosis/run-check.js';
+import type { KnowledgeBase } from '../knowledge/loader.js';
+import type { IntentClassifier } from '../nlu/types.js';
+import { Store } from '../store/index.js';
+import { registerApiRoutes } from './api.js';
+import { HttpApp } from './app.js';
+import { Metrics } from './metrics.js';
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  /** SQLite file (or ":memory:"); ignored when `store` is given. */
+  dbPath: string;
+  apiToken: string | undefined;
+  kb: KnowledgeBase;
+  classifier: IntentClassifier;
+  log: Logger;
+  store?: Store;
+  /** Extra alert channels besides the log (chat adapters add theirs later through `notifiers.add`). */
+  notifiers?: Notifier[];
+  hub?: Partial<Pick<HubOptions, 'heartbeatMs' | 'helloTimeoutMs' | 'deadlineGraceMs' | 'maxMessagesPerSecond'>>;
+  /** The runbook; tests may substitute it. */
+  runCheck?: RunCheck;
+  /** Node process metrics (CPU, memory, event loop) on /metrics; off in tests. */
+  defaultMetrics?: boolean;
+}
+
+/** Everything a running server is made of: chat adapters take the assistant, mount routes and subscribe notifiers. */
+export interface RunningServer {
+  app: HttpApp;
+  hub: AgentHub;
+  store: Store;
+  metrics: Metrics;
+  assistant: Assistant;
+  notifiers: Notifiers;
+  /** Chat adapters register their AlertChannel here: `alerts.add(channel)`. */
+  alerts: AlertRouter;
+  checks: RemoteChecks;
+  address: AddressInfo;
+  /** http://HOST:PORT (loopback when listening on every interface). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts `vpn-doctor serve`: store, hub, API and the conversation core wired to the agents. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { log, kb, classifier } = options;
+  const store = options.store ?? Store.open(options.dbPath);
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const alerts = new AlertRouter(log);
+  const notifiers = new Notifiers(log, [new LogNotifier(log), alerts, ...(options.notifiers ?? [])]);
+  const monitor = new MonitorService({ store, notifier: notifiers, log });
+  const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
+  const runCheck: RunCheck = options.runCheck ?? ((input, opts) => runConnectivityCheck(input, { knowledge: kb, ...opts }));
+  const checks = new RemoteChecks(hub, runCheck, log);
+  const assistant = new Assistant({
+    kb,
+    classifier,
+    checks: new HubCheckRunner(checks, (report, { agent, input }) => checkReply(report, { input, kb, agent }), log),
+    agents: new HubAgentsPort(hub, store),
+    feedback: store.feedbackPort(),
+  });
+
+  const app = new HttpApp({ log, store, hub, metrics, apiToken: options.apiToken });
+  registerApiRoutes(app.router, { hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) });
+
+  let address: AddressInfo;
+  try {
+    address = await app.listen(options.port, options.host);
+  } catch (err) {
+    await hub.close();
+    if (!options.store) store.close();
+    throw err;
+  }
+  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  if (!options.apiToken) log.warn('VPN_DOCTOR_API_TOKEN is not set: the /api/v1 endpoints refuse every request');
+  log.info({ address: address.address, port: address.port, db: options.store ? '(given)' : options.dbPath }, 'vpn-doctor server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    hub,
+    store,
+    metrics,
+    assistant,
+    notifiers,
+    alerts,
+    checks,
+    address,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      (closing ??= (async () => {
+        // Agents first (they are told to come back later), then HTTP requests in flight, then the database.
+        await hub.close();
+        await app.close();
+        if (!options.store) store.close();
+        log.info('vpn-doctor server stopped');
+      })()),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Db } from './db.js';
+
+export type JobStatus = 'running' | 'ok' | 'failed' | 'refused' | 'timeout' | 'disconnected' | 'interrupted' | 'cancelled';
+
+export interface JobStart {
+  id: string;
+  checkId?: string | null;
+  requestedAt: number;
+  requestedBy: string;
+  platform: string;
+  channel?: string | null;
+  agent: string;
+  probe: string;
+  target: string;
+  params: unknown;
+}
+
+export interface JobRecord extends Required<JobStart> {
+  status: JobStatus;
+  detail: string | null;
+  durationMs: number | null;
+  finishedAt: number | null;
+}
+
+interface Row {
+  id: string;
+  check_id: string | null;
+  requested_at: number;
+  requested_by: string;
+  platform: string;
+  channel: string | null;
+  agent: string;
+  probe: string;
+  target: string;
+  params: string;
+  status: JobStatus;
+  detail: string | null;
+  duration_ms: number | null;
+  finished_at: number | null;
+}
+
+function toRecord(r: Row): JobRecord {
+  return {
+    id: r.id,
+    checkId: r.check_id,
+    requestedAt: r.requested_at,
+    requestedBy: r.requested_by,
+    platform: r.platform,
+    channel: r.channel,
+    agent: r.agent,
+    probe: r.probe,
+    target: r.target,
+    params: JSON.parse(r.params) as unknown,
+    status: r.status,
+    detail: r.detail,
+    durationMs: r.duration_ms,
+    finishedAt: r.finished_at,
+  };
+}
+
+/**
+ * The audit log: one row per job, written BEFORE the job is sent (so a crash can never leave a job that ran
+ * without a trace) and completed when it ends. Rows are never deleted by the application.
+ */
+export class AuditRepo {
+  constructor(private readonly db: Db) {}
+
+  start(job: JobStart): void {
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+      )
+      .run(job.id, job.checkId ?? null, job.requestedAt, job.requestedBy, job.platform, job.channel ?? null, job.agent, job.probe, job.target, JSON.stringify(job.params));
+  }
+
+  /**
+   * Closes a job. Only a running or interrupted row is updated: a late result from an agent that reconnected
+   * after a hub restart may still complete an interrupted row, but nothing overwrites a final outcome.
+   */
+  finish(id: string, outcome: { status: Exclude<JobStatus, 'running'>; detail?: string | null; durationMs: number | null }, now: number = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET status = ?, detail = ?, duration_ms = ?, finished_at = ?
+           WHERE id = ? AND status IN ('running', 'interrupted')`,
+        )
+        .run(outcome.status, outcome.detail ?? null, outcome.durationMs, now, id).changes > 0
+    );
+  }
+
+  /** At hub start: jobs still "running" belong to a hub that died; they can no longer be answered in time. */
+  interruptRunning(now: number = Date.now()): number {
+    return this.db
+      .prepare(`UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`)
+      .run(now).changes;
+  }
+
+  get(id: string): JobRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  recent(options: { limit?: number; agent?: string } = {}): JobRecord[] {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+    const rows = options.agent
+      ? this.db.prepare('SELECT * FROM jobs WHERE agent = ? ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(options.agent, limit)
+      : this.db.prepare('SELECT * FROM jobs ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(limit);
+    return (rows as Row[]).map(toRecord);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Db } from './db.js';
+
+export interface MonitorEventRecord {
+  agent: string;
+  /** Chosen by the agent, so an event re-sent after a reconnect is stored once. */
+  eventId: string;
+  kind: 'up' | 'down';
+  target: string;
+  at: number;
+  sent: number;
+  received: number;
+  /** 0..1 over the window that decided the transition. */
+  loss: number;
+  rttMs: number | null;
+  idleBeforeMs: number | null;
+  topic: string | null;
+  receivedAt: number;
+}
+
+interface Row {
+  agent: string;
+  event_id: string;
+  kind: 'up' | 'down';
+  target: string;
+  at: number;
+  sent: number;
+  received: number;
+  loss: number;
+  rtt_ms: number | null;
+  idle_before_ms: number | null;
+  topic: string | null;
+  received_at: number;
+}
+
+function toRecord(r: Row): MonitorEventRecord {
+  return {
+    agent: r.agent,
+    eventId: r.event_id,
+    kind: r.kind,
+    target: r.target,
+    at: r.at,
+    sent: r.sent,
+    received: r.received,
+    loss: r.loss,
+    rttMs: r.rtt_ms,
+    idleBeforeMs: r.idle_before_ms,
+    topic: r.topic,
+    receivedAt: r.received_at,
+  };
+}
+
+export class MonitorRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Returns false when the event was already stored (a re-sent buffer after a reconnect). */
+  insert(e: MonitorEventRecord): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO monitor_events
+             (agent, event_id, kind, target, at, sent, received, loss, rtt_ms, idle_before_ms, topic, received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(e.agent, e.eventId, e.kind, e.target, e.at, e.sent, e.received, e.loss, e.rttMs, e.idleBeforeMs, e.topic, e.receivedAt).changes > 0
+    );
+  }
+
+  setTopic(agent: string, eventId: string, topic: string | null): void {
+    this.db.prepare('UPDATE monitor_events SET topic = ? WHERE agent = ? AND event_id = ?').run(topic, agent, eventId);
+  }
+
+  /** Events of one agent at or after `since`, oldest first: the history the drop-pattern analysis reads. */
+  since(agent: string, since: number): MonitorEventRecord[] {
+    return (this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? AND at >= ? ORDER BY at, id').all(agent, since) as Row[]).map(toRecord);
+  }
+
+  recent(agent: string, limit = 50): MonitorEventRecord[] {
+    const rows = this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? ORDER BY at DESC, id DESC LIMIT ?').all(agent, limit) as Row[];
+    return rows.map(toRecord);
+  }
+}

@@ -1,0 +1,128 @@
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES, registerCheckCommand, runCheckCli, type CheckCliOptions } from '../../src/cli/commands/check.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { CheckReportSchema } from '../../src/diagnosis/report.js';
+import { ProbeRequestSchema, type AnyProbeResult, type ParsedProbeRequest, type ProbeRunner } from '../../src/probes/catalogue.js';
+import { dns, DNS1, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, tcp, tls, trace } from '../diagnosis/synthetic.js';
+
+function runner(change: (req: ParsedProbeRequest) => AnyProbeResult | null = () => null): ProbeRunner {
+  return async (request) => {
+    const req = ProbeRequestSchema.parse(request);
+    const changed = change(req);
+    if (changed) return changed;
+    switch (req.kind) {
+      case 'icmp':
+        return icmp(req.params.target, 'replied');
+      case 'traceroute':
+        return trace(req.params.target, [EDGE, req.params.target]);
+      case 'dns':
+        return dns(req.params.name, req.params.server ?? null, [FRONT]);
+      case 'tcp':
+        return tcp(req.params.target, req.params.port, 'open');
+      case 'tls':
+        return tls(req.params.target, 'handshake-ok');
+    }
+  };
+}
+
+function io(tty = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      stdout: { write: (s: string) => out.push(s), isTTY: false },
+      stderr: { write: (s: string) => err.push(s), isTTY: tty },
+      knowledge: null,
+    },
+  };
+}
+
+const OPTS: CheckCliOptions = { host: [ENV], dnsServer: [DNS1], edge: EDGE };
+
+describe('vpn-doctor check', () => {
+  it('--json prints exactly one JSON document, the report, and exits 0 when healthy', async () => {
+    const t = io();
+    const code = await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: runner() });
+    expect(code).toBe(0);
+    expect(t.out).toHaveLength(1);
+    expect(t.out[0]!.endsWith('\n')).toBe(true);
+    expect(t.out[0]!.trim().split('\n')).toHaveLength(1);
+    const doc = CheckReportSchema.parse(JSON.parse(t.out[0]!));
+    expect(doc.verdict).toBe('healthy');
+    expect(t.err).toEqual([]); // not a TTY: no progress
+  });
+
+  it('exits 3 when degraded and 4 when down', async () => {
+    const degraded = runner((req) => (req.kind === 'dns' && !req.params.server ? dns(req.params.name, null, [PUBLIC_FRONT]) : null));
+    expect(await runCheckCli({ ...OPTS, json: true }, { ...io().io, probes: degraded })).toBe(3);
+    const down = runner((req) => {
+      if (req.kind === 'icmp' && req.params.target === DNS1) return icmp(DNS1, 'no-reply');
+      if (req.kind === 'traceroute') return trace(req.params.target, [EDGE, null]);
+      if (req.kind === 'dns') return dns(req.params.name, req.params.server ?? null, 'timeout');
+      return null;
+    });
+    const t = io();
+    expect(await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: down })).toBe(4);
+    expect(JSON.parse(t.out[0]!).findings.map((f: { code: string }) => f.code)).toEqual(['tunnel-down', 'vpn-device']);
+    expect(EXIT_CODES).toEqual({ healthy: 0, degraded: 3, down: 4 });
+  });
+
+  it('on a terminal, shows one progress line per probe on stderr', async () => {
+    const t = io(true);
+    await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: runner() });
+    expect(t.err).toHaveLength(1 + 1 + 1 + 2 + 3); // ping dns, ping edge, trace, cloud dns + system dns, 443 + 80 + tls
+    expect(t.err.every((l) => l.endsWith('\n'))).toBe(true);
+    expect(t.err.join('')).toContain(`Ping cloud DNS ${DNS1}: 3/3 replies`);
+  });
+
+  it('without --json prints the readable report', async () => {
+    const t = io();
+    await runCheckCli(OPTS, { ...t.io, probes: runner() });
+    const text = t.out.join('');
+    expect(text).toMatch(/^VPN check: healthy/);
+    expect(text).toContain('Evidence');
+  });
+
+  it('refuses bad input as a usage error, naming each problem', async () => {
+    const err = await runCheckCli({ host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'] }, { ...io().io, probes: runner() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      'check: host: not a fully qualified host name: "-oProxyCommand=x"; dns server: not an IP address: "10.0.0.300"',
+    );
+  });
+});
+
+describe('check command wiring', () => {
+  function program(): Command {
+    const p = new Command('vpn-doctor').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+    registerCheckCommand(p);
+    p.commands[0]!.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+    return p;
+  }
+
+  it('collects repeatable options and parses the timeout', async () => {
+    const p = program();
+    let seen: unknown;
+    p.commands[0]!.action((opts: unknown) => {
+      seen = opts;
+    });
+    await p.parseAsync(['check', '--host', ENV, '--host', 'acme-tst.outsystemsenterprise.com', '--dns-server', DNS1, '--dns-server', '10.251.0.3', '--resolver', '10.250.2.2', '--edge', EDGE, '--sentry', '--timeout', '3000', '--json'], { from: 'user' });
+    expect(seen).toEqual({
+      host: [ENV, 'acme-tst.outsystemsenterprise.com'],
+      dnsServer: [DNS1, '10.251.0.3'],
+      resolver: '10.250.2.2',
+      edge: EDGE,
+      sentry: true,
+      timeout: 3000,
+      json: true,
+    });
+  });
+
+  it('rejects a timeout that is not a number', async () => {
+    const err = await program().parseAsync(['check', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s'], { from: 'user' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommanderError);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * The network lab: each scenario builds a fresh healthy lab, injects its fault, proves the fault with plain
+ * tools, then runs `vpn-doctor check --json` inside the LAN namespace and asserts verdict and finding codes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab } from './lab.js';
+import { isRoot, NOT_ROOT_MESSAGE } from './root.js';
+import { describeRun, EXIT_CODES, runCheck, type CheckRun } from './run-check.js';
+import { SCENARIOS } from './scenarios.js';
+
+if (!isRoot()) console.warn(NOT_ROOT_MESSAGE);
+
+describe.skipIf(!isRoot())('network lab', () => {
+  for (const s of SCENARIOS) {
+    describe(s.title, () => {
+      let lab: Lab | undefined;
+
+      beforeAll(async () => {
+        lab = await Lab.start();
+        await s.inject(lab);
+      });
+      afterAll(() => lab?.stop());
+
+      it('is in the described state (plain ping/dig/nc/traceroute)', async () => {
+        const failed: string[] = [];
+        for (const wit of s.witnesses) if (!(await wit.holds(lab!))) failed.push(wit.what);
+        expect(failed.join('\n'), `lab facts that do not hold in "${s.id}"`).toBe('');
+      });
+
+      const codes = s.expected.codes.length ? s.expected.codes.join(', ') : 'no findings';
+      it(`check --json: ${s.expected.verdict}, ${codes}`, async () => {
+        const run: CheckRun = await runCheck(lab!, { sentry: s.sentry });
+        const why = describeRun(run);
+        expect(run.report, `check --json broke its contract\n${why}`).toBeDefined();
+        const report = run.report!;
+        // Info findings are commentary (e.g. "no TLS handshake"), not diagnoses: only errors and warnings count.
+        const reported = [...new Set(report.findings.filter((f) => f.severity !== 'info').map((f) => f.code))].sort();
+        expect(report.verdict, why).toBe(s.expected.verdict);
+        expect(reported, why).toEqual([...s.expected.codes].sort());
+        expect(run.exitCode, `exit code for "${report.verdict}"\n${why}`).toBe(EXIT_CODES[report.verdict]);
+      });
+    });
+  }
+});

@@ -1,0 +1,141 @@
+/**
+ * The lab's scenario table: one fault each, what the guide says the check must conclude, and the plain-tool
+ * facts ("witnesses") that prove the lab is really in that state. Shared by the lab tests and the benchmark.
+ */
+import { readLog } from './strongswan.js';
+import { dig, pingOk, tcpOpen, traceHops } from './tools.js';
+import { EDGE_IP, ENV_HOST, PLAN, RESOLVER_IP } from './plan.js';
+import type { Lab } from './lab.js';
+import type { Verdict } from './run-check.js';
+
+export interface Witness {
+  what: string;
+  holds: (lab: Lab) => Promise<boolean>;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** Turns a healthy lab into this scenario. */
+  inject: (lab: Lab) => Promise<void>;
+  sentry?: boolean;
+  expected: {
+    verdict: Verdict;
+    /** Exactly the codes (error or warning findings) the check must report; info findings are not counted. */
+    codes: readonly string[];
+  };
+  witnesses: readonly Witness[];
+}
+
+const [DNS1, DNS2] = PLAN.cloud.dns;
+const FE = PLAN.cloud.frontEnd;
+
+const w = (what: string, holds: (lab: Lab) => Promise<boolean>): Witness => ({ what, holds });
+const answers = (got: string[] | null, want: string): boolean => got !== null && got.length === 1 && got[0] === want;
+
+const DNS_HEALTHY: readonly Witness[] = [
+  w(`cloud DNS ${DNS1} answers the private front-end address`, async (lab) => answers(await dig(lab, 'lan', DNS1, ENV_HOST), FE)),
+  w(`cloud DNS ${DNS2} answers the private front-end address`, async (lab) => answers(await dig(lab, 'lan', DNS2, ENV_HOST), FE)),
+];
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'healthy',
+    title: 'healthy network',
+    inject: async () => undefined,
+    expected: { verdict: 'healthy', codes: [] },
+    witnesses: [
+      w('the CHILD_SA is installed', (lab) => lab.tunnelUp()),
+      w(`ping to cloud DNS ${DNS1} and ${DNS2} works`, async (lab) => (await pingOk(lab, 'lan', DNS1)) && (await pingOk(lab, 'lan', DNS2))),
+      w('ICMP to the front-end is dropped (by design, as in the OutSystems Cloud)', async (lab) => !(await pingOk(lab, 'lan', FE))),
+      w('traceroute to the cloud DNS goes core -> edge -> DNS', async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === `${PLAN.core.lanSide} ${EDGE_IP} ${DNS1}`),
+      ...DNS_HEALTHY,
+      w('the corporate resolver forwards to the cloud DNS (private answer)', async (lab) => answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), FE)),
+      w('front-end TCP 443 and 80 are open', async (lab) => (await tcpOpen(lab, 'lan', FE, 443)) && (await tcpOpen(lab, 'lan', FE, 80))),
+    ],
+  },
+  {
+    id: 'tunnel-down',
+    title: 'tunnel down (wrong pre-shared key)',
+    inject: async (lab) => void (await lab.faults.wrongPsk()),
+    // From the LAN a dead tunnel looks like the guide's VPN-device pattern too ("reaches the edge device,
+    // goes no further"): the runbook names both, and nothing downstream (DNS, ports) of the dead path.
+    expected: { verdict: 'down', codes: ['tunnel-down', 'vpn-device'] },
+    witnesses: [
+      w('no CHILD_SA is installed', async (lab) => !(await lab.tunnelUp())),
+      w('the initiator (gw) log shows "received AUTHENTICATION_FAILED notify error"', async (lab) => readLog(lab.charons!.gw).includes('received AUTHENTICATION_FAILED notify error')),
+      w('the responder (cloud) log shows "MAC mismatched"', async (lab) => /tried \d+ shared key.* but MAC mismatched/.test(readLog(lab.charons!.cloud))),
+      w('the edge device answers ping', async (lab) => pingOk(lab, 'lan', EDGE_IP)),
+      w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
+      w('traceroute reaches the edge device and stops there', async (lab) => (await traceHops(lab, 'lan', DNS1)).at(-1) === EDGE_IP),
+      w('the cloud DNS does not answer queries', async (lab) => (await dig(lab, 'lan', DNS1, ENV_HOST)) === null),
+    ],
+  },
+  {
+    id: 'dns-forwarder-missing',
+    title: 'conditional forwarder missing (resolver answers a public address)',
+    inject: (lab) => lab.faults.noConditionalForwarder(),
+    expected: { verdict: 'degraded', codes: ['dns-forwarder-missing'] },
+    witnesses: [
+      w('the tunnel is up and the cloud DNS answers ping', async (lab) => (await lab.tunnelUp()) && (await pingOk(lab, 'lan', DNS1))),
+      ...DNS_HEALTHY,
+      w(`the corporate resolver answers the public address ${PLAN.cloud.publicFrontEnd}`, async (lab) => answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), PLAN.cloud.publicFrontEnd)),
+    ],
+  },
+  {
+    id: 'dns-unreachable',
+    title: 'UDP 53 to the cloud DNS blocked',
+    inject: (lab) => lab.faults.blockDnsUdp(),
+    expected: { verdict: 'degraded', codes: ['dns-unreachable'] },
+    witnesses: [
+      w('the cloud DNS answers ping (the tunnel is fine)', async (lab) => (await pingOk(lab, 'lan', DNS1)) && (await pingOk(lab, 'lan', DNS2))),
+      w('queries over UDP to both cloud DNS servers get no answer', async (lab) => (await dig(lab, 'lan', DNS1, ENV_HOST)) === null && (await dig(lab, 'lan', DNS2, ENV_HOST)) === null),
+      w('the same query over TCP works (only UDP 53 is blocked)', async (lab) => answers(await dig(lab, 'lan', DNS1, ENV_HOST, { tcp: true }), FE)),
+      w('the corporate resolver gets no address for the environment', async (lab) => ((await dig(lab, 'lan', RESOLVER_IP, ENV_HOST)) ?? []).length === 0),
+      w('front-end TCP 443 is still open', async (lab) => tcpOpen(lab, 'lan', FE, 443)),
+    ],
+  },
+  {
+    id: 'port-blocked',
+    title: 'HTTPS blocked from the customer range',
+    inject: (lab) => lab.faults.blockHttps(),
+    expected: { verdict: 'degraded', codes: ['port-blocked'] },
+    witnesses: [
+      w('the tunnel is up and the cloud DNS answers ping', async (lab) => (await lab.tunnelUp()) && (await pingOk(lab, 'lan', DNS1))),
+      ...DNS_HEALTHY,
+      w('front-end TCP 443 does not connect', async (lab) => !(await tcpOpen(lab, 'lan', FE, 443))),
+      w('front-end TCP 80 connects', async (lab) => tcpOpen(lab, 'lan', FE, 80)),
+    ],
+  },
+  {
+    id: 'internal-routing',
+    title: 'customer-side route broken before the edge device',
+    inject: (lab) => lab.faults.breakInternalRoute(),
+    // Everything behind the broken route fails with it (DNS, ports): only the cause is reported.
+    expected: { verdict: 'down', codes: ['internal-routing'] },
+    witnesses: [
+      w('the tunnel itself is up', (lab) => lab.tunnelUp()),
+      w('the edge device answers ping', async (lab) => pingOk(lab, 'lan', EDGE_IP)),
+      w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
+      w(`traceroute stops at the internal router ${PLAN.core.lanSide}, before the edge`, async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === PLAN.core.lanSide),
+    ],
+  },
+  {
+    id: 'sentry',
+    title: 'Sentry (443 only, port 80 closed)',
+    inject: (lab) => lab.faults.closePort80(),
+    sentry: true,
+    expected: { verdict: 'healthy', codes: [] },
+    witnesses: [
+      w('front-end TCP 443 connects', async (lab) => tcpOpen(lab, 'lan', FE, 443)),
+      w('front-end TCP 80 is closed', async (lab) => !(await tcpOpen(lab, 'lan', FE, 80))),
+      ...DNS_HEALTHY,
+    ],
+  },
+];
+
+export function scenario(id: string): Scenario {
+  const s = SCENARIOS.find((x) => x.id === id);
+  if (!s) throw new Error(`no lab scenario ${id}`);
+  return s;
+}

@@ -1,0 +1,115 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import DNS, { Packet } from 'dns2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeAgent } from '../../src/agents/agent.js';
+import { CheckReportSchema } from '../../src/diagnosis/report.js';
+import { runConnectivityCheck } from '../../src/diagnosis/run-check.js';
+import type { RunningServer } from '../../src/server/start.js';
+import { api, bodyOf, connectAgent, kb, startTestServer } from './helpers.js';
+
+/**
+ * A whole check requested through the API and run by a real agent (catalogue executor, allowlist
+ * 127.0.0.0/8) against a loopback "cloud": a dns2 server on port 53 and TCP listeners on 443/80 of
+ * 127.77.x.y addresses. Ports below 1024 need root (as in CI); elsewhere the test is skipped.
+ */
+const isRoot = process.getuid?.() === 0;
+const net = `127.77.${1 + Math.floor(Math.random() * 250)}`;
+const DNS_IP = `${net}.2`;
+const APP_IP = `${net}.10`;
+const HOST = 'acme-dev.outsystemsenterprise.com';
+
+describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback', () => {
+  let server: RunningServer;
+  let agent: ProbeAgent;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    const handle = (request: DNS.Packet, send: (r: DNS.Packet) => void) => {
+      const response = Packet.createResponseFromRequest(request);
+      const q = request.questions[0]!;
+      if (q.name.toLowerCase() === HOST) {
+        response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: APP_IP } as DNS.Packet.Resource);
+      } else {
+        response.header.rcode = Packet.RCODE.NXDOMAIN;
+      }
+      send(response);
+    };
+    const udp = DNS.createUDPServer(handle);
+    await udp.listen(53, DNS_IP);
+    closers.push(() => new Promise<void>((r) => udp.close(() => r())));
+    const tcpDns = DNS.createTCPServer(handle);
+    await new Promise<void>((r) => tcpDns.listen(53, DNS_IP, () => r()));
+    closers.push(() => new Promise<void>((r) => tcpDns.close(() => r())));
+    for (const port of [443, 80]) {
+      const sockets = new Set<Socket>();
+      const s: Server = createServer((sock) => {
+        sockets.add(sock);
+        sock.on('error', () => {});
+        sock.end();
+      });
+      await new Promise<void>((r) => s.listen(port, APP_IP, () => r()));
+      closers.push(
+        () =>
+          new Promise<void>((r) => {
+            for (const sock of sockets) sock.destroy();
+            s.close(() => r());
+          }),
+      );
+    }
+    server = await startTestServer();
+    agent = await connectAgent(server, 'lab-agent');
+  });
+
+  afterAll(async () => {
+    await agent?.stop({ timeoutMs: 500 });
+    await server?.close();
+    for (const c of closers.reverse()) await c();
+  });
+
+  it('returns the same JSON as `check --json` run locally, and audits every probe', async () => {
+    const input = { hosts: [HOST], dnsServers: [DNS_IP], resolver: DNS_IP, sentry: false, timeoutMs: 5000 };
+    const res = await api(server, '/api/v1/checks', { json: { agent: 'lab-agent', host: HOST, dnsServers: [DNS_IP], resolver: DNS_IP } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-vpn-doctor-agent')).toBe('lab-agent');
+    const remote = CheckReportSchema.parse(await bodyOf(res));
+    const local = await runConnectivityCheck(input, { knowledge: kb });
+
+    expect(remote.verdict).toBe(local.verdict);
+    expect(remote.findings.map((f) => f.code)).toEqual(local.findings.map((f) => f.code));
+    const shape = (r: typeof local) => r.probes.map((p) => [p.kind, p.target, p.ok]);
+    expect(shape(remote)).toEqual(shape(local));
+    // The loopback cloud answered: DNS gave the private address, both ports connected.
+    const dns = remote.probes.find((p) => p.kind === 'dns' && p.target.endsWith(`@${DNS_IP}`));
+    expect(dns?.ok).toBe(true);
+    expect(remote.probes.filter((p) => p.kind === 'tcp').map((p) => [p.target, p.ok])).toEqual([
+      [`${APP_IP}:443`, true],
+      [`${APP_IP}:80`, true],
+    ]);
+
+    const checkId = res.headers.get('x-vpn-doctor-check-id');
+    const jobs = server.store.audit.recent().filter((j) => j.checkId === checkId);
+    expect(jobs).toHaveLength(remote.probes.length);
+    expect(jobs.every((j) => j.agent === 'lab-agent' && j.requestedBy === 'api' && j.platform === 'api' && j.status === 'ok')).toBe(true);
+  });
+
+  it('the same check from the chat (conversation core) runs on the agent and returns a check reply', async () => {
+    const progress: string[] = [];
+    const reply = await server.assistant.handle(
+      { text: `check ${HOST} dns ${DNS_IP} resolver ${DNS_IP} on lab-agent`, user: 'u1', channel: 'C1', platform: 'slack' },
+      { progress: (r) => void progress.push(r.summary) },
+    );
+    expect(reply.kind).toBe('check');
+    expect(reply.evidence.length).toBeGreaterThan(5);
+    expect(progress.some((p) => p.includes('lab-agent'))).toBe(true);
+    expect(server.store.audit.recent({ limit: 1 })[0]).toMatchObject({ platform: 'slack', channel: 'C1', requestedBy: 'u1' });
+  });
+
+  it('a DNS server outside the agent allowlist is refused on the agent and shows as failed probes', async () => {
+    const res = await api(server, '/api/v1/checks', { json: { agent: 'lab-agent', host: HOST, dnsServers: ['10.255.255.1'], resolver: DNS_IP, timeoutMs: 2000 } });
+    expect(res.status).toBe(200);
+    const report = CheckReportSchema.parse(await bodyOf(res));
+    const refused = report.probes.filter((p) => String(p.detail.error ?? '').includes('allowlist'));
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(server.store.audit.recent().some((j) => j.status === 'refused' && j.target.includes('10.255.255.1'))).toBe(true);
+  });
+});
