@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // names per process and the machine's CPU, so everything runs in one worker, one test at a time.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     include: ['test/lab/**/*.test.ts'],
     globalSetup: ['test/lab/global-setup.ts'],
     pool: 'forks',

@@ -1,17 +1,33 @@
 import { Command, CommanderError } from 'commander';
-import { registerAskCommand } from './commands/ask.js';
-import { registerChatCommand } from './commands/chat.js';
-import { registerClassifyCommand } from './commands/classify.js';
-import { registerKbCommand } from './commands/kb.js';
-import { registerTopicsCommand } from './commands/topics.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerAgentCommand } from './commands/agent.js';
-import { registerAgentsCommand } from './commands/agents.js';
 import { UsageError } from './errors.js';
 import { VERSION } from '../version.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command lives in its own module and is imported only when it is the one being run, so
+ * `vpn-doctor ask` does not pay for the server, the agent hub or the chat SDKs at start-up.
+ * Listing commands (top-level help, an unknown command) loads them all for their descriptions.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  ask: async () => (await import('./commands/ask.js')).registerAskCommand,
+  topics: async () => (await import('./commands/topics.js')).registerTopicsCommand,
+  classify: async () => (await import('./commands/classify.js')).registerClassifyCommand,
+  chat: async () => (await import('./commands/chat.js')).registerChatCommand,
+  kb: async () => (await import('./commands/kb.js')).registerKbCommand,
+  check: async () => (await import('./commands/check.js')).registerCheckCommand,
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
+  agents: async () => (await import('./commands/agents.js')).registerAgentsCommand,
+};
+
+function commandLoaders(argv: string[]): Array<() => Promise<Register>> {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const one = name === undefined ? undefined : COMMANDS[name];
+  return one ? [one] : Object.values(COMMANDS);
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('vpn-doctor')
     .description('Troubleshoot the site-to-site IPsec VPN between your network and the OutSystems Cloud.')
     .version(VERSION)
@@ -22,15 +38,7 @@ export function buildProgram(): Command {
     })
     .exitOverride();
 
-  registerAskCommand(program);
-  registerTopicsCommand(program);
-  registerClassifyCommand(program);
-  registerChatCommand(program);
-  registerKbCommand(program);
-  registerCheckCommand(program);
-  registerServeCommand(program);
-  registerAgentCommand(program);
-  registerAgentsCommand(program);
+  for (const load of await commandLoaders(argv)) (await load())(program);
 
   // Sub-commands inherit error handling so `vpn-doctor ask` without a question exits 2, not 1.
   for (const cmd of program.commands) inheritErrorHandling(cmd);
@@ -44,7 +52,7 @@ function inheritErrorHandling(cmd: Command): void {
 
 /** Runs the CLI and returns the process exit code: 0 ok, 1 failure, 2 bad usage (3, 4: check verdicts). */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
