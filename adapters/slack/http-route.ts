@@ -58,7 +58,7 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
         return;
       }
       if (!raw) return refuse(req, res, 413, 'Slack request refused: body too large');
-      if (false) {
+      if (!isObjectBody(raw, header(req, 'content-type'))) {
         const signed = isValidSlackRequest({
           signingSecret: options.signingSecret,
           body: raw.toString('utf8'),

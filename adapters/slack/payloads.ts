@@ -13,7 +13,7 @@ export const SlashCommandPayload = z.object({
   text: z.string().max(10_000).default(''),
   user_id: Id,
   channel_id: Id,
-  response_url: z.url().optional(),
+  response_url: z.url().optional().catch(undefined), // a bad one only costs the ephemeral path
 });
 export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
 
@@ -44,7 +44,7 @@ export const BlockActionsPayload = z.object({
     })
     .optional(),
   message: z.object({ ts: Ts, thread_ts: Ts.optional() }).optional(),
-  response_url: z.url().optional(),
+  response_url: z.url().optional().catch(undefined), // a bad one only costs the ephemeral path
   actions: z
     .array(
       z.object({

@@ -21,6 +21,8 @@ import {
 } from './protocol.js';
 import { hashToken, looksLikeToken } from './tokens.js';
 
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 /** How a job ended, as the hub saw it. `result` is the probe's result envelope when status is ok. */
 export type JobOutcomeStatus = 'ok' | 'failed' | 'refused' | 'timeout' | 'cancelled' | 'disconnected' | 'interrupted';
 
@@ -277,6 +279,7 @@ export class AgentHub {
       case 'result':
         return this.onResult(conn, msg);
       case 'monitor':
+        conn.monitor = [...msg.events].sort((a, b) => a.at - b.at).at(-1)!.kind;
         void Promise.resolve(this.options.monitor?.ingest(name, msg.events)).catch((err: unknown) =>
           this.log.error({ agent: name, err }, 'monitor events could not be processed'),
         );
@@ -346,6 +349,8 @@ export class AgentHub {
 
     const id = randomUUID();
     const startedAt = this.now();
+    // Within what the protocol allows (10 ms .. 5 min): an agent would refuse anything else as malformed.
+    const deadlineMs = Math.min(300_000, Math.max(10, Math.round(request.deadlineMs)));
     // Audit first: a job that reaches an agent always has its row, whatever happens to the hub next.
     this.options.store.audit.start({
       id,
@@ -378,15 +383,15 @@ export class AgentHub {
           this.send(conn, { type: 'cancel', jobId: id, reason: 'deadline exceeded' });
           this.settle(job, {
             status: 'timeout',
-            error: { code: 'deadline', message: `agent ${agentName} did not ${job.acked ? 'finish' : 'acknowledge'} the job within ${request.deadlineMs} ms` },
+            error: { code: 'deadline', message: `agent ${agentName} did not ${job.acked ? 'finish' : 'acknowledge'} the job within ${deadlineMs} ms` },
           });
-        }, request.deadlineMs + this.graceMs),
+        }, deadlineMs + this.graceMs),
         cleanup: () => request.signal?.removeEventListener('abort', onAbort),
       };
       conn.jobs.set(id, job);
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
-      this.send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs: request.deadlineMs });
+      this.send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs });
     });
   }
 
@@ -425,6 +430,11 @@ export class AgentHub {
 
   private send(conn: Connection, message: HubMessage): void {
     if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+    // An agent that stops reading must not make the hub buffer without bound.
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.drop(conn, CloseCode.protocolError, `agent is not reading (${conn.ws.bufferedAmount} bytes queued)`);
+      return;
+    }
     conn.ws.send(encode(message));
   }
 

@@ -159,6 +159,9 @@ function anyOf(list: { re: RegExp }[]): RegExp {
 }
 const ANY_VENDOR = anyOf(VENDORS);
 const ANY_SIGNATURE = anyOf(SIGNATURES);
+// "ah" is matched case-sensitively (see PROTOCOLS), so it stays out of the case-insensitive gate.
+const ANY_PROTOCOL = anyOf(PROTOCOLS.filter((p) => p.name !== 'ah'));
+const ANY_WORD_DURATION = anyOf(WORD_DURATIONS);
 
 // MM_WAIT_MSG2..6 and friends keep their own number: it tells which message went unanswered.
 const MM_WAIT_RE = /\b(mm|ag|aggr)[_\s-]wait[_\s-]msg[_\s-]?(\d)\b/gi;
@@ -191,7 +194,8 @@ export function extractEntities(text: string): Entities {
   e.ikeVersion = extractIkeVersion(text);
   if (digits) extractPorts(text, e);
 
-  for (const p of PROTOCOLS) if (p.re.test(text)) e.protocols.push(p.name);
+  const anyProtocol = ANY_PROTOCOL.test(text);
+  for (const p of PROTOCOLS) if ((anyProtocol || p.name === 'ah') && p.re.test(text)) e.protocols.push(p.name);
   for (const p of e.ports) if (p.protocol && !e.protocols.includes(p.protocol)) e.protocols.push(p.protocol);
   if (ANY_VENDOR.test(text)) for (const v of VENDORS) if (v.re.test(text)) e.vendors.push(v.name);
   if (ANY_SIGNATURE.test(text)) for (const s of SIGNATURES) if (s.re.test(text)) e.signatures.push(s.name);
@@ -218,7 +222,9 @@ function extractDurations(text: string, e: Entities, digits: boolean): void {
     if (factor === undefined || !Number.isFinite(n)) continue;
     add(m[0], Math.round(n * factor), m.index);
   }
-  for (const { re, seconds } of WORD_DURATIONS) for (const m of text.matchAll(re)) add(m[0], seconds, m.index);
+  if (ANY_WORD_DURATION.test(text)) {
+    for (const { re, seconds } of WORD_DURATIONS) for (const m of text.matchAll(re)) add(m[0], seconds, m.index);
+  }
   if (digits) for (const m of text.matchAll(LIFETIME_RE)) {
     const tail = m[1]!;
     const offset = m.index + m[0].length - tail.length;

@@ -23,7 +23,7 @@ export interface CreateClassifierOptions {
 export async function createClassifier(
   kb: Pick<KnowledgeBase, 'topics'>,
   options: CreateClassifierOptions = {},
-): Promise<IntentClassifier & { readonly engine?: string }> {
+): Promise<IntentClassifier> {
   const local = new LocalClassifier(kb, options.local);
   if (!options.llm) return local;
   const llm = LlmOptionsSchema.parse(options.llm);

@@ -28,6 +28,8 @@ export const PHRASES: [RegExp, string][] = [
   [/\bencryption domains?\b|\binteresting traffic\b/g, 'encryptiondomain'],
   [/\bsecurity associations?\b/g, 'sa'],
   [/\bperfect forward secrecy\b/g, 'pfs'],
+  // Algorithm names: any of them makes a message about the IKE/IPsec parameters.
+  [/\b(?:sha ?(?:1|2|256|384|512)|sha|md5|aes ?(?:128|192|256)?(?: ?gcm| ?cbc)?|3des|des|modp ?\d*|ecp ?\d*|(?:dh ?)?group ?\d{1,2}|hmac|prf)\b/g, '$& cryptoalg'],
   [/\bpre ?shared ?keys?\b|\bshared secrets?\b/g, 'psk'],
   [/\bdead peer detection\b|\bdear peer detection\b|\br u there(?: ack)?\b/g, 'dpd'],
   [/\bnat ?t\b|\bnat traversal\b|\bnatt\b|\budp encap\w*\b/g, 'natt'],
@@ -162,7 +164,7 @@ export const CONCEPTS: Record<string, string[]> = {
   parameter: ['#requirement'], param: ['#requirement'], encryptiondomain: ['#selector'], sa: ['#selector'],
   proposal: ['#crypto'], aes: ['#crypto'], sha: ['#crypto'], dh: ['#crypto'], cipher: ['#crypto'],
   encryption: ['#crypto'], hash: ['#crypto'], gcm: ['#crypto'], cbc: ['#crypto'], sha256: ['#crypto'],
-  aes256: ['#crypto'], group14: ['#crypto'],
+  aes256: ['#crypto'], group14: ['#crypto'], cryptoalg: ['#crypto'],
   certificate: ['#auth'], authentication: ['#auth'], secret: ['#auth'],
   negotiation: ['#negotiate'], negotiate: ['#negotiate'], establish: ['#negotiate'],
   rekey: ['#lifetime'], lifetime: ['#lifetime'], expire: ['#lifetime'],

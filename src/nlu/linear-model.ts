@@ -14,9 +14,11 @@ export interface TrainOptions {
   /** L2 penalty, applied to the weights a sample updates (lazy regularisation keeps SGD sparse). */
   l2: number;
   seed: number;
+  /** Classes whose gradient |p - y| is below this are not updated for a sample (sparse SGD). */
+  minGradient: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, learningRate: 1.2, l2: 3e-4, seed: 7 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, learningRate: 1.2, l2: 3e-4, seed: 7, minGradient: 0.01 };
 
 export interface TrainingSample {
   x: SparseVector;
@@ -58,7 +60,7 @@ export class SoftmaxModel {
         // skipping them makes later epochs several times cheaper (the build budget is 200 ms).
         let nActive = 0;
         for (let c = 0; c < classes; c++) {
-          if (Math.abs(p[c]!) < 1e-3) continue;
+          if (Math.abs(p[c]!) < opts.minGradient) continue;
           active[nActive++] = c;
           b[c]! -= lr * s.weight * p[c]!;
         }

@@ -11,7 +11,7 @@
 // substance remains, the message was smalltalk.
 const SMALLTALK_PHRASES: RegExp[] = [
   /\b(?:hi|hii+|hello|hey|heya|hiya|yo|howdy|greetings|hallo|ola|olá|bom dia)\b(?:\s+(?:there|all|everyone|team|folks|guys|bot|vpn[- ]?doctor|doctor))?/g,
-  /\bgood\s+(?:morning|afternoon|evening|night|day)\b(?:\s+(?:team|all|everyone|folks|guys))?/g,
+  /\b(?:good\s+)?(?:morning|afternoon|evening)\b(?:\s+(?:team|all|everyone|folks|guys))?|\bgood\s+(?:night|day)\b/g,
   /\b(?:thanks?|thank\s+(?:you|u)|thx|thnx|tks|ty|cheers|ta|much\s+appreciated|appreciate\s+it|merci|obrigad[oa])\b(?:\s+(?:a\s+lot|so\s+much|very\s+much|again|mate|man|buddy|bot|heaps|a\s+bunch))*/g,
   /\b(?:bye|goodbye|good\s+bye|see\s+(?:you|ya)(?:\s+(?:later|tomorrow|soon))?|later|cya|ttyl|have\s+a\s+(?:nice|good|great)\s+(?:day|one|weekend|evening))\b/g,
   /\bwho\s+(?:are|r)\s+(?:you|u)\b|\bwhat\s+(?:are|r)\s+(?:you|u)\b|\bare\s+(?:you|u)\s+(?:a\s+)?(?:real\s+)?(?:bot|human|person|robot|ai)\b|\bwhat(?:'s|\s+is)\s+your\s+name\b/g,

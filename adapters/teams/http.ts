@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+/**
+ * The HTTP side of POST /api/messages on plain node:http: reads the body with a size and time limit,
+ * refuses what is not a Bot Framework activity with 400 (botbuilder's `process()` would reject its
+ * promise without answering on a body without `type`, leaving the request hanging), then hands a
+ * minimal express-like request/response pair to the SDK. No framework, no SDK types: the same shim fits
+ * the Microsoft 365 Agents SDK, whose CloudAdapter.process() takes the same shapes.
+ */
+
+/** What `CloudAdapter.process()` reads from a request (express- and restify-compatible). */
+export interface ShimRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+}
+
+/** What `CloudAdapter.process()` calls on a response. */
+export interface ShimResponse {
+  socket: unknown;
+  status(code: number): unknown;
+  header(name: string, value: unknown): unknown;
+  send(body?: unknown): unknown;
+  end(...args: unknown[]): unknown;
+}
+
+export type ProcessActivity = (req: ShimRequest, res: ShimResponse) => Promise<void>;
+
+export interface MessagesHandlerOptions {
+  process: ProcessActivity;
+  logger: Logger;
+  /** Largest accepted body; Teams activities are a few KB. */
+  maxBodyBytes: number;
+  /** Time allowed to receive the whole body. */
+  bodyTimeoutMs: number;
+  /** Extra admission check after parsing (dev mode: only loopback service URLs); returns a refusal or null. */
+  admit?: (activity: Record<string, unknown>) => { status: number; message: string } | null;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createMessagesHandler(options: MessagesHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const { logger } = options;
+  return async (req, res) => {
+    const started = Date.now();
+    try {
+      if (req.method !== 'POST') {
+        res.setHeader('Allow', 'POST');
+        throw new HttpError(405, 'use POST');
+      }
+      const raw = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
+      const activity = parseActivity(raw);
+      const refusal = options.admit?.(activity);
+      if (refusal) throw new HttpError(refusal.status, refusal.message);
+
+      const shim = shimResponse(res);
+      try {
+        await options.process({ method: 'POST', headers: req.headers, body: activity }, shim);
+      } catch (err) {
+        // process() rejects (instead of answering) on some malformed input; never leave the caller hanging.
+        logger.error({ err }, 'teams: the Bot Framework adapter failed on a request');
+        if (!res.headersSent) sendPlain(res, 500, 'internal error');
+      }
+      if (!res.writableEnded) {
+        if (!res.headersSent) res.statusCode = 200;
+        res.end();
+      }
+      logger.debug({ type: activity.type, id: activity.id, status: res.statusCode, ms: Date.now() - started }, 'teams: activity handled');
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (status === 500) logger.error({ err }, 'teams: request failed');
+      else logger.debug({ status, reason: (err as Error).message }, 'teams: request refused');
+      if (!res.headersSent) sendPlain(res, status, (err as Error).message);
+      else if (!res.writableEnded) res.end();
+      // A body we stopped reading would otherwise keep the socket busy.
+      if (status === 413 || status === 408) req.destroy();
+    }
+  };
+}
+
+function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new HttpError(413, `body larger than ${maxBytes} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err: Error | null, body?: Buffer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err) {
+        req.resume(); // drain and discard whatever still arrives
+        reject(err);
+      } else resolve(body!);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(new HttpError(413, `body larger than ${maxBytes} bytes`));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null, Buffer.concat(chunks));
+    const onError = (err: Error) => finish(new HttpError(400, `request error: ${err.message}`));
+    const onAborted = () => finish(new HttpError(400, 'request aborted'));
+    const timer = setTimeout(() => finish(new HttpError(408, 'body not received in time')), timeoutMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+/** A Bot Framework activity is a JSON object with a string `type`; anything else is a 400. */
+export function parseActivity(raw: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'body is not a JSON object');
+  const activity = value as Record<string, unknown>;
+  if (typeof activity.type !== 'string' || activity.type === '') throw new HttpError(400, 'activity has no type');
+  return activity;
+}
+
+function shimResponse(res: ServerResponse): ShimResponse {
+  return {
+    socket: res.socket,
+    status(code: number) {
+      if (!res.headersSent) res.statusCode = code;
+      return this;
+    },
+    header(name: string, value: unknown) {
+      if (!res.headersSent) res.setHeader(name, String(value));
+      return this;
+    },
+    send(body?: unknown) {
+      if (res.writableEnded || body === undefined || body === null) return this;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        if (!res.headersSent && !res.hasHeader('content-type')) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.write(body);
+      } else {
+        if (!res.headersSent) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.write(JSON.stringify(body));
+      }
+      return this;
+    },
+    end() {
+      if (!res.writableEnded) res.end();
+      return this;
+    },
+  };
+}
+
+function sendPlain(res: ServerResponse, status: number, message: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(message);
+}

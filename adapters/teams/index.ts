@@ -1,0 +1,158 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { TeamsConfig } from '../../src/config/env.js';
+import type { AlertChannel } from '../../src/conversation/alerts.js';
+import { createTeamsAlertChannel } from './alerts.js';
+import { TeamsBot } from './bot.js';
+import { CardComposer } from './cards.js';
+import { checkTeamsConfig, isLoopbackUrl } from './config.js';
+import { createMessagesHandler } from './http.js';
+import { isHttpUrl } from './inbound.js';
+import type { AssistantPort } from './run-command.js';
+
+export { TeamsConfigError } from './config.js';
+export { renderCard, CARD_MAX_BYTES, TEAMS_MESSAGE_MAX_BYTES } from './render-card.js';
+export { stripMentions } from './mention.js';
+export { TEAMS_PLATFORM, type TeamsAddress } from './inbound.js';
+
+/**
+ * Microsoft Teams for vpn-doctor: POST /api/messages (Bot Framework protocol, botbuilder CloudAdapter)
+ * and an AlertChannel for proactive keep-alive alerts. The adapter knows nothing about VPNs: it turns
+ * Teams activities into `Inbound` messages for the assistant and its `Reply` values into Adaptive Cards.
+ *
+ * Secure by default: without MicrosoftAppId there is no endpoint at all, unless VPN_DOCTOR_TEAMS_DEV=1
+ * asks for an unauthenticated one for local testing (Bot Framework Emulator, Agents Playground), which
+ * then only ever talks back to a loopback service URL.
+ */
+
+export interface TeamsRoute {
+  method: 'POST';
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export interface TeamsAdapterOptions {
+  /** Largest accepted request body (default 256 KB; Teams activities are a few KB). */
+  maxBodyBytes?: number;
+  /** Time allowed to receive a request body (default 10 s). */
+  bodyTimeoutMs?: number;
+  /** How long a message turn waits for the answer before it shows a "working" card (default 8 s of Teams' 15). */
+  turnBudgetMs?: number;
+  /** Same for card-action invokes (default 3 s). */
+  invokeBudgetMs?: number;
+  /** Minimum time between two updates of a progress card (default 1.5 s; Teams throttles edits). */
+  progressIntervalMs?: number;
+  /** Buttons as Action.Submit (default: a click arrives as a message) or Action.Execute (Universal Actions). */
+  actionType?: 'Action.Submit' | 'Action.Execute';
+  /** Card size budget in bytes (default CARD_MAX_BYTES). */
+  maxCardBytes?: number;
+}
+
+export interface TeamsAdapterDeps {
+  assistant: AssistantPort;
+  /** The application config (only its `teams` block is read). */
+  config: { teams: TeamsConfig };
+  logger: Logger;
+  options?: TeamsAdapterOptions;
+}
+
+export interface TeamsAdapter {
+  /** false when MicrosoftAppId is unset and dev mode is off: no routes, no alerts. */
+  enabled: boolean;
+  routes: TeamsRoute[];
+  alerts?: AlertChannel;
+  /** Waits (up to timeoutMs) for answers still being worked on after their turn, e.g. on shutdown. */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+export const MESSAGES_PATH = '/api/messages';
+
+export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
+  const teams = deps.config.teams;
+  const logger = deps.logger.child({ adapter: 'teams' });
+  const options = deps.options ?? {};
+
+  if (!teams.appId && !teams.dev) {
+    logger.info('Microsoft Teams endpoint off: MicrosoftAppId is not set (VPN_DOCTOR_TEAMS_DEV=1 serves it without authentication, for local testing)');
+    return { enabled: false, routes: [], drain: async () => {} };
+  }
+  checkTeamsConfig(teams);
+  const appId = teams.appId ?? '';
+  if (!teams.appId) {
+    logger.warn(
+      `Microsoft Teams endpoint ${MESSAGES_PATH} WITHOUT authentication (VPN_DOCTOR_TEAMS_DEV=1, no MicrosoftAppId): for local testing only; it answers only to a loopback service URL`,
+    );
+  } else if (teams.dev) {
+    logger.warn('VPN_DOCTOR_TEAMS_DEV is ignored because MicrosoftAppId is set: requests are authenticated');
+  }
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppType: teams.appType,
+    ...(teams.appPassword ? { MicrosoftAppPassword: teams.appPassword } : {}),
+    ...(teams.tenantId ? { MicrosoftAppTenantId: teams.tenantId } : {}),
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, err) => {
+    logger.error({ err, type: context.activity?.type }, 'teams: unhandled error in a turn');
+  };
+
+  const composer = new CardComposer({
+    actionType: options.actionType ?? 'Action.Submit',
+    ...(options.maxCardBytes ? { maxCardBytes: options.maxCardBytes } : {}),
+  });
+  const background = new Set<Promise<void>>();
+  const bot = new TeamsBot({
+    adapter,
+    appId,
+    assistant: deps.assistant,
+    composer,
+    logger,
+    options: {
+      turnBudgetMs: options.turnBudgetMs ?? 8000,
+      invokeBudgetMs: options.invokeBudgetMs ?? 3000,
+      progressIntervalMs: options.progressIntervalMs ?? 1500,
+    },
+    track: (work) => {
+      const tracked = work.catch((err: unknown) => logger.error({ err }, 'teams: background answer failed'));
+      background.add(tracked);
+      void tracked.finally(() => background.delete(tracked));
+    },
+  });
+
+  const dev = !teams.appId;
+  const handler = createMessagesHandler({
+    logger,
+    maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    admit: (activity) => {
+      const conversation = activity.conversation as { id?: unknown } | null | undefined;
+      if (typeof activity.serviceUrl !== 'string' || !isHttpUrl(activity.serviceUrl) || typeof conversation?.id !== 'string') {
+        return { status: 400, message: 'not a Bot Framework activity (serviceUrl and conversation.id are required)' };
+      }
+      if (dev && !isLoopbackUrl(activity.serviceUrl)) {
+        return { status: 403, message: 'dev mode (no MicrosoftAppId) only answers activities whose serviceUrl is on this machine' };
+      }
+      return null;
+    },
+    process: (req, res) => adapter.process(req as Request, res as Response, bot.onTurn),
+  });
+
+  return {
+    enabled: true,
+    routes: [{ method: 'POST', path: MESSAGES_PATH, handler }],
+    alerts: createTeamsAlertChannel({ adapter, appId, composer, logger }),
+    async drain(timeoutMs = 15_000) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...background]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}
