@@ -112,8 +112,8 @@ async function main(): Promise<number> {
   }
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, strict: { type: 'boolean', default: false } } });
   const runs = Math.max(1, Number(values.runs) || 5);
-  const deps = spawnSync('bash', [join(REPO_ROOT, 'test', 'lab', 'install-deps.sh')], { stdio: 'inherit' });
-  if (deps.status !== 0) throw new Error('test/lab/install-deps.sh failed');
+  const deps = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-system-deps.sh')], { stdio: 'inherit' });
+  if (deps.status !== 0) throw new Error('scripts/install-system-deps.sh failed');
   precleanLeftovers();
 
   const rows = [await measure('healthy', runs), await measure('tunnel-down', runs)];
