@@ -10,6 +10,8 @@
  * in-process FAKE EXECUTOR on the agent (answers at once, no probe, no network), so the round trip measures
  * the hub: audit insert, dispatch, WebSocket both ways, ack, result, audit update.
  * Target: 1,000 agents, round-trip p99 < 10 ms.
+ * BENCH_DIR=/dev/shm puts the database on tmpfs (shows what the disk's fsyncs cost); BENCH_PROFILE=DIR
+ * writes CPU profiles of the agent processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -50,8 +50,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // does not hold the request open for three seconds waiting for an ack that never comes.
   app.use(async (args) => {
     const body = args.body as unknown as Record<string, unknown>;
-    if (isForUs(body)) return args.next();
-    if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+    // Bolt acknowledges events itself, except the ones it leaves to the app (workflow steps: we have none).
+    const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as () => Promise<void>) : undefined;
+    if (isForUs(body) && !(body.event !== undefined && ack)) return args.next();
+    await ack?.();
     logger.debug({ type: body.type, command: body.command }, 'Slack request not for this app: acknowledged and ignored');
   });
 

@@ -56,9 +56,9 @@ interface Unit {
 
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage[] {
   const head = headUnits(reply, options);
-  const body = bodyUnits(reply);
+  const { main, overflow } = bodyUnits(reply);
   const interactive = interactiveUnits(reply);
-  return paginate(reply, head, body, interactive, options.continuationToken);
+  return paginate(reply, head, [...main, ...overflow], interactive, options.continuationToken);
 }
 
 // ---------------------------------------------------------------------------------------------- head
@@ -100,8 +100,16 @@ function headUnits(reply: Reply, options: RenderOptions): Unit[] {
 
 // ---------------------------------------------------------------------------------------------- body
 
-function bodyUnits(reply: Reply): Unit[] {
+/** Evidence rows shown with the answer; a long tail of rows goes after everything else ("Show more"). */
+const EVIDENCE_ROWS_INLINE = 25;
+
+/**
+ * The answer's body in reading order. `overflow` is what may wait until the very end: the long tail of a
+ * big evidence table must not push the steps off the messages.
+ */
+function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   const units: Unit[] = [];
+  const overflow: Unit[] = [];
   const lines = reply.summary.split('\n').map((l) => fitEscaped(l, LIMITS.sectionText));
   for (const chunk of chunkLines(lines, LIMITS.sectionText)) {
     // Progress summaries are status lines, kept small; everything else is the answer's main text.
@@ -112,7 +120,15 @@ function bodyUnits(reply: Reply): Unit[] {
     const findingLines = reply.findings.map(findingLine);
     units.push(...labelledChunks('*Findings*', findingLines));
   }
-  if (reply.evidence.length > 0) units.push(...evidenceUnits(reply.evidence));
+  if (reply.evidence.length > 0) {
+    const table = evidenceTable(reply.evidence);
+    units.push(...evidenceUnits('*Evidence*', table.header, table.rows.slice(0, EVIDENCE_ROWS_INLINE)));
+    const rest = table.rows.length - EVIDENCE_ROWS_INLINE;
+    if (rest > 0) {
+      units.push(contextUnit([`_${rest} more evidence row${rest === 1 ? '' : 's'} at the end of the answer._`]));
+      overflow.push(...evidenceUnits('*Evidence, continued*', table.header, table.rows.slice(EVIDENCE_ROWS_INLINE)));
+    }
+  }
 
   reply.steps.forEach((step, i) => {
     units.push(sectionUnit(stepText(i + 1, step.text, step.commands ?? [], i === 0)));
@@ -139,7 +155,7 @@ function bodyUnits(reply: Reply): Unit[] {
     });
     for (const chunk of chunkLines(itemLines, LIMITS.sectionText)) units.push(sectionUnit(chunk));
   }
-  return units;
+  return { main: units, overflow };
 }
 
 const SEVERITY_EMOJI: Record<ReplyFinding['severity'], string> = {
@@ -163,7 +179,7 @@ const EVIDENCE_COLUMNS = { label: 28, target: 40, outcome: 110 };
  * The probe evidence as a monospace table in code blocks: it renders on every Slack client (the newer
  * table block does not) and pastes cleanly into a ticket. Status is a word, not only a colour.
  */
-function evidenceUnits(rows: ReplyEvidence[]): Unit[] {
+function evidenceTable(rows: ReplyEvidence[]): { header: string; rows: string[] } {
   const cell = (s: string, w: number) => truncate(s.replace(/\s+/g, ' ').trim(), w);
   const cells = rows.map((r) => ({
     mark: r.ok === true ? 'ok' : r.ok === false ? 'FAIL' : 'info',
@@ -175,12 +191,14 @@ function evidenceUnits(rows: ReplyEvidence[]): Unit[] {
   const tw = Math.max(6, ...cells.map((c) => c.target.length));
   const line = (mark: string, label: string, target: string, outcome: string) =>
     escapeMrkdwn(`${mark.padEnd(4)}  ${label.padEnd(lw)}  ${target.padEnd(tw)}  ${outcome}`.trimEnd());
-  const header = line('', 'check', 'target', 'result');
-  const body = cells.map((c) => line(c.mark, c.label, c.target, c.outcome));
-  const title = '*Evidence*\n';
-  const blocks = codeBlocks(body, LIMITS.sectionText - title.length - header.length - 1);
-  // Every chunk repeats the column header so a table continued on the next page still reads.
-  return blocks.map((b) => sectionUnit(title + b.replace('```\n', `\`\`\`\n${header}\n`)));
+  return { header: line('', 'check', 'target', 'result'), rows: cells.map((c) => line(c.mark, c.label, c.target, c.outcome)) };
+}
+
+/** Table rows in as many sections as they need; every chunk repeats the column header so it reads alone. */
+function evidenceUnits(title: string, header: string, rows: string[]): Unit[] {
+  const prefix = `${title}\n`;
+  const blocks = codeBlocks(rows, LIMITS.sectionText - prefix.length - header.length - 1);
+  return blocks.map((b) => sectionUnit(prefix + b.replace('```\n', `\`\`\`\n${header}\n`)));
 }
 
 const COMMANDS_SHARE = 2000;

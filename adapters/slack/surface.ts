@@ -9,6 +9,13 @@ export const SLASH_COMMAND = '/vpn';
 /** Events API subscriptions, spelled as manifest.json spells them. */
 export const BOT_EVENTS = ['app_mention', 'message.im'] as const;
 
+/** The scope Slack requires before it delivers each subscribed event, and for slash commands. */
+export const BOT_EVENT_SCOPES = {
+  app_mention: 'app_mentions:read',
+  'message.im': 'im:history',
+} as const satisfies Record<(typeof BOT_EVENTS)[number], string>;
+export const SLASH_COMMAND_SCOPE = 'commands';
+
 /** Bot token scopes and why each is needed; nothing else is requested. */
 export const BOT_SCOPES = {
   commands: 'the /vpn slash command',

@@ -34,8 +34,15 @@ export interface MessagesHandlerOptions {
   maxBodyBytes: number;
   /** Time allowed to receive the whole body. */
   bodyTimeoutMs: number;
+  /** Check of the headers before the body is read (a missing token); returns a refusal or null. */
+  precheck?: (headers: IncomingMessage['headers']) => Refusal | null;
   /** Extra admission check after parsing (dev mode: only loopback service URLs); returns a refusal or null. */
-  admit?: (activity: Record<string, unknown>) => { status: number; message: string } | null;
+  admit?: (activity: Record<string, unknown>) => Refusal | null;
+}
+
+export interface Refusal {
+  status: number;
+  message: string;
 }
 
 export class HttpError extends Error {
@@ -56,6 +63,8 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
         res.setHeader('Allow', 'POST');
         throw new HttpError(405, 'use POST');
       }
+      const early = options.precheck?.(req.headers);
+      if (early) throw new HttpError(early.status, early.message);
       const raw = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
       const activity = parseActivity(raw);
       const refusal = options.admit?.(activity);
@@ -82,6 +91,7 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
       else if (!res.writableEnded) res.end();
       // A body we stopped reading would otherwise keep the socket busy.
       if (status === 413 || status === 408) req.destroy();
+      else if (!req.complete) req.resume();
     }
   };
 }

@@ -126,6 +126,13 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    // Without "Bearer <token>" the SDK can only answer 401, but it also prints a stack trace with
+    // console.error for each such request; the endpoint is public (Teams must reach it), so scanners
+    // would fill the log. Answer those here; every request with a token still goes to the SDK's JWT check.
+    precheck: (headers) =>
+      !dev && !/^Bearer \S+$/.test(String(headers.authorization ?? '').trim())
+        ? { status: 401, message: 'Unauthorized: a Bot Framework bearer token is required' }
+        : null,
     admit: (activity) => {
       const conversation = activity.conversation as { id?: unknown } | null | undefined;
       if (typeof activity.serviceUrl !== 'string' || !isHttpUrl(activity.serviceUrl) || typeof conversation?.id !== 'string') {

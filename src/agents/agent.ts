@@ -385,16 +385,6 @@ export class ProbeAgent {
     }
     this.ws = null;
   }
-
-  /** Drops the connection without any goodbye, as a crash or a cable pull would (tests). */
-  simulateCrash(): void {
-    this.state = 'stopped';
-    this.monitor?.stop();
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.ws?.terminate();
-    for (const j of this.running.values()) j.abort.abort(new Error('crashed'));
-  }
 }
 
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {

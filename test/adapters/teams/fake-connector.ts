@@ -12,6 +12,8 @@ export interface ConnectorCall {
   body: Record<string, unknown>;
   bytes: number;
   authorization: string | undefined;
+  /** The activity id the connector answered with (what an update later refers to). */
+  responseId?: string;
 }
 
 /**
@@ -77,24 +79,24 @@ export class FakeConnector {
     let m: RegExpExecArray | null;
 
     if (req.method === 'POST' && v3 === '/v3/conversations') {
-      this.calls.push({ method: 'POST', kind: 'create', ...base });
+      this.calls.push({ method: 'POST', kind: 'create', responseId: id, ...base });
       if (this.createStatus !== 200) return json(res, this.createStatus, { error: { code: 'Forbidden', message: 'not allowed' } });
       const channel = ((body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'conversation');
       return json(res, 200, { id: `${channel};messageid=${id}`, activityId: id });
     }
     if ((m = /^\/v3\/conversations\/([^/]+)\/activities$/.exec(v3)) && req.method === 'POST') {
-      this.calls.push({ method: 'POST', kind: 'send', conversationId: decodeURIComponent(m[1]!), ...base });
+      this.calls.push({ method: 'POST', kind: 'send', conversationId: decodeURIComponent(m[1]!), responseId: id, ...base });
       return json(res, 200, { id });
     }
     if ((m = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(v3))) {
       const conversationId = decodeURIComponent(m[1]!);
       const activityId = decodeURIComponent(m[2]!);
       if (req.method === 'POST') {
-        this.calls.push({ method: 'POST', kind: 'reply', conversationId, activityId, ...base });
+        this.calls.push({ method: 'POST', kind: 'reply', conversationId, activityId, responseId: id, ...base });
         return json(res, 200, { id });
       }
       if (req.method === 'PUT') {
-        this.calls.push({ method: 'PUT', kind: 'update', conversationId, activityId, ...base });
+        this.calls.push({ method: 'PUT', kind: 'update', conversationId, activityId, responseId: activityId, ...base });
         return json(res, 200, { id: activityId });
       }
     }
