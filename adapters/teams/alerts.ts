@@ -5,6 +5,7 @@ import type { Reply } from '../../src/reply/reply.js';
 import { messageActivity, proactivePort } from './bot.js';
 import type { CardComposer } from './cards.js';
 import { readAddress, TEAMS_PLATFORM, type TeamsAddress } from './inbound.js';
+import { safeError } from './log-safe.js';
 
 /** The part of the SDK's ConnectorClient used here (the type is not exported by botbuilder). */
 interface ConnectorLike {
@@ -33,7 +34,7 @@ export function createTeamsAlertChannel(deps: { adapter: CloudAdapter; appId: st
           await newChannelPost(adapter, appId, target, messageActivity(message));
           return;
         } catch (err) {
-          logger.warn({ err }, 'teams: could not start a new channel post for an alert; replying in the subscribing thread');
+          logger.warn({ err: safeError(err) }, 'teams: could not start a new channel post for an alert; replying in the subscribing thread');
         }
       }
       await proactivePort(adapter, appId, target.reference).send(message);

@@ -6,6 +6,7 @@ import { ReplyDelivery, type ConversationPort, type OutboundMessage } from './de
 import { interpretActivity, type ConversationRef, type Interpretation } from './inbound.js';
 import { runCommand, type AssistantPort } from './run-command.js';
 import { TtlCache } from './ttl-cache.js';
+import { safeError } from './log-safe.js';
 
 /**
  * The SDK glue: one botbuilder turn in, cards out. Everything that decides (what an activity means, what
@@ -85,7 +86,7 @@ export class TeamsBot {
           this.deps.logger.debug({ type: activity.type, reason: 'reason' in what ? what.reason : what.kind }, 'teams: activity ignored');
       }
     } catch (err) {
-      this.deps.logger.error({ err, type: activity.type }, 'teams: failed to handle an activity');
+      this.deps.logger.error({ err: safeError(err), type: activity.type }, 'teams: failed to handle an activity');
     }
   };
 
@@ -108,7 +109,7 @@ export class TeamsBot {
           return invokeError(400, 'BadRequest', 'reason' in what ? what.reason : 'cannot handle this action');
       }
     } catch (err) {
-      this.deps.logger.error({ err }, 'teams: failed to handle a card action');
+      this.deps.logger.error({ err: safeError(err) }, 'teams: failed to handle a card action');
       return invokeError(500, 'InternalError', 'The action failed; the error has been logged.');
     }
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Reply } from '../../src/reply/reply.js';
+import { safeError } from './log-safe.js';
 
 /**
  * Posting into one Teams conversation: send a message, update one in place. SDK-free; the SDK glue
@@ -95,7 +96,7 @@ export class ReplyDelivery {
           return;
         } catch (err) {
           // The running card may be gone (deleted by a user): the result still has to arrive.
-          this.options.logger.warn({ err }, 'teams: could not update the progress card; posting the result as a new message');
+          this.options.logger.warn({ err: safeError(err) }, 'teams: could not update the progress card; posting the result as a new message');
         }
       }
       await this.port.send(message);
@@ -117,7 +118,7 @@ export class ReplyDelivery {
 
   private enqueue(op: () => Promise<void>, what: string): Promise<void> {
     const run = this.chain.then(op).catch((err: unknown) => {
-      this.options.logger.error({ err }, `teams: failed to ${what}`);
+      this.options.logger.error({ err: safeError(err) }, `teams: failed to ${what}`);
     });
     this.chain = run;
     return run;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { safeError } from './log-safe.js';
 
 /**
  * The HTTP side of POST /api/messages on plain node:http: reads the body with a size and time limit,
@@ -75,7 +76,7 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
         await options.process({ method: 'POST', headers: req.headers, body: activity }, shim);
       } catch (err) {
         // process() rejects (instead of answering) on some malformed input; never leave the caller hanging.
-        logger.error({ err }, 'teams: the Bot Framework adapter failed on a request');
+        logger.error({ err: safeError(err) }, 'teams: the Bot Framework adapter failed on a request');
         if (!res.headersSent) sendPlain(res, 500, 'internal error');
       }
       if (!res.writableEnded) {
@@ -85,7 +86,7 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
       logger.debug({ type: activity.type, id: activity.id, status: res.statusCode, ms: Date.now() - started }, 'teams: activity handled');
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 500;
-      if (status === 500) logger.error({ err }, 'teams: request failed');
+      if (status === 500) logger.error({ err: safeError(err) }, 'teams: request failed');
       else logger.debug({ status, reason: (err as Error).message }, 'teams: request refused');
       if (!res.headersSent) sendPlain(res, status, (err as Error).message);
       else if (!res.writableEnded) res.end();

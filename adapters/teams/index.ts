@@ -10,6 +10,7 @@ import { checkTeamsConfig, isLoopbackUrl } from './config.js';
 import { createMessagesHandler } from './http.js';
 import { isHttpUrl } from './inbound.js';
 import type { AssistantPort } from './run-command.js';
+import { safeError } from './log-safe.js';
 
 export { TeamsConfigError } from './config.js';
 export { renderCard, CARD_MAX_BYTES, TEAMS_MESSAGE_MAX_BYTES } from './render-card.js';
@@ -26,10 +27,15 @@ export { TEAMS_PLATFORM, type TeamsAddress } from './inbound.js';
  * then only ever talks back to a loopback service URL.
  */
 
+/**
+ * The endpoint, shaped like the server's `Route` (src/server/router.ts) so that `app.route(route)` mounts
+ * it as is: `auth: 'none'` because the Bot Framework JWT (checked by botbuilder) is the authentication.
+ */
 export interface TeamsRoute {
   method: 'POST';
   path: string;
-  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  auth: 'none';
+  handler(ctx: { req: IncomingMessage; res: ServerResponse }): Promise<void>;
 }
 
 export interface TeamsAdapterOptions {
@@ -95,7 +101,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, err) => {
-    logger.error({ err, type: context.activity?.type }, 'teams: unhandled error in a turn');
+    logger.error({ err: safeError(err), type: context.activity?.type }, 'teams: unhandled error in a turn');
   };
 
   const composer = new CardComposer({
@@ -115,7 +121,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       progressIntervalMs: options.progressIntervalMs ?? 1500,
     },
     track: (work) => {
-      const tracked = work.catch((err: unknown) => logger.error({ err }, 'teams: background answer failed'));
+      const tracked = work.catch((err: unknown) => logger.error({ err: safeError(err) }, 'teams: background answer failed'));
       background.add(tracked);
       void tracked.finally(() => background.delete(tracked));
     },
@@ -134,11 +140,9 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
         ? { status: 401, message: 'Unauthorized: a Bot Framework bearer token is required' }
         : null,
     admit: (activity) => {
-      const conversation = activity.conversation as { id?: unknown } | null | undefined;
-      if (typeof activity.serviceUrl !== 'string' || !isHttpUrl(activity.serviceUrl) || typeof conversation?.id !== 'string') {
-        return { status: 400, message: 'not a Bot Framework activity (serviceUrl and conversation.id are required)' };
-      }
-      if (dev && !isLoopbackUrl(activity.serviceUrl)) {
+      const problem = activityShapeProblem(activity);
+      if (problem) return { status: 400, message: `not a Bot Framework activity: ${problem}` };
+      if (dev && !isLoopbackUrl(String(activity.serviceUrl))) {
         return { status: 403, message: 'dev mode (no MicrosoftAppId) only answers activities whose serviceUrl is on this machine' };
       }
       return null;
@@ -148,7 +152,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
 
   return {
     enabled: true,
-    routes: [{ method: 'POST', path: MESSAGES_PATH, handler }],
+    routes: [{ method: 'POST', path: MESSAGES_PATH, auth: 'none', handler: ({ req, res }) => handler(req, res) }],
     alerts: createTeamsAlertChannel({ adapter, appId, composer, logger }),
     async drain(timeoutMs = 15_000) {
       let timer: NodeJS.Timeout | undefined;
@@ -162,4 +166,25 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The fields every Bot Framework activity has, with the types the schema gives them. Checked up front so
+ * that a malformed activity gets a 400 instead of failing later, half-way through a reply.
+ */
+function activityShapeProblem(a: Record<string, unknown>): string | null {
+  const serviceUrl = a.serviceUrl;
+  if (typeof serviceUrl !== 'string' || !isHttpUrl(serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  const conversation = a.conversation as { id?: unknown } | null | undefined;
+  if (typeof conversation !== 'object' || conversation === null || typeof conversation.id !== 'string') return 'conversation.id is required';
+  for (const key of ['id', 'channelId', 'replyToId', 'name', 'locale', 'text']) {
+    if (a[key] !== undefined && a[key] !== null && typeof a[key] !== 'string') return `${key} must be a string`;
+  }
+  for (const key of ['from', 'recipient']) {
+    const account = a[key] as { id?: unknown; name?: unknown } | null | undefined;
+    if (account === undefined) continue;
+    if (typeof account !== 'object' || account === null || typeof account.id !== 'string') return `${key}.id must be a string`;
+    if (account.name !== undefined && account.name !== null && typeof account.name !== 'string') return `${key}.name must be a string`;
+  }
+  return null;
 }

@@ -25,6 +25,8 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   /** Status to answer POST /v3/conversations with (403 simulates a bot not allowed to start posts). */
   createStatus = 200;
+  /** Status to answer PUT (updates) with (404 simulates a card someone deleted). */
+  updateStatus = 200;
   private seq = 0;
 
   private constructor(
@@ -97,6 +99,7 @@ export class FakeConnector {
       }
       if (req.method === 'PUT') {
         this.calls.push({ method: 'PUT', kind: 'update', conversationId, activityId, responseId: activityId, ...base });
+        if (this.updateStatus !== 200) return json(res, this.updateStatus, { error: { code: 'NotFound', message: 'no such activity' } });
         return json(res, 200, { id: activityId });
       }
     }

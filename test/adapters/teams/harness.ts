@@ -136,7 +136,7 @@ export async function startHarness(h: HarnessOptions = {}): Promise<Harness> {
       res.writeHead(404).end();
       return;
     }
-    void route.handler(req, res);
+    void route.handler({ req, res });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;

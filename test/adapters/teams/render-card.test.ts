@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+import { readActionData } from '../../../adapters/teams/card-actions.js';
+import { CardComposer } from '../../../adapters/teams/cards.js';
+import { byteSize, CARD_MAX_BYTES, renderCard, TEAMS_MESSAGE_MAX_BYTES, type AdaptiveCard } from '../../../adapters/teams/render-card.js';
+import { helpReply } from '../../../src/conversation/assistant.js';
+import { newSession } from '../../../src/conversation/session.js';
+import { supportCaseReply } from '../../../src/conversation/support-case.js';
+import { topicReply } from '../../../src/conversation/topic-reply.js';
+import { reply, type Reply } from '../../../src/reply/reply.js';
+import { kb } from './harness.js';
+
+// ---- a structural check of Adaptive Card 1.5 (the elements and values this renderer may use) ----------
+
+const ELEMENTS = new Set(['TextBlock', 'RichTextBlock', 'ColumnSet', 'Container', 'FactSet', 'ActionSet', 'Table']);
+const ACTIONS = new Set(['Action.Submit', 'Action.Execute']);
+const ENUMS: Record<string, Set<string>> = {
+  spacing: new Set(['None', 'Small', 'Default', 'Medium', 'Large', 'ExtraLarge', 'Padding']),
+  size: new Set(['Small', 'Default', 'Medium', 'Large', 'ExtraLarge']),
+  weight: new Set(['Lighter', 'Default', 'Bolder']),
+  color: new Set(['Default', 'Dark', 'Light', 'Accent', 'Good', 'Warning', 'Attention']),
+  fontType: new Set(['Default', 'Monospace']),
+};
+
+function checkCard(card: AdaptiveCard): string[] {
+  const problems: string[] = [];
+  if (card.type !== 'AdaptiveCard' || card.version !== '1.5') problems.push('root: not an Adaptive Card 1.5');
+  const enums = (o: Record<string, unknown>, where: string) => {
+    for (const [k, allowed] of Object.entries(ENUMS)) if (k in o && !allowed.has(String(o[k]))) problems.push(`${where}: ${k}=${String(o[k])}`);
+  };
+  const action = (a: Record<string, unknown>, where: string) => {
+    if (!ACTIONS.has(String(a.type))) problems.push(`${where}: action type ${String(a.type)}`);
+    if (typeof a.title !== 'string' || a.title === '') problems.push(`${where}: action without title`);
+    if (a.type === 'Action.Execute' && typeof a.verb !== 'string') problems.push(`${where}: Action.Execute without verb`);
+    if (!readActionData(a.data)) problems.push(`${where}: data the adapter cannot read back`);
+    if (a.style !== undefined && !['default', 'positive', 'destructive'].includes(String(a.style))) problems.push(`${where}: style ${String(a.style)}`);
+  };
+  const element = (e: Record<string, unknown>, where: string): void => {
+    const type = String(e.type);
+    if (!ELEMENTS.has(type)) problems.push(`${where}: element type ${type}`);
+    enums(e, where);
+    switch (type) {
+      case 'TextBlock':
+        if (typeof e.text !== 'string') problems.push(`${where}: TextBlock without text`);
+        break;
+      case 'RichTextBlock':
+        for (const [i, r] of (e.inlines as Record<string, unknown>[]).entries()) {
+          if (r.type !== 'TextRun' || typeof r.text !== 'string') problems.push(`${where}.inlines.${i}: not a TextRun`);
+          enums(r, `${where}.inlines.${i}`);
+        }
+        break;
+      case 'ColumnSet':
+        for (const [i, c] of (e.columns as Record<string, unknown>[]).entries()) {
+          if (c.type !== 'Column') problems.push(`${where}.columns.${i}: not a Column`);
+          (c.items as Record<string, unknown>[]).forEach((x, j) => element(x, `${where}.columns.${i}.items.${j}`));
+        }
+        break;
+      case 'Container':
+        (e.items as Record<string, unknown>[]).forEach((x, j) => element(x, `${where}.items.${j}`));
+        break;
+      case 'FactSet':
+        for (const f of e.facts as Record<string, unknown>[]) if (typeof f.title !== 'string' || typeof f.value !== 'string') problems.push(`${where}: bad fact`);
+        break;
+      case 'ActionSet':
+        (e.actions as Record<string, unknown>[]).forEach((a, j) => action(a, `${where}.actions.${j}`));
+        break;
+      case 'Table': {
+        const columns = e.columns as unknown[];
+        for (const [i, row] of (e.rows as Record<string, unknown>[]).entries()) {
+          const cells = row.cells as Record<string, unknown>[];
+          if (row.type !== 'TableRow' || cells.length !== columns.length) problems.push(`${where}.rows.${i}: bad row`);
+          cells.forEach((c, j) => (c.items as Record<string, unknown>[]).forEach((x, k) => element(x, `${where}.rows.${i}.cells.${j}.items.${k}`)));
+        }
+        break;
+      }
+    }
+  };
+  card.body.forEach((e, i) => element(e, `body.${i}`));
+  (card.actions ?? []).forEach((a, i) => action(a, `actions.${i}`));
+  if ((card.actions ?? []).length > 6) problems.push('more than six card actions');
+  return problems;
+}
+
+const texts = (card: AdaptiveCard): string => JSON.stringify(card);
+
+describe('renderCard', () => {
+  const topic = kb().byId.get('phase1-ike-failure')!;
+
+  it('renders an answer: title, guide section, summary, numbered steps with monospace commands, facts, buttons', () => {
+    const r = topicReply(kb(), topic, { confidence: 0.87, answeredBy: 'llm:openai', checkCommand: 'check acme.outsystemsenterprise.com dns 10.0.0.2' });
+    const { card, bytes, rest } = renderCard(r);
+    expect(checkCard(card)).toEqual([]);
+    expect(rest).toBeNull();
+    expect(bytes).toBe(byteSize(card));
+    expect(card).toMatchObject({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', msteams: { width: 'Full' } });
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: topic.title, style: 'heading', weight: 'Bolder' });
+    expect(card.body[1]).toMatchObject({ isSubtle: true, text: `Guide: ${topic.section} · confidence 87% · via llm:openai` });
+    const json = texts(card);
+    expect(json).toContain('"text":"1."');
+    expect(json).toContain(`"text":"${r.steps.length}."`);
+    const withCommand = r.steps.find((s) => s.commands?.length)!;
+    expect(card.body).toContainEqual(
+      expect.objectContaining({
+        type: 'ColumnSet',
+        columns: expect.arrayContaining([
+          expect.objectContaining({
+            items: expect.arrayContaining([
+              expect.objectContaining({ type: 'Container', items: expect.arrayContaining([{ type: 'RichTextBlock', spacing: 'Default', inlines: [{ type: 'TextRun', text: withCommand.commands![0], fontType: 'Monospace' }] }]) }),
+            ]),
+          }),
+        ]),
+      }),
+    );
+    expect(card.body).toContainEqual({ type: 'FactSet', facts: topic.facts.map((f) => ({ title: f.label, value: f.value })) });
+    expect(card.actions!.map((a) => [a.title, a.style])).toEqual(
+      r.actions.map((a) => [a.label, a.style === 'primary' ? 'positive' : a.style === 'danger' ? 'destructive' : undefined]),
+    );
+    expect(card.actions!.map((a) => a.title)).toEqual(expect.arrayContaining(['Run checks', 'Fixed it', 'Still broken', 'Prepare support case']));
+    expect(card.actions![0]).toEqual({
+      type: 'Action.Submit',
+      title: 'Run checks',
+      data: { command: 'check acme.outsystemsenterprise.com dns 10.0.0.2', actionId: 'run-checks' },
+      style: 'positive',
+    });
+  });
+
+  it('shows "Show all steps" and a note when steps are held back', () => {
+    const long = kb().topics.find((t) => t.steps.length > 5)!;
+    const { card } = renderCard(topicReply(kb(), long));
+    expect(card.actions!.map((a) => a.title)).toContain('Show all steps');
+    expect(texts(card)).toMatch(/\d+ more steps? not shown\./);
+  });
+
+  it('renders a check: verdict, findings, the evidence table', () => {
+    const r = reply({
+      kind: 'check',
+      title: 'Connectivity check',
+      summary: 'Probes stop at the VPN edge device.',
+      verdict: 'degraded',
+      findings: [
+        { code: 'vpn-device', severity: 'error', summary: 'Probes reach 10.1.0.1 and go no further.' },
+        { code: 'dns-forwarder-missing', severity: 'warning', summary: 'No conditional forwarder for *.outsystemsenterprise.com.' },
+      ],
+      evidence: [
+        { label: 'ping', target: '10.0.0.2', outcome: '100% loss', ok: false },
+        { label: 'tcp', target: 'acme.outsystemsenterprise.com:443', outcome: 'connected in 31 ms', ok: true },
+        { label: 'traceroute', target: '10.0.0.2', outcome: 'last hop 10.1.0.1', ok: null },
+      ],
+    });
+    const { card } = renderCard(r);
+    expect(checkCard(card)).toEqual([]);
+    expect(card.body[1]).toMatchObject({ text: '⚠️ Verdict: DEGRADED', color: 'Warning' });
+    // Codes and commands are TextRuns, not markdown: "*" and "_" show as typed.
+    expect(card.body).toContainEqual(expect.objectContaining({ type: 'RichTextBlock', inlines: expect.arrayContaining([expect.objectContaining({ text: ': No conditional forwarder for *.outsystemsenterprise.com.' })]) }));
+    const table = card.body.find((e) => e.type === 'Table') as unknown as { rows: { cells: { items: { text: string }[] }[] }[] };
+    expect(table.rows.map((row) => row.cells.map((c) => c.items[0]!.text))).toEqual([
+      ['Result', 'Check', 'Target', 'Outcome'],
+      ['❌ FAIL', 'ping', '10.0.0.2', '100% loss'],
+      ['✅ ok', 'tcp', 'acme.outsystemsenterprise.com:443', 'connected in 31 ms'],
+      ['ℹ️ info', 'traceroute', '10.0.0.2', 'last hop 10.1.0.1'],
+    ]);
+  });
+
+  it('renders choices as one numbered button per row, and lists as fact sets', () => {
+    const choices = reply({
+      kind: 'choices',
+      title: 'Which of these is closest?',
+      summary: 'Pick one.',
+      actions: [
+        { id: 'choose-1', label: 'IPsec VPN Phase 1 (IKE) fails to establish', command: 'topic phase1-ike-failure' },
+        { id: 'choose-2', label: 'IPsec VPN Phase 2 fails', command: 'topic phase2-ipsec-failure' },
+      ],
+    });
+    const { card } = renderCard(choices);
+    expect(checkCard(card)).toEqual([]);
+    expect(card.actions).toBeUndefined();
+    const sets = card.body.filter((e) => e.type === 'ActionSet') as unknown as { actions: { title: string; data: unknown }[] }[];
+    expect(sets.map((s) => s.actions[0]!.title)).toEqual(['1. IPsec VPN Phase 1 (IKE) fails to establish', '2. IPsec VPN Phase 2 fails']);
+    expect(sets[0]!.actions[0]!.data).toEqual({ command: 'topic phase1-ike-failure', actionId: 'choose-1' });
+
+    const list = renderCard(helpReply()).card;
+    expect(checkCard(list)).toEqual([]);
+    expect(list.body).toContainEqual(expect.objectContaining({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'help', value: 'this list' }]) }));
+  });
+
+  it('gives each summary line its own block (Teams ignores single line breaks)', () => {
+    const { card } = renderCard(reply({ kind: 'answer', title: 't', summary: 'Problem: x\nGuide section followed: y\n\nEnvironment(s): z' }));
+    expect(card.body.slice(1).map((e) => [e.text, e.spacing])).toEqual([
+      ['Problem: x', 'Medium'],
+      ['Guide section followed: y', 'None'],
+      ['Environment(s): z', 'Medium'],
+    ]);
+  });
+
+  it('renders Action.Execute with a verb when Universal Actions are chosen', () => {
+    const { card } = renderCard(topicReply(kb(), topic), { actionType: 'Action.Execute' });
+    expect(checkCard(card)).toEqual([]);
+    expect(card.actions!.every((a) => a.type === 'Action.Execute' && typeof a.verb === 'string')).toBe(true);
+  });
+});
+
+describe('renderCard: the 28 KB limit', () => {
+  it('fits every real answer in one card: each topic with all steps, the support case, help, the topic list', () => {
+    const session = newSession(Date.now());
+    session.currentTopic = 'phase2-ipsec-failure';
+    session.history = Array.from({ length: 20 }, (_, i) => `message ${i}: ${'the tunnel comes up then phase 2 fails with TS_UNACCEPTABLE '.repeat(4)}`);
+    session.lastCheckArgs = { hosts: ['acme-dev.outsystemsenterprise.com'], dnsServers: ['10.0.0.2'] };
+    const replies: Reply[] = [
+      ...kb().topics.map((t) => topicReply(kb(), t, { allSteps: true, confidence: 0.5, answeredBy: 'llm:anthropic', checkCommand: 'check acme-dev.outsystemsenterprise.com dns 10.0.0.2 dns 10.0.0.3' })),
+      supportCaseReply(kb(), session),
+      helpReply(),
+      reply({ kind: 'list', title: 'topics', summary: 's', items: kb().topics.map((t) => ({ label: t.id, detail: t.title })) }),
+    ];
+    let largest = 0;
+    for (const r of replies) {
+      const { card, bytes, rest } = renderCard(r);
+      expect(rest, r.title).toBeNull();
+      expect(checkCard(card), r.title).toEqual([]);
+      largest = Math.max(largest, bytes);
+    }
+    expect(largest).toBeLessThan(CARD_MAX_BYTES);
+  });
+
+  it('renders the largest possible answer under 28 KB, and the "Show the rest" chain carries everything else', () => {
+    const big = (n: number, tag: string) => `${tag} ${'Ω_*x'.repeat(n)}`;
+    const huge = reply({
+      kind: 'check',
+      title: big(3000, 'title'),
+      summary: Array.from({ length: 600 }, (_, i) => big(800, `line-${i}`)).join('\n'),
+      section: big(500, 'section'),
+      confidence: 0.123456,
+      answeredBy: big(200, 'engine'),
+      verdict: 'down',
+      steps: Array.from({ length: 450 }, (_, i) => ({ text: big(900, `step-${i}`), commands: Array.from({ length: 20 }, (_, j) => big(400, `cmd-${i}-${j}`)) })),
+      moreSteps: 3,
+      findings: Array.from({ length: 450 }, (_, i) => ({ code: big(60, `code-${i}`), severity: 'error' as const, summary: big(900, `finding-${i}`) })),
+      evidence: Array.from({ length: 900 }, (_, i) => ({ label: big(100, `ev-${i}`), target: big(100, 't'), outcome: big(600, 'o'), ok: i % 3 === 0 ? true : i % 3 === 1 ? false : null })),
+      facts: Array.from({ length: 450 }, (_, i) => ({ label: big(100, `fact-${i}`), value: big(600, 'v') })),
+      items: Array.from({ length: 450 }, (_, i) => ({ label: big(100, `item-${i}`), detail: big(600, 'd') })),
+      actions: Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, label: big(100, `button-${i}`), command: `topic t${i}` })),
+      followUps: Array.from({ length: 30 }, (_, i) => big(300, `follow-${i}`)),
+    });
+
+    const composer = new CardComposer({ actionType: 'Action.Submit' });
+    const seen = { summary: 0, steps: 0, findings: 0, evidence: 0, facts: 0, items: 0, actions: 0, followUps: 0 };
+    let message = composer.message(huge);
+    let cards = 0;
+    let lastStepNumber = 0;
+    for (;;) {
+      cards++;
+      const card = message.attachments[0]!.content as AdaptiveCard;
+      expect(checkCard(card)).toEqual([]);
+      expect(byteSize(card)).toBeLessThanOrEqual(CARD_MAX_BYTES);
+      // The whole activity as posted, with a long Teams conversation id, stays under Teams' limit.
+      const activity = {
+        type: 'message',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        conversation: { id: `19:${'c'.repeat(60)}@thread.tacv2;messageid=1700000000000`, conversationType: 'channel', tenantId: 't'.repeat(36) },
+        from: { id: `28:${'b'.repeat(36)}`, name: 'vpn-doctor' },
+        recipient: { id: `29:${'u'.repeat(120)}`, name: 'A Person With A Long Name', aadObjectId: 'a'.repeat(36) },
+        replyToId: '1700000000001',
+        ...message,
+      };
+      expect(byteSize(activity)).toBeLessThan(TEAMS_MESSAGE_MAX_BYTES);
+
+      const json = JSON.stringify(card);
+      for (const [key, re] of Object.entries({
+        summary: /line-\d+ /g, steps: /step-\d+ /g, findings: /finding-\d+ /g, evidence: /ev-\d+ /g,
+        facts: /fact-\d+ /g, items: /item-\d+ /g, actions: /button-\d+ /g, followUps: /follow-\d+ /g,
+      })) seen[key as keyof typeof seen] += json.match(re)?.length ?? 0;
+      for (const m of json.matchAll(/"text":"(\d+)\."/g)) {
+        expect(Number(m[1])).toBe(lastStepNumber + 1); // numbering goes on across cards
+        lastStepNumber = Number(m[1]);
+      }
+
+      const more = (card.actions ?? []).find((a) => a.title === 'Show the rest');
+      if (!more) break;
+      const token = (more.data as { moreToken: string }).moreToken;
+      const cont = composer.continuation(token)!;
+      message = composer.message(cont.reply, cont.firstStepNumber);
+      expect(cards).toBeLessThan(2000);
+    }
+    // Follow-ups appear twice per button (title and command), everything else once.
+    expect({ ...seen, followUps: seen.followUps / 2 }).toEqual({ summary: 600, steps: 450, findings: 450, evidence: 900, facts: 450, items: 450, actions: 12, followUps: 30 });
+    expect(cards).toBeGreaterThan(10);
+  });
+
+  it('never sends a button whose command could not be read back', () => {
+    const r = reply({ kind: 'answer', title: 't', summary: 's', actions: [{ id: 'big', label: 'Run checks', command: `check ${'a.outsystemsenterprise.com '.repeat(200)}` }, { id: 'ok', label: 'Fixed it', command: 'fixed it' }] });
+    const { card } = renderCard(r);
+    expect(card.actions!.map((a) => a.title)).toEqual(['Fixed it']);
+  });
+});
