@@ -1,12 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import pc from 'picocolors';
-import { checkReply, probeLabel } from '../../diagnosis/check-reply.js';
+import type { probeLabel as ProbeLabel } from '../../diagnosis/check-reply.js';
 import { CheckInputError, parseCheckInput, type CheckInput } from '../../diagnosis/input.js';
 import type { Verdict } from '../../diagnosis/report.js';
 import { runConnectivityCheck, type CheckProgress } from '../../diagnosis/run-check.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../knowledge/loader.js';
+import type { KnowledgeBase } from '../../knowledge/loader.js';
 import type { ProbeRunner } from '../../probes/catalogue.js';
-import { renderTerminal } from '../../reply/render-terminal.js';
 import { UsageError } from '../errors.js';
 import { knowledgeDirOption } from '../options.js';
 
@@ -84,12 +83,19 @@ export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promis
     throw err;
   }
 
-  // An explicit --knowledge folder must be valid; the bundled one is optional (fallback steps).
-  const knowledge = io.knowledge !== undefined ? io.knowledge : opts.knowledge ? loadKnowledgeBase(opts.knowledge) : undefined;
+  // An explicit --knowledge folder must be valid; the bundled one is optional (fallback steps), and the
+  // check reads only the topics its findings name. Modules only some runs need are loaded by those runs.
+  const knowledge =
+    io.knowledge !== undefined
+      ? io.knowledge
+      : opts.knowledge
+        ? (await import('../../knowledge/loader.js')).loadKnowledgeBase(opts.knowledge)
+        : undefined;
   const color = pc.createColors(io.stderr.isTTY === true);
-  const onProgress = io.stderr.isTTY
+  const label = io.stderr.isTTY ? (await import('../../diagnosis/check-reply.js')).probeLabel : undefined;
+  const onProgress = label
     ? (p: CheckProgress): void => {
-        io.stderr.write(progressLine(p, input, color) + '\n');
+        io.stderr.write(progressLine(p, input, color, label) + '\n');
       }
     : undefined;
 
@@ -102,12 +108,16 @@ export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promis
   if (opts.json) {
     io.stdout.write(JSON.stringify(report) + '\n');
   } else {
+    const [{ checkReply }, { renderTerminal }] = await Promise.all([
+      import('../../diagnosis/check-reply.js'),
+      import('../../reply/render-terminal.js'),
+    ]);
     io.stdout.write(renderTerminal(checkReply(report, { input, kb: knowledge ?? null }), { color: io.stdout.isTTY === true }));
   }
   return EXIT_CODES[report.verdict];
 }
 
-function progressLine(p: CheckProgress, input: CheckInput, c: ReturnType<typeof pc.createColors>): string {
+function progressLine(p: CheckProgress, input: CheckInput, c: ReturnType<typeof pc.createColors>, probeLabel: typeof ProbeLabel): string {
   const mark = p.result.ok ? c.green('ok  ') : c.yellow('--  ');
   const count = c.dim(`[${String(p.completed).padStart(2)}/${p.planned}]`);
   return `${count} ${mark}${probeLabel(p.result, input)} ${p.result.target}: ${p.line} ${c.dim(`(${Math.round(p.result.durationMs)} ms)`)}`;

@@ -1,9 +1,8 @@
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { logger } from '../../log/logger.js';
-import { renderTerminal } from '../../reply/render-terminal.js';
+import { runTerminalChat } from '../terminal-chat.js';
 import { createRuntime } from '../../runtime.js';
-import { startServer, type RunningServer } from '../../server/start.js';
+import { startServer } from '../../server/start.js';
 import { untilShutdownSignal } from '../../server/shutdown.js';
 import { knowledgeDirOption } from '../options.js';
 
@@ -35,31 +34,15 @@ export function registerServeCommand(program: Command): void {
         defaultMetrics: true,
       });
       const signal = untilShutdownSignal(log);
-      const chat = opts.chat ? terminalChat(server) : null;
+      const chat = opts.chat
+        ? runTerminalChat(server.assistant, {
+            channel: 'serve',
+            banner: 'vpn-doctor server chat: "agents", "check <host> dns <ip> on <agent>", any question. "quit" stops the server.',
+          })
+        : null;
       void chat?.done.then(() => process.kill(process.pid, 'SIGTERM'));
       await signal;
       chat?.close();
       await server.close();
     });
-}
-
-/** A minimal terminal conversation with the server's assistant (the same one the chat platforms use). */
-function terminalChat(server: RunningServer): { done: Promise<void>; close: () => void } {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: Boolean(process.stdin.isTTY) });
-  const color = Boolean(process.stdout.isTTY);
-  process.stdout.write('vpn-doctor server chat: "agents", "check <host> dns <ip> on <agent>", any question. "quit" stops the server.\n');
-  const done = (async () => {
-    for await (const line of rl) {
-      const text = line.trim();
-      if (!text) continue;
-      if (/^(quit|exit)$/i.test(text)) break;
-      const answer = await server.assistant.handle(
-        { text, user: process.env.USER ?? 'terminal', channel: 'serve', platform: 'terminal' },
-        { progress: (interim) => void process.stderr.write(`... ${interim.summary}\n`) },
-      );
-      process.stdout.write('\n' + renderTerminal(answer, { color }) + '\n');
-    }
-    rl.close();
-  })();
-  return { done, close: () => rl.close() };
 }
