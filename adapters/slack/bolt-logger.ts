@@ -9,9 +9,10 @@ import type { Logger } from 'pino';
  */
 export function boltLogger(logger: Logger): BoltLogger {
   const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 3, breakLength: Infinity }))).join(' ');
+  // Bolt logs a few debug lines per request: format them only when someone will read them.
   return {
-    debug: (...msg: unknown[]) => logger.debug(text(msg)),
-    info: (...msg: unknown[]) => logger.info(text(msg)),
+    debug: (...msg: unknown[]) => logger.isLevelEnabled('debug') && logger.debug(text(msg)),
+    info: (...msg: unknown[]) => logger.isLevelEnabled('info') && logger.info(text(msg)),
     warn: (...msg: unknown[]) => logger.warn(text(msg)),
     error: (...msg: unknown[]) => logger.error(text(msg)),
     setLevel: () => {},

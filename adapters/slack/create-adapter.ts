@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackConfig } from '../../src/config/slack-env.js';
+import { AnswerPacer } from './answer-pacer.js';
 import { SlackAlertChannel } from './alerts.js';
 import { boltLogger } from './bolt-logger.js';
 import { ConversationQueue } from './conversation-queue.js';
@@ -68,6 +69,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     timeout: tuning.webApiTimeoutMs ?? 15_000,
     // 429s come back to us as errors so Retry-After is honoured per call (see slack-api.ts).
     rejectRateLimitedCalls: true,
+    // Slack's own limits (about one message per second per channel) make more parallel calls pointless,
+    // and a burst of replies landing at once would hold up the acks of requests still arriving.
+    maxRequestConcurrency: 10,
   };
 
   const receiver =
@@ -109,7 +113,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const inFlight = new InFlight();
   const turns = new TurnRunner(
     options.assistant,
-    { api, pages, logger, progressIntervalMs: tuning.progressIntervalMs ?? 1000, newToken: () => randomBytes(9).toString('base64url') },
+    {
+      api,
+      pages,
+      logger,
+      pacer: new AnswerPacer(),
+      progressIntervalMs: tuning.progressIntervalMs ?? 1000,
+      newToken: () => randomBytes(9).toString('base64url'),
+    },
     new ConversationQueue(),
     inFlight,
     logger,

@@ -2,9 +2,14 @@
  * The Slack adapter of vpn-doctor: Slack events in, Block Kit out. It knows Slack and nothing about VPNs;
  * everything it says comes from the conversation core as a Reply.
  *
- * Mount on the server: `const slack = createSlackAdapter({ assistant, config: config.slack, logger })`,
- * register `slack.routes` (HTTP mode), `await slack.start()`, give `slack.alerts` to the alert routing,
- * and `await slack.stop()` on shutdown.
+ * Mounting on `vpn-doctor serve` (src/server/start.ts):
+ *
+ *   const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log });
+ *   for (const route of slack.routes) server.app.route(route);   // HTTP mode: POST /slack/events
+ *   await slack.start();                                         // auth.test; Socket Mode connects
+ *   const removeAlerts = server.alerts.add(slack.alerts);        // keep-alive alerts into Slack
+ *   ...
+ *   removeAlerts(); await slack.stop();                          // before server.close()
  */
 export { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter, type SlackAdapterOptions, type SlackTuning } from './create-adapter.js';
 export type { SlackRoute } from './http-route.js';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Reply } from '../../src/reply/reply.js';
 import { renderTerminal } from '../../src/reply/render-terminal.js';
 import { LIMITS } from './block-kit-limits.js';
+import type { AnswerPacer } from './answer-pacer.js';
 import type { ExpiringMap } from './expiring-map.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { renderReply, type SlackMessage } from './render-blocks.js';
@@ -30,6 +31,8 @@ export interface LiveReplyDeps {
   logger: Logger;
   /** Least time between two progress updates of one message (Slack: about one write per second). */
   progressIntervalMs: number;
+  /** Spaces out answer work so acks of new requests never wait behind it. */
+  pacer: AnswerPacer;
 }
 
 /** A response_url takes 5 posts in 30 minutes; progress may use 3 of them, the last ones are the answer's. */
@@ -110,6 +113,7 @@ export class LiveReply {
   }
 
   private async deliverFinal(final: Reply): Promise<void> {
+    await this.deps.pacer.step();
     const token = this.deps.newToken();
     const pages = this.render(final, token);
     if (pages.length > 1) this.deps.pages.set(token, pages.slice(1));
@@ -161,6 +165,7 @@ export class LiveReply {
    * still goes out as plain text rather than not at all.
    */
   private async withTextFallback<T>(source: Reply | undefined, page: SlackMessage, send: (m: SlackMessage) => Promise<T>): Promise<T> {
+    await this.deps.pacer.step();
     try {
       return await send(page);
     } catch (err) {

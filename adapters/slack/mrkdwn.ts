@@ -28,16 +28,50 @@ export function truncate(text: string, max: number): string {
 
 /** Escapes `raw` and cuts it so the escaped form fits in `max` (cutting first, so no entity is split). */
 export function fitEscaped(raw: string, max: number): string {
-  let escaped = escapeMrkdwn(raw);
+  const escaped = escapeMrkdwn(raw);
   if (escaped.length <= max) return escaped;
-  let keep = max;
-  // Each pass removes at least the overshoot; escaping only lengthens text, so this converges quickly.
-  while (keep > 0) {
-    escaped = escapeMrkdwn(truncate(raw, keep));
-    if (escaped.length <= max) return escaped;
-    keep -= Math.max(1, escaped.length - max);
+  // The longest cut whose escaped form fits: escaping only lengthens text, so binary search works.
+  let lo = 0;
+  let hi = Math.min(raw.length, max);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (escapeMrkdwn(truncate(raw, mid)).length <= max) lo = mid;
+    else hi = mid - 1;
   }
-  return '';
+  return escapeMrkdwn(truncate(raw, lo));
+}
+
+/**
+ * Escapes a long line into pieces that each fit in `max`, breaking at whitespace where it can (a pasted
+ * log line in a support-case draft must not be cut off, only wrapped).
+ */
+export function splitEscaped(raw: string, max: number): string[] {
+  if (escapeMrkdwn(raw).length <= max) return [escapeMrkdwn(raw)];
+  const pieces: string[] = [];
+  let current = '';
+  for (const word of raw.split(/(?<=\s)/)) {
+    if (escapeMrkdwn(current + word).length <= max) {
+      current += word;
+      continue;
+    }
+    if (current !== '') pieces.push(escapeMrkdwn(current.trimEnd()));
+    current = word;
+    // A single word longer than a piece: cut it into pieces of its own.
+    while (escapeMrkdwn(current).length > max) {
+      const head = fitEscaped(current, max).replace(/…$/, '');
+      const headRawLength = unescapeLength(head);
+      if (headRawLength === 0) return pieces; // max too small to hold even one character
+      pieces.push(head);
+      current = current.slice(headRawLength);
+    }
+  }
+  if (current.trim() !== '') pieces.push(escapeMrkdwn(current.trimEnd()));
+  return pieces;
+}
+
+/** Length of the raw text an escaped string came from. */
+function unescapeLength(escaped: string): number {
+  return escaped.replace(/&(amp|lt|gt);/g, '_').length;
 }
 
 /** Plain text (headers, button labels) needs no escaping, only a length. */

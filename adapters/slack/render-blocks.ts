@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyAction, ReplyEvidence, ReplyFinding } from '../../src/reply/reply.js';
 import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './block-kit-limits.js';
-import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, truncate } from './mrkdwn.js';
+import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -110,7 +110,7 @@ const EVIDENCE_ROWS_INLINE = 25;
 function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   const units: Unit[] = [];
   const overflow: Unit[] = [];
-  const lines = reply.summary.split('\n').map((l) => fitEscaped(l, LIMITS.sectionText));
+  const lines = reply.summary.split('\n').flatMap((l) => splitEscaped(l, LIMITS.sectionText));
   for (const chunk of chunkLines(lines, LIMITS.sectionText)) {
     // Progress summaries are status lines, kept small; everything else is the answer's main text.
     units.push(reply.kind === 'progress' ? contextUnit([chunk]) : sectionUnit(chunk));
@@ -228,7 +228,7 @@ function interactiveUnits(reply: Reply): Unit[] {
         unit({
           type: 'section',
           text: { type: 'mrkdwn', text: `*${i + 1}.* ${fitEscaped(a.label, 1000)}` },
-          accessory: button(a, i, 'Choose'),
+          accessory: button(a, i, `Choose ${i + 1}`),
         }),
       );
     });

@@ -32,6 +32,7 @@ export class TurnRunner {
   run(turn: Turn): Promise<void> {
     const conversation = Assistant.conversationKey(turn.inbound);
     const work = this.queue.run(conversation, async (release) => {
+      await this.live.pacer.step(); // requests waiting for their ack go first (see answer-pacer.ts)
       const started = Date.now();
       const answer = new LiveReply(this.live, turn.target);
       let result: Reply;

@@ -297,6 +297,36 @@ describe('Slack adapter, HTTP mode', () => {
     });
   });
 
+  describe('long answers', () => {
+    it('split over messages: "Show more" posts the next part in the thread', async () => {
+      h.checks.extraEvidence = 400;
+      try {
+        const before = h.api.callsOf('chat.postMessage').length;
+        const updatesBefore = h.api.callsOf('chat.update').length;
+        await h.slash('check acme-dev.outsystemsenterprise.com dns 10.0.0.2');
+        await h.adapter.idle();
+        const running = postsTo(CHANNEL, before)[0]!;
+        const final = h.api.callsOf('chat.update').slice(updatesBefore).at(-1)!;
+        const more = buttonsOf(final.params.blocks as unknown[]);
+        const showMore = [...more.entries()].find(([label]) => label.startsWith('Show more'))!;
+        expect(showMore[0]).toMatch(/^Show more \(2\/\d+\)$/);
+        // The feedback buttons stay on the first message.
+        expect(more.has('Fixed it')).toBe(true);
+
+        const res = await h.action(
+          blockActions({ actionId: showMore[1].actionId, value: showMore[1].value, label: showMore[0], channel: CHANNEL, messageTs: String(running.params.__ts), responseUrl: h.api.responseUrl('more') }),
+        );
+        expect(res.status).toBe(200);
+        const page2 = await h.api.waitFor(() => postsTo(CHANNEL, before)[1]);
+        expect(page2.params.thread_ts).toBe(running.params.__ts);
+        expect(allText(page2.params.blocks as unknown[])).toContain('continued');
+        expect(allText(page2.params.blocks as unknown[])).toContain('traceroute hop');
+      } finally {
+        h.checks.extraEvidence = 0;
+      }
+    });
+  });
+
   describe('rate limits', () => {
     it('waits as long as Retry-After says when chat.postMessage gets a 429, then posts', async () => {
       h.api.rateLimitNext('chat.postMessage', 1);

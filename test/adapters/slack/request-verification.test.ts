@@ -82,6 +82,18 @@ describe('Slack request verification (HTTP mode)', () => {
     });
   });
 
+  it('refuses bodies over 1 MiB (413) and signed JSON that is not an object (400)', async () => {
+    await nothingRan(async () => {
+      const huge = JSON.stringify(eventCallback(appMention('x'.repeat(2 * 1024 * 1024))));
+      expect((await postToSlackEndpoint(h.eventsUrl, huge)).status).toBe(413);
+      for (const body of ['null', '[]', '42', '"event"']) {
+        expect((await postToSlackEndpoint(h.eventsUrl, body)).status, body).toBe(400);
+        expect((await postToSlackEndpoint(h.eventsUrl, body, { sign: false })).status, body).toBe(401);
+      }
+      expect((await postToSlackEndpoint(h.eventsUrl, 'payload=null', { contentType: FORM })).status).toBe(400);
+    });
+  });
+
   it('still answers a correctly signed request afterwards', async () => {
     const { res, responseUrl } = await h.slash('help');
     expect(res.status).toBe(200);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config/env.js';
 import { parseSlackEnv } from '../../../src/config/slack-env.js';
 
 const BOT = 'xoxb-1111-2222-abcdefABCDEF';
@@ -47,5 +48,12 @@ describe('Slack configuration from the environment', () => {
 
   it('accepts plain http only for a local fake Slack', () => {
     expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:8080/api/' }).config?.apiUrl).toBe('http://127.0.0.1:8080/api/');
+  });
+
+  it('is part of loadConfig: a bad Slack setting stops startup with the variable named', () => {
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: SECRET })).toThrow(ConfigError);
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: SECRET })).toThrow(/SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET is set/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).slack?.mode).toBe('socket');
+    expect(loadConfig({}).slack).toBeUndefined();
   });
 });

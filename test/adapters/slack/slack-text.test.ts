@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSlackText } from '../../../adapters/slack/slack-text.js';
-import { escapeMrkdwn, fitEscaped, truncate } from '../../../adapters/slack/mrkdwn.js';
+import { escapeMrkdwn, fitEscaped, splitEscaped, truncate } from '../../../adapters/slack/mrkdwn.js';
 
 describe('decodeSlackText', () => {
   it('removes the bot mention and undoes auto-links, so commands arrive as typed', () => {
@@ -27,5 +27,14 @@ describe('mrkdwn helpers', () => {
     const fitted = fitEscaped('<<<<<<<<<<', 12);
     expect(fitted.length).toBeLessThanOrEqual(12);
     expect(fitted).toMatch(/^(&lt;)*…$/);
+  });
+
+  it('wraps a long line into pieces that fit, losing nothing', () => {
+    const raw = `${'word & <tag> '.repeat(400)}${'x'.repeat(7000)} end`;
+    const pieces = splitEscaped(raw, 3000);
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(3000);
+    const back = pieces.join('').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(back.replace(/\s+/g, '')).toBe(raw.replace(/\s+/g, ''));
   });
 });

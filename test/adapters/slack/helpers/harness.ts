@@ -16,6 +16,7 @@ import { loadKnowledgeBase, type KnowledgeBase } from '../../../../src/knowledge
 import { createClassifier } from '../../../../src/nlu/index.js';
 import type { IntentClassifier } from '../../../../src/nlu/types.js';
 import { reply, type Reply } from '../../../../src/reply/reply.js';
+import { Router } from '../../../../src/server/router.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { eventCallback, slashCommandFields } from './payloads.js';
 import { formBody, FORM, postToSlackEndpoint, SIGNING_SECRET, type SendOptions, type SlackResponse } from './slack-request.js';
@@ -41,6 +42,8 @@ export async function realBrains(): Promise<{ kb: KnowledgeBase; classifier: Int
 export class FakeCheckRunner implements CheckRunner {
   readonly runs: { args: CheckArgs; requestedBy: Inbound }[] = [];
   stepDelayMs = 5;
+  /** Extra evidence rows in the result, to make an answer longer than one Slack message. */
+  extraEvidence = 0;
   progressSteps = ['Resolving the environment host through the OutSystems DNS server', 'Pinging the DNS server', 'Connecting to port 443'];
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
@@ -72,6 +75,12 @@ export class FakeCheckRunner implements CheckRunner {
         { label: 'DNS', target: `${args.hosts[0]} @ ${args.dnsServers[0]}`, outcome: 'resolved to 10.20.1.15', ok: true },
         { label: 'ICMP', target: args.dnsServers[0] ?? '', outcome: 'replies, 12 ms', ok: true },
         { label: 'TCP 443', target: '10.20.1.15', outcome: 'timed out after 3000 ms', ok: false },
+        ...Array.from({ length: this.extraEvidence }, (_, i) => ({
+          label: `traceroute hop ${i + 1}`,
+          target: `10.${i % 256}.0.1`,
+          outcome: `${(i * 0.37).toFixed(2)} ms, reached through the customer gateway and the tunnel, no loss over 10 probes`,
+          ok: null,
+        })),
       ],
       actions: [
         { id: 'fixed', label: 'Fixed it', command: 'fixed it' },
@@ -158,11 +167,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   await adapter.start();
 
-  // The server of `vpn-doctor serve`, reduced to what matters here: mounted routes, 404 otherwise.
+  // The server of `vpn-doctor serve`, reduced to what matters here: its router (src/server/router.ts) with
+  // the adapter's routes mounted as `serve` mounts them, 404 otherwise.
+  const router = new Router();
+  for (const route of adapter.routes) router.add(route);
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = adapter.routes.find((r) => r.method === req.method && r.path === path);
-    if (route) return void route.handler({ req, res });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = router.match(req.method ?? 'GET', url.pathname);
+    if (match && 'route' in match) return void match.route.handler({ req, res, url, params: match.params, log: logger });
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
