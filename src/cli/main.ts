@@ -22,7 +22,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 function commandLoaders(argv: string[]): Array<() => Promise<Register>> {
-  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const args = argv.slice(2);
+  const name = args.find((a) => !a.startsWith('-'));
+  // `vpn-doctor --version` needs no command at all.
+  if (name === undefined && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return [];
   const one = name === undefined ? undefined : COMMANDS[name];
   return one ? [one] : Object.values(COMMANDS);
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { KnowledgeBase } from '../knowledge/loader.js';
-import type { GuideSection } from '../knowledge/schema.js';
+import type { GuideSection, Topic } from '../knowledge/schema.js';
 import type { Finding } from './report.js';
 import type { RawFinding } from './rules.js';
 
@@ -18,7 +20,10 @@ const FALLBACK_SECTION: Record<string, GuideSection> = {
   'keep-traffic-flowing': 'Establishing a stable connection',
 };
 
-export function linkKnowledge(raw: RawFinding, kb: KnowledgeBase | null): Finding {
+/** What linking needs of a knowledge base: its topics by id (a whole KnowledgeBase will do). */
+export type TopicSource = Pick<KnowledgeBase, 'byId'>;
+
+export function linkKnowledge(raw: RawFinding, kb: TopicSource | null): Finding {
   const topic = kb?.byId.get(raw.topic);
   if (topic) {
     return {
@@ -29,4 +34,43 @@ export function linkKnowledge(raw: RawFinding, kb: KnowledgeBase | null): Findin
   }
   const section = FALLBACK_SECTION[raw.topic] ?? 'Further assistance';
   return { ...raw, section, steps: [{ action: `Follow the guide's section "${section}".` }] };
+}
+
+/**
+ * The bundled knowledge topics a check's findings point at, and only those: `<id>.yaml` of the bundled
+ * knowledge folder, read and validated as the loader does, at the moment the findings need them (a healthy
+ * check reads none, and nothing is kept between checks, so an edited topic is seen by the next check).
+ * A topic that is missing or invalid is left out, so its findings get the fallback section; the knowledge
+ * base as a whole (cross-references, coverage) is `vpn-doctor kb check`'s business, not the check's.
+ */
+export async function loadBundledTopics(ids: Iterable<string>): Promise<TopicSource | null> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return { byId: new Map() };
+  try {
+    // Loaded here, not at start-up: the YAML parser is the heaviest import a check would otherwise pay for.
+    const [{ defaultKnowledgeDir }, { TopicSchema }, { parseDocument }] = await Promise.all([
+      import('../knowledge/loader.js'),
+      import('../knowledge/schema.js'),
+      import('yaml'),
+    ]);
+    const dir = defaultKnowledgeDir();
+    const byId = new Map<string, Topic>();
+    for (const id of wanted) {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) continue;
+      let source: string;
+      try {
+        source = readFileSync(join(dir, `${id}.yaml`), 'utf8');
+      } catch {
+        continue;
+      }
+      const doc = parseDocument(source, { uniqueKeys: true });
+      if (doc.errors.length > 0) continue;
+      const topic = TopicSchema.safeParse(doc.toJS());
+      if (topic.success && topic.data.id === id) byId.set(id, topic.data);
+    }
+    return { byId };
+  } catch {
+    // A missing knowledge folder must not stop a diagnosis: the findings keep their fallback sections.
+    return null;
+  }
 }

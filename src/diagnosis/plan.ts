@@ -51,19 +51,31 @@ export function budget(timeoutMs: number): Budget {
   };
 }
 
+/**
+ * How the probes pace themselves inside their budget: pings send their next echo as soon as the last one is
+ * answered (`ping -A`), traces stop waiting for a silent hop once the hops behind it answered (traceroute's
+ * NEAR factor, its own default). Neither changes what a silent path gets: the full interval and wait.
+ */
+export const PACING = {
+  ping: { adaptive: true },
+  trace: { nearFactor: 10 },
+} as const;
+
 /** The probes that need nothing but the input. */
 export function firstStage(input: CheckInput): PlannedProbe[] {
   const b = budget(input.timeoutMs);
+  const ping = { ...b.ping, ...PACING.ping };
+  const trace = { ...b.trace, ...PACING.trace };
   const plan: PlannedProbe[] = [];
   for (const server of input.dnsServers) {
-    plan.push({ slot: { role: 'dns-ping', server }, request: { kind: 'icmp', params: { target: server, ...b.ping } } });
+    plan.push({ slot: { role: 'dns-ping', server }, request: { kind: 'icmp', params: { target: server, ...ping } } });
   }
   if (input.edge) {
     const edge = input.edge;
-    plan.push({ slot: { role: 'edge-ping', server: edge }, request: { kind: 'icmp', params: { target: edge, ...b.ping } } });
+    plan.push({ slot: { role: 'edge-ping', server: edge }, request: { kind: 'icmp', params: { target: edge, ...ping } } });
   }
   for (const server of input.dnsServers) {
-    plan.push({ slot: { role: 'dns-trace', server }, request: { kind: 'traceroute', params: { target: server, ...b.trace } } });
+    plan.push({ slot: { role: 'dns-trace', server }, request: { kind: 'traceroute', params: { target: server, ...trace } } });
   }
   for (const host of input.hosts) {
     for (const server of input.dnsServers) {

@@ -1,4 +1,4 @@
-import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/loader.js';
+import type { KnowledgeBase } from '../knowledge/loader.js';
 import {
   catalogue,
   ProbeResultSchema,
@@ -10,7 +10,7 @@ import {
 import type { DnsResult } from '../probes/dns.js';
 import { describeResult } from './describe.js';
 import { parseCheckInput, type CheckInput, type CheckInputDraft } from './input.js';
-import { linkKnowledge } from './knowledge-link.js';
+import { linkKnowledge, loadBundledTopics } from './knowledge-link.js';
 import { allSlots, firstStage, plannedCount, portsFor, secondStage, slotKey, type Outcome, type PlannedProbe, type Role } from './plan.js';
 import { CheckReportSchema, type CheckReport, type ReportProbe } from './report.js';
 import { evaluate } from './rules.js';
@@ -29,7 +29,10 @@ export interface CheckOptions {
   /** Who runs the probes: this machine by default, or a remote agent. */
   probes?: ProbeRunner;
   onProgress?: (progress: CheckProgress) => void;
-  /** Source of the findings' section and steps; default: the bundled knowledge; null: fallbacks only. */
+  /**
+   * Source of the findings' section and steps; default: the bundled knowledge (only the topics the
+   * findings name are read, when they are needed); null: fallbacks only.
+   */
   knowledge?: KnowledgeBase | null;
   signal?: AbortSignal;
 }
@@ -38,19 +41,6 @@ export interface CheckOptions {
 const LATE_MS = 1500;
 /** Time kept back for the rules and the report after the last probe. */
 const MARGIN_MS = 100;
-
-let bundledKnowledge: KnowledgeBase | null | undefined;
-function defaultKnowledge(): KnowledgeBase | null {
-  if (bundledKnowledge === undefined) {
-    try {
-      bundledKnowledge = loadKnowledgeBase();
-    } catch {
-      // A broken or missing knowledge folder must not stop a diagnosis; `kb check` reports it.
-      bundledKnowledge = null;
-    }
-  }
-  return bundledKnowledge;
-}
 
 /**
  * Runs the connectivity runbook: plans the probes, runs the independent ones at once, connects to each
@@ -98,7 +88,12 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
   };
 
   try {
-    const stage1 = firstPlan.map((p) => ({ p, done: execute(p, deadline - MARGIN_MS) }));
+    // The name lookups leave first: each host's TCP and TLS probes wait for them, so they are the start
+    // of the longest chain; the independent probes follow in the same tick.
+    const gates = (p: PlannedProbe): boolean => p.slot.role === 'cloud-dns' || p.slot.role === 'local-dns';
+    const started = new Map<PlannedProbe, Promise<AnyProbeResult>>();
+    for (const p of [...firstPlan.filter(gates), ...firstPlan.filter((x) => !gates(x))]) started.set(p, execute(p, deadline - MARGIN_MS));
+    const stage1 = firstPlan.map((p) => ({ p, done: started.get(p)! }));
     const byHost = input.hosts.map(async (host) => {
       const cloud = stage1
         .filter(({ p }) => p.slot.role === 'cloud-dns' && p.slot.host === host)
@@ -120,7 +115,7 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
     .filter((o): o is Outcome => o !== undefined);
 
   const { verdict, findings } = evaluate(input, ordered);
-  const kb = options.knowledge === undefined ? defaultKnowledge() : options.knowledge;
+  const kb = options.knowledge === undefined ? await loadBundledTopics(findings.map((f) => f.topic)) : options.knowledge;
   return CheckReportSchema.parse({
     verdict,
     findings: findings.map((f) => linkKnowledge(f, kb)),

@@ -35,6 +35,13 @@ export const IcmpParamsSchema = z.object({
   count: z.number().int().min(1).max(20).default(3),
   /** 200 ms is the smallest interval iputils allows an ordinary user. */
   intervalMs: z.number().int().min(200).max(5000).default(200),
+  /**
+   * Adaptive pacing, as iputils `ping -A`: the next echo leaves as soon as the previous one is answered,
+   * and at the latest `intervalMs` after it. A path that answers costs a few round trips instead of
+   * (count - 1) x intervalMs; an unanswered echo is followed exactly as with fixed pacing, so a silent
+   * path (or an idle tunnel still coming up) is probed over the same time span as before.
+   */
+  adaptive: z.boolean().default(false),
   /** Upper bound for the whole probe (all echoes and the wait for the last reply). */
   timeoutMs: TimeoutMsSchema.default(3000),
   backend: z.enum(['auto', 'net-ping', 'system']).default('auto'),
@@ -144,6 +151,10 @@ function replyWaitMs(params: IcmpParams, deadline: number): number {
   return Math.min(5000, Math.max(100, left - 50));
 }
 
+/** A ping that does not know -A says so on stderr, before sending anything. */
+const ADAPTIVE_REFUSED_RE = /invalid option|unrecognized option|illegal option|unknown option/i;
+const HEADER_RE = /^PING /m;
+
 async function pingWithSystem(
   run: CommandRunner,
   command: string,
@@ -157,12 +168,18 @@ async function pingWithSystem(
     String(params.count),
     '-i',
     seconds(params.intervalMs),
+    ...(params.adaptive ? ['-A'] : []),
     '-W',
     seconds(replyWaitMs(params, ctx.deadline)),
     '--',
     params.target,
   ];
-  const res = await run(command, args, { signal: ctx.signal, deadline: ctx.deadline, interruptSignal: 'SIGINT' });
+  const opts = { signal: ctx.signal, deadline: ctx.deadline, interruptSignal: 'SIGINT' as const };
+  let res = await run(command, args, opts);
+  if (params.adaptive && !res.spawnError && ADAPTIVE_REFUSED_RE.test(res.stderr) && !HEADER_RE.test(res.stdout)) {
+    // A ping without -A (busybox, very old iputils): the same echoes with fixed pacing.
+    res = await run(command, args.filter((a) => a !== '-A'), opts);
+  }
   if (res.spawnError) {
     return res.spawnError.code === 'ENOENT'
       ? emptyDetail('unavailable', 'ping is not installed (Debian package iputils-ping)')
@@ -222,7 +239,10 @@ export function rttFrom(times: number[]): PingRtt | null {
   };
 }
 
-/** One echo per interval, each with its own reply timer; all outstanding at once, as `ping` does. */
+/**
+ * One echo per interval, each with its own reply timer, several outstanding at once as `ping` does; with
+ * adaptive pacing an answer (a reply or an ICMP error) sends the next echo at once.
+ */
 async function pingWithNetPing(
   mod: NetPingModule,
   params: IcmpParams,
@@ -257,39 +277,38 @@ async function pingWithNetPing(
   let noRoute: string | null = null;
 
   await new Promise<void>((resolve) => {
-    let pending = params.count;
-    const timers: NodeJS.Timeout[] = [];
-    const done = (): void => {
-      for (const t of timers) clearTimeout(t);
+    let answered = 0;
+    let closed = false;
+    let pacer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (closed) return;
+      // Set first: closing the session answers the outstanding requests, which must not send again.
+      closed = true;
+      clearTimeout(pacer);
       clearTimeout(deadlineTimer);
-      ctx.signal.removeEventListener('abort', stop);
+      ctx.signal.removeEventListener('abort', finish);
+      session.close(); // flushes outstanding requests through their callbacks
       resolve();
     };
-    const stop = (): void => {
-      for (const t of timers) clearTimeout(t);
-      session.close(); // flushes outstanding requests through their callbacks
-      done();
+    const send = (): void => {
+      clearTimeout(pacer);
+      if (closed || sent >= params.count) return;
+      sent++;
+      if (sent < params.count) pacer = setTimeout(send, params.intervalMs);
+      const watch = stopwatch();
+      session.pingHost(address, (error) => {
+        if (closed) return;
+        if (!error) times.push(round3(watch()));
+        else if (error.source) icmpErrors.push({ from: error.source, message: error.message });
+        else if (/Network is unreachable|No route to host/i.test(error.message)) noRoute = error.message;
+        if (++answered === params.count) return finish();
+        // An answer came back (not a reply timeout): the path is not silent, the next echo need not wait.
+        if (params.adaptive && (!error || error.source)) send();
+      });
     };
-    const deadlineTimer = setTimeout(stop, Math.max(0, ctx.deadline - Date.now()));
-    ctx.signal.addEventListener('abort', stop, { once: true });
-
-    for (let i = 0; i < params.count; i++) {
-      timers.push(
-        setTimeout(() => {
-          sent++;
-          const watch = stopwatch();
-          session.pingHost(address, (error) => {
-            if (!error) times.push(round3(watch()));
-            else if (error.source) icmpErrors.push({ from: error.source, message: error.message });
-            else if (/Network is unreachable|No route to host/i.test(error.message)) noRoute = error.message;
-            if (--pending === 0) {
-              session.close();
-              done();
-            }
-          });
-        }, i * params.intervalMs),
-      );
-    }
+    const deadlineTimer = setTimeout(finish, Math.max(0, ctx.deadline - Date.now()));
+    ctx.signal.addEventListener('abort', finish, { once: true });
+    send();
   });
 
   const base = {

@@ -34,6 +34,14 @@ export const TracerouteParamsSchema = z.object({
   maxHops: z.number().int().min(1).max(64).default(15),
   /** How long to wait for each hop's answer. */
   waitMs: z.number().int().min(100).max(10_000).default(1000),
+  /**
+   * Once a later hop has answered, wait for an earlier hop at most this many times that answer's
+   * round-trip time instead of the whole `waitMs` (traceroute's own `-w MAX,HERE,NEAR`, whose default
+   * NEAR is 10). A hop that stays silent while the hops behind it answer (a router rate-limiting its
+   * ICMP errors, as Linux does by default) then costs milliseconds, not `waitMs`. The last hop that
+   * answers, where a trace stops, always gets the whole `waitMs`. 0: always `waitMs` (`-w MAX`).
+   */
+  nearFactor: z.number().min(0).max(100).default(0),
   /** auto: ICMP echo probes when this process may send them, else UDP. */
   method: z.enum(['auto', 'icmp', 'udp']).default('auto'),
   timeoutMs: TimeoutMsSchema.default(10_000),
@@ -159,21 +167,29 @@ async function traceWithSystem(
 ): Promise<TracerouteDetail> {
   const methods: ('icmp' | 'udp')[] = params.method === 'auto' ? ['icmp', 'udp'] : [params.method];
   let denied: string | null = null;
+  // "-w MAX,HERE,NEAR" (traceroute >= 2.1); HERE needs several probes per hop, and this sends one (-q 1).
+  let wait = params.nearFactor > 0 ? `${seconds(params.waitMs)},0,${params.nearFactor}` : seconds(params.waitMs);
   for (const method of methods) {
-    const args = [
+    const argsFor = (w: string): string[] => [
       '-n',
       ...(isIP(params.target) === 6 ? ['-6'] : []),
       ...(method === 'icmp' ? ['-I'] : []),
       '-q',
       '1',
       '-w',
-      seconds(params.waitMs),
+      w,
       '-m',
       String(params.maxHops),
       '--',
       params.target,
     ];
-    const res = await run(command, args, { signal: ctx.signal, deadline: ctx.deadline, interruptSignal: 'SIGTERM' });
+    const opts = { signal: ctx.signal, deadline: ctx.deadline, interruptSignal: 'SIGTERM' as const };
+    let res = await run(command, argsFor(wait), opts);
+    if (wait.includes(',') && !res.spawnError && /Cannot handle .-w. option/i.test(res.stderr)) {
+      // An older traceroute takes only "-w MAX": trace with the plain wait.
+      wait = seconds(params.waitMs);
+      res = await run(command, argsFor(wait), opts);
+    }
     if (res.spawnError) {
       return res.spawnError.code === 'ENOENT'
         ? empty('unavailable', 'traceroute is not installed (Debian package traceroute)')

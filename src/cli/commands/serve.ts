@@ -3,6 +3,7 @@ import { logger } from '../../log/logger.js';
 import { runTerminalChat } from '../terminal-chat.js';
 import { createRuntime } from '../../runtime.js';
 import { startServer } from '../../server/start.js';
+import { mountChatAdapters } from '../../server/chat-adapters.js';
 import { untilShutdownSignal } from '../../server/shutdown.js';
 import { knowledgeDirOption } from '../options.js';
 
@@ -33,6 +34,14 @@ export function registerServeCommand(program: Command): void {
         hub: { heartbeatMs: config.agentHeartbeatMs },
         defaultMetrics: true,
       });
+      let adapters;
+      try {
+        adapters = await mountChatAdapters(server, config, log);
+      } catch (err) {
+        await server.close();
+        throw err;
+      }
+      log.info({ url: server.url, chat: adapters.names }, `vpn-doctor serving on ${server.url}${adapters.names.length ? ` with ${adapters.names.join(', ')}` : ''}`);
       const signal = untilShutdownSignal(log);
       const chat = opts.chat
         ? runTerminalChat(server.assistant, {
@@ -43,6 +52,7 @@ export function registerServeCommand(program: Command): void {
       void chat?.done.then(() => process.kill(process.pid, 'SIGTERM'));
       await signal;
       chat?.close();
+      await adapters.stop();
       await server.close();
     });
 }
