@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckInputError } from '../../src/diagnosis/input.js';
 import { CheckReportSchema } from '../../src/diagnosis/report.js';
 import { runConnectivityCheck, type CheckProgress } from '../../src/diagnosis/run-check.js';
-import type { KnowledgeBase } from '../../src/knowledge/loader.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/loader.js';
 import { ProbeRequestSchema, type AnyProbeResult, type ParsedProbeRequest, type ProbeRunner } from '../../src/probes/catalogue.js';
 import type { Topic } from '../../src/knowledge/schema.js';
 import { dns, DNS1, DNS2, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, RESOLVER, tcp, tls, trace } from './synthetic.js';
@@ -70,6 +70,12 @@ describe('runConnectivityCheck with an injected probe runner', () => {
     ]);
     expect(report.verdict).toBe('healthy');
     expect(report.findings).toEqual([]);
+  });
+
+  it('sends the name lookups first: TCP and TLS wait for them', async () => {
+    const runner = scripted(healthyAnswer);
+    await runConnectivityCheck(BASE, { probes: runner, knowledge: null });
+    expect(runner.log.slice(0, 3).map((l) => l.req.kind)).toEqual(['dns', 'dns', 'dns']);
   });
 
   it('pings only the cloud DNS servers and the edge device, never the environment', async () => {
@@ -195,6 +201,15 @@ describe('runConnectivityCheck with an injected probe runner', () => {
     const withoutKb = await runConnectivityCheck(BASE, { probes: runner, knowledge: null });
     expect(withoutKb.findings[0]!.section).toBe(topic.section);
     expect(withoutKb.findings[0]!.steps[0]!.action).toMatch(/guide's section/);
+  });
+
+  it('by default links the findings to the bundled knowledge, exactly as the whole loaded base would', async () => {
+    const runner = scripted((req) => (req.kind === 'dns' && req.params.server === RESOLVER ? dns(req.params.name, RESOLVER, [PUBLIC_FRONT]) : healthyAnswer(req)));
+    const bundled = await runConnectivityCheck(BASE, { probes: runner });
+    const whole = await runConnectivityCheck(BASE, { probes: runner, knowledge: loadKnowledgeBase() });
+    expect(bundled.findings.map((f) => f.code)).toEqual(['dns-forwarder-missing']);
+    expect(bundled.findings).toEqual(whole.findings);
+    expect(bundled.findings[0]!.steps[0]!.action).not.toMatch(/guide's section/);
   });
 
   it('refuses bad input with one readable message per problem', async () => {

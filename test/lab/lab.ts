@@ -165,6 +165,11 @@ export class Lab {
     return mustIn(this.ns[role], 'iptables', ['-w', ...args]);
   }
 
+  /** A daemon a scenario started in the lab (the hub and agent of the agent scenario): stopped with the lab. */
+  adopt(d: Daemon): void {
+    this.daemons.push(d);
+  }
+
   /** Internal to Faults: swap the resolver or drop the port-80 listener. */
   async replaceResolver(spec: DnsmasqSpec): Promise<void> {
     if (this.resolver) this.stopDaemon(this.resolver);

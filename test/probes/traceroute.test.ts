@@ -38,6 +38,23 @@ describe('traceroute probe: arguments and failure mapping', () => {
     expect(r.detail).toMatchObject({ status: 'reached', method: 'icmp', lastResponder: { hop: 3, address: '10.251.0.2' } });
   });
 
+  it('with a NEAR factor, passes -w MAX,0,NEAR (one probe per hop: HERE has nothing to scale)', async () => {
+    const runner = fakeRunner([{ stdout: REACHED }]);
+    await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.251.0.2', waitMs: 1000, nearFactor: 10 }), ctx());
+    expect(runner.calls[0]!.args).toEqual(['-n', '-I', '-q', '1', '-w', '1,0,10', '-m', '15', '--', '10.251.0.2']);
+  });
+
+  it('falls back to a plain -w MAX when traceroute does not take the NEAR form', async () => {
+    const runner = fakeRunner([
+      { stderr: "Cannot handle `-w' option with arg `1,0,10' (argc 6)\n", exitCode: 2 },
+      { stdout: REACHED },
+    ]);
+    const r = await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.251.0.2', waitMs: 1000, nearFactor: 10 }), ctx());
+    expect(runner.calls).toHaveLength(2);
+    expect(runner.calls[1]!.args.slice(4, 6)).toEqual(['-w', '1']);
+    expect(r.detail).toMatchObject({ status: 'reached', method: 'icmp' });
+  });
+
   it('falls back to UDP probes when ICMP probes are not permitted', async () => {
     const runner = fakeRunner([
       { stderr: 'You do not have enough privileges to use this traceroute method.\nsocket: Operation not permitted\n', exitCode: 1 },
