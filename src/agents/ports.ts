@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Assistant, type AgentsPort, type CheckRunner, type Inbound } from '../conversation/assistant.js';
 import type { CheckArgs } from '../conversation/commands.js';
-import { probeLabel } from '../diagnosis/check-reply.js';
-import { CheckInputError, parseCheckInput, type CheckInput } from '../diagnosis/input.js';
+import { checkCommand, probeLabel } from '../diagnosis/check-reply.js';
+import { CheckInputError, checkInputFromArgs, type CheckInput } from '../diagnosis/input.js';
 import type { CheckReport } from '../diagnosis/report.js';
 import { reply, type Reply } from '../reply/reply.js';
 import type { Store } from '../store/index.js';
@@ -22,15 +22,9 @@ export class HubCheckRunner implements CheckRunner {
 
   async run(args: CheckArgs, hooks: { onProgress?: (text: string) => void; requestedBy: Inbound }): Promise<Reply> {
     const { requestedBy } = hooks;
+    let input: CheckInput | undefined;
     try {
-      const input = parseCheckInput({
-        hosts: args.hosts,
-        dnsServers: args.dnsServers,
-        ...(args.resolver ? { resolver: args.resolver } : {}),
-        ...(args.edge ? { edge: args.edge } : {}),
-        sentry: args.sentry,
-        ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
-      });
+      input = checkInputFromArgs(args);
       const { agent, report } = await this.checks.run({
         agent: args.agent,
         input,
@@ -40,6 +34,7 @@ export class HubCheckRunner implements CheckRunner {
       return this.toReply(report, { agent, input });
     } catch (err) {
       if (err instanceof AgentChoiceError) {
+        const checked = input; // a const, so the closure below sees it narrowed
         return reply({
           kind: 'error',
           title: err.reason === 'none-online' ? 'No probe agent is online' : 'Which agent should run the check?',
@@ -48,7 +43,7 @@ export class HubCheckRunner implements CheckRunner {
               ? 'Checks run from inside your network through a probe agent. Start one on a server in your LAN with `vpn-doctor agent --hub <url> --token <token> --name <name> --allow <rules>`.'
               : err.message,
           items: err.online.map((name) => ({ label: name, detail: 'online' })),
-          actions: err.online.slice(0, 5).map((name) => ({ id: `check-on-${name}`, label: `Run on ${name}`, command: checkCommand(args, name) })),
+          actions: checked ? err.online.slice(0, 5).map((name) => ({ id: `check-on-${name}`, label: `Run on ${name}`, command: checkCommand(checked, name) })) : [],
         });
       }
       if (err instanceof AgentUnavailableError) {
@@ -61,19 +56,6 @@ export class HubCheckRunner implements CheckRunner {
       throw err;
     }
   }
-}
-
-function checkCommand(args: CheckArgs, agent: string): string {
-  return [
-    'check',
-    ...args.hosts,
-    ...args.dnsServers.flatMap((ip) => ['dns', ip]),
-    ...(args.resolver ? ['resolver', args.resolver] : []),
-    ...(args.edge ? ['edge', args.edge] : []),
-    ...(args.sentry ? ['sentry'] : []),
-    'on',
-    agent,
-  ].join(' ');
 }
 
 /** The conversation core's AgentsPort: "agents" and "keepalive on|off AGENT [here]". */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckArgs } from '../conversation/commands.js';
 import { FqdnSchema, IpSchema } from '../probes/target.js';
 
 /** What a connectivity check needs: the guide's inputs, as given in the VPN setup e-mail. */
@@ -48,4 +49,13 @@ export function parseCheckInput(raw: unknown): CheckInput {
       return field ? `${field}: ${i.message}` : i.message;
     }),
   );
+}
+
+/**
+ * The conversation's check arguments as a validated input. `agent` says where the check runs, not what it
+ * checks, so it is not part of the input; absent optional fields stay absent so defaults apply.
+ */
+export function checkInputFromArgs(args: CheckArgs): CheckInput {
+  const { agent: _where, ...what } = args;
+  return parseCheckInput(Object.fromEntries(Object.entries(what).filter(([, v]) => v !== undefined)));
 }

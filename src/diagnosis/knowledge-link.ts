@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KnowledgeBase } from '../knowledge/loader.js';
-import type { GuideSection, Topic } from '../knowledge/schema.js';
+import type { GuideSection } from '../knowledge/schema.js';
 import type { Finding } from './report.js';
 import type { RawFinding } from './rules.js';
 
@@ -47,28 +45,10 @@ export async function loadBundledTopics(ids: Iterable<string>): Promise<TopicSou
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return { byId: new Map() };
   try {
-    // Loaded here, not at start-up: the YAML parser is the heaviest import a check would otherwise pay for.
-    const [{ defaultKnowledgeDir }, { TopicSchema }, { parseDocument }] = await Promise.all([
-      import('../knowledge/loader.js'),
-      import('../knowledge/schema.js'),
-      import('yaml'),
-    ]);
-    const dir = defaultKnowledgeDir();
-    const byId = new Map<string, Topic>();
-    for (const id of wanted) {
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) continue;
-      let source: string;
-      try {
-        source = readFileSync(join(dir, `${id}.yaml`), 'utf8');
-      } catch {
-        continue;
-      }
-      const doc = parseDocument(source, { uniqueKeys: true });
-      if (doc.errors.length > 0) continue;
-      const topic = TopicSchema.safeParse(doc.toJS());
-      if (topic.success && topic.data.id === id) byId.set(id, topic.data);
-    }
-    return { byId };
+    // Imported here, not at start-up: the loader brings the YAML parser, the heaviest import a check would
+    // otherwise pay for.
+    const { loadTopics } = await import('../knowledge/loader.js');
+    return { byId: loadTopics(wanted) };
   } catch {
     // A missing knowledge folder must not stop a diagnosis: the findings keep their fallback sections.
     return null;

@@ -1,20 +1,10 @@
+import type { CheckArgs } from '../conversation/commands.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import { runProbe, type ProbeRunner } from '../probes/catalogue.js';
 import { reply, type Reply } from '../reply/reply.js';
 import { checkReply, probeLabel } from './check-reply.js';
-import { CheckInputError, parseCheckInput } from './input.js';
+import { CheckInputError, checkInputFromArgs } from './input.js';
 import { runConnectivityCheck } from './run-check.js';
-
-/** The check arguments the conversation core collects (structurally its CheckArgs). */
-export interface LocalCheckArgs {
-  hosts: string[];
-  dnsServers: string[];
-  resolver?: string;
-  edge?: string;
-  sentry: boolean;
-  agent?: string;
-  timeoutMs?: number;
-}
 
 /**
  * Runs checks from this machine for the conversation core (terminal chat, `check` typed in a chat):
@@ -26,7 +16,7 @@ export class LocalCheckRunner {
     private readonly probes: ProbeRunner = runProbe,
   ) {}
 
-  async run(args: LocalCheckArgs, hooks: { onProgress?: (text: string) => void } = {}): Promise<Reply> {
+  async run(args: CheckArgs, hooks: { onProgress?: (text: string) => void } = {}): Promise<Reply> {
     if (args.agent) {
       return reply({
         kind: 'error',
@@ -36,14 +26,7 @@ export class LocalCheckRunner {
     }
     let input;
     try {
-      input = parseCheckInput({
-        hosts: args.hosts,
-        dnsServers: args.dnsServers,
-        ...(args.resolver ? { resolver: args.resolver } : {}),
-        ...(args.edge ? { edge: args.edge } : {}),
-        sentry: args.sentry,
-        ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
-      });
+      input = checkInputFromArgs(args);
     } catch (err) {
       if (!(err instanceof CheckInputError)) throw err;
       return reply({ kind: 'error', title: 'Cannot run this check', summary: err.message });

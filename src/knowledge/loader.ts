@@ -71,14 +71,13 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
 
   for (const name of files) {
     const file = join(dir, name);
-    const data = readYaml(file, problems);
-    if (data === undefined) continue;
     if (name === REQUIREMENTS_FILE) {
-      const parsed = validate(RequirementsSchema, data, file, problems);
+      const data = readYaml(file, problems);
+      const parsed = data === undefined ? undefined : validate(RequirementsSchema, data, file, problems);
       if (parsed) requirements = parsed;
       continue;
     }
-    const topic = validate(TopicSchema, data, file, problems);
+    const topic = readTopicFile(file, problems);
     if (!topic) continue;
     const expectedName = `${topic.id}.yaml`;
     if (name !== expectedName) {
@@ -119,6 +118,26 @@ export function loadKnowledgeBase(dir: string = defaultKnowledgeDir()): Knowledg
   const { kb, problems } = checkKnowledgeDir(dir);
   if (!kb) throw new KnowledgeError(problems);
   return kb;
+}
+
+/**
+ * Reads only the named topics (`<id>.yaml`), for callers that need a few topics and not the whole base
+ * (a check's findings). Unknown ids, invalid files and ids that are not plain kebab-case (no paths) are
+ * left out; validating the base as a whole is `checkKnowledgeDir`'s job.
+ */
+export function loadTopics(ids: Iterable<string>, dir: string = defaultKnowledgeDir()): Map<string, Topic> {
+  const byId = new Map<string, Topic>();
+  for (const id of new Set(ids)) {
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) continue;
+    const topic = readTopicFile(join(dir, `${id}.yaml`), []);
+    if (topic?.id === id) byId.set(id, topic);
+  }
+  return byId;
+}
+
+function readTopicFile(file: string, problems: KnowledgeProblem[]): Topic | undefined {
+  const data = readYaml(file, problems);
+  return data === undefined ? undefined : validate(TopicSchema, data, file, problems);
 }
 
 function readYaml(file: string, problems: KnowledgeProblem[]): unknown {
