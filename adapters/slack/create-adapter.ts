@@ -6,7 +6,7 @@ import { AnswerPacer } from './answer-pacer.js';
 import { SlackAlertChannel } from './alerts.js';
 import { boltLogger } from './bolt-logger.js';
 import { ConversationQueue } from './conversation-queue.js';
-import { ExpiringMap } from './expiring-map.js';
+import { ExpiringMap } from '../../src/util/expiring-map.js';
 import { slackEventsRoute, type SlackRoute } from './http-route.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners.js';

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Inbound } from '../../src/conversation/assistant.js';
 import type { Reply } from '../../src/reply/reply.js';
-import type { ExpiringMap } from './expiring-map.js';
+import type { ExpiringMap } from '../../src/util/expiring-map.js';
 import { BlockActionsPayload, MessageEventPayload, SlashCommandPayload } from './payloads.js';
 import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render-blocks.js';
 import type { SlackApi } from './slack-api.js';

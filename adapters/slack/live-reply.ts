@@ -3,7 +3,7 @@ import type { Reply } from '../../src/reply/reply.js';
 import { renderTerminal } from '../../src/reply/render-terminal.js';
 import { LIMITS } from './block-kit-limits.js';
 import type { AnswerPacer } from './answer-pacer.js';
-import type { ExpiringMap } from './expiring-map.js';
+import type { ExpiringMap } from '../../src/util/expiring-map.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { renderReply, type SlackMessage } from './render-blocks.js';
 import { slackErrorCode, type SlackApi } from './slack-api.js';

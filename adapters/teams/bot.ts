@@ -5,7 +5,7 @@ import type { CardComposer } from './cards.js';
 import { ReplyDelivery, type ConversationPort, type OutboundMessage } from './delivery.js';
 import { interpretActivity, type ConversationRef, type Interpretation } from './inbound.js';
 import { runCommand, type AssistantPort } from './run-command.js';
-import { TtlCache } from './ttl-cache.js';
+import { ExpiringMap } from '../../src/util/expiring-map.js';
 import { safeError } from './log-safe.js';
 
 /**
@@ -42,8 +42,8 @@ const INVOKE_MESSAGE = 'application/vnd.microsoft.activity.message';
 const INVOKE_ERROR = 'application/vnd.microsoft.error';
 
 export class TeamsBot {
-  private readonly seenMessages = new TtlCache<true>(DEDUPE_TTL_MS, DEDUPE_MAX);
-  private readonly invokeAnswers = new TtlCache<Promise<InvokeResponse>>(DEDUPE_TTL_MS, DEDUPE_MAX);
+  private readonly seenMessages = new ExpiringMap<string, true>(DEDUPE_TTL_MS, DEDUPE_MAX);
+  private readonly invokeAnswers = new ExpiringMap<string, Promise<InvokeResponse>>(DEDUPE_TTL_MS, DEDUPE_MAX);
 
   constructor(private readonly deps: TeamsBotDeps) {}
 

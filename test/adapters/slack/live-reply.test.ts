@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AnswerPacer } from '../../../adapters/slack/answer-pacer.js';
-import { ExpiringMap } from '../../../adapters/slack/expiring-map.js';
+import { ExpiringMap } from '../../../src/util/expiring-map.js';
 import { LiveReply, type ReplyTarget } from '../../../adapters/slack/live-reply.js';
 import type { SlackMessage } from '../../../adapters/slack/render-blocks.js';
 import type { CallOptions, ResponseUrlBody, SlackApi } from '../../../adapters/slack/slack-api.js';
