@@ -22,6 +22,8 @@ export interface DecisionThresholds {
   otherMin: number;
   /** Below this, the best topic is only a guess: ask back (ambiguous) instead of answering. */
   topicMin: number;
+  /** Off-topic when the best topic is below this and the message has no VPN anchor word or entity. */
+  unanchoredMin: number;
   /** Ambiguous when the runner-up is within this probability of the best... */
   ambiguousMargin: number;
   /** ...and the best is below this (a strong winner is never ambiguous). */
@@ -39,6 +41,7 @@ export interface DecisionThresholds {
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   otherMin: 0.5,
   topicMin: 0.12,
+  unanchoredMin: 0.15,
   ambiguousMargin: 0.12,
   ambiguousCeiling: 0.5,
   alternativeShare: 0.35,
@@ -235,7 +238,7 @@ export class LocalClassifier implements IntentClassifier {
     const offTopic =
       (evidence === 0 && !hasEntities) ||
       (other >= th.otherMin && other > best.confidence) ||
-      (best.confidence < th.topicMin && !anchored && !hasEntities);
+      (best.confidence < th.unanchoredMin && !anchored && !hasEntities);
 
     // Follow-ups keep the conversation's topic unless the message clearly points elsewhere.
     const idiom = looksLikeFollowUp(text);

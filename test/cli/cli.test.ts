@@ -68,6 +68,17 @@ describe('vpn-doctor CLI', () => {
     expect(rows[2]!.topic).toBe('ikev2-hourly-drop');
   });
 
+  it('classify streams thousands of lines in order', async () => {
+    const phrases = ['tunnel drops every hour on ikev2', 'good morning team', 'nslookup returns a public ip for our env'];
+    const lines = Array.from({ length: 3000 }, (_, i) => `${phrases[i % 3]} #${i}`);
+    const r = await runCli(['classify', '--json'], { input: lines.join('\n') + '\n', timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; topic: string | null });
+    expect(rows.map((row) => row.text)).toEqual(lines);
+    expect(rows[0]!.topic).toBe('ikev2-hourly-drop');
+    expect(rows[1]!.topic).toBeNull();
+  });
+
   it('kb check passes on the bundled knowledge and names file, field and problem on a broken one', async () => {
     const ok = await runCli(['kb', 'check']);
     expect(ok.code).toBe(0);
