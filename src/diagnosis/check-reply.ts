@@ -17,11 +17,6 @@ export interface CheckReplyOptions {
   agent?: string;
 }
 
-const TITLES: Record<Verdict, string> = {
-  healthy: 'VPN check: healthy',
-  degraded: 'VPN check: degraded',
-  down: 'VPN check: down',
-};
 
 /**
  * The chat/terminal form of a check report: the verdict, every finding, one evidence row per probe, and
@@ -53,7 +48,8 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
 
   return reply({
     kind: 'check',
-    title: TITLES[report.verdict],
+    // The verdict is not in the title: every renderer shows it on its own (badge, emoji, colour).
+    title: options.input ? `VPN check of ${options.input.hosts.join(', ')}` : 'VPN check',
     summary: problems[0]?.summary ?? healthySummary(report),
     ...(top && top.severity !== 'info' ? { section: top.section, topic: top.topic } : {}),
     verdict: report.verdict,

@@ -82,7 +82,7 @@ describe('vpn-doctor check', () => {
     const t = io();
     await runCheckCli(OPTS, { ...t.io, probes: runner() });
     const text = t.out.join('');
-    expect(text).toMatch(/^VPN check: healthy/);
+    expect(text).toMatch(/^VPN check of \S+  HEALTHY/);
     expect(text).toContain('Evidence');
   });
 

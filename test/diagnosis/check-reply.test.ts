@@ -17,7 +17,7 @@ describe('check report as a Reply', () => {
   it('healthy: verdict, one evidence row per probe, a rerun action, no steps', () => {
     const i = input();
     const r = checkReply(report(i), { input: i });
-    expect(r).toMatchObject({ kind: 'check', title: 'VPN check: healthy', verdict: 'healthy', steps: [], findings: [] });
+    expect(r).toMatchObject({ kind: 'check', title: `VPN check of ${i.hosts.join(', ')}`, verdict: 'healthy', steps: [], findings: [] });
     expect(r.summary).toMatch(/All 11 probes answered/);
     expect(r.evidence).toHaveLength(11);
     expect(r.evidence.every((e) => e.ok === true)).toBe(true);
