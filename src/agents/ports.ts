@@ -7,7 +7,7 @@ import type { CheckReport } from '../diagnosis/report.js';
 import { reply, type Reply } from '../reply/reply.js';
 import type { Store } from '../store/index.js';
 import { AgentUnavailableError, type AgentHub, type AgentStatus } from './hub.js';
-import { AgentChoiceError, type RemoteChecks } from './remote-checks.js';
+import { AgentCheckError, AgentChoiceError, type RemoteChecks } from './remote-checks.js';
 
 /** Turns a check report into the chat reply (src/diagnosis/check-reply.ts); `agent` says where it ran. */
 export type CheckReplyBuilder = (report: CheckReport, context: { agent: string; input: CheckInput }) => Reply;
@@ -44,6 +44,16 @@ export class HubCheckRunner implements CheckRunner {
               : err.message,
           items: err.online.map((name) => ({ label: name, detail: 'online' })),
           actions: checked ? err.online.slice(0, 5).map((name) => ({ id: `check-on-${name}`, label: `Run on ${name}`, command: checkCommand(checked, name) })) : [],
+        });
+      }
+      if (err instanceof AgentCheckError) {
+        return reply({
+          kind: 'error',
+          title: err.refused ? `Agent ${err.agent} refused part of the check` : `The check did not complete on agent ${err.agent}`,
+          summary: err.refused
+            ? 'Some targets are outside the agent\'s allowlist, so no diagnosis was made. Add them to the agent\'s --allow rules (for example the cloud DNS servers and the cloud range), or check other targets.'
+            : 'Some probes never ran (agent busy, disconnected or too slow), so no diagnosis was made. Ask "agents" to see its state, then run the check again.',
+          items: err.failures.slice(0, 10).map((f) => ({ label: f })),
         });
       }
       if (err instanceof AgentUnavailableError) {

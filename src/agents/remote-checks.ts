@@ -32,6 +32,26 @@ export class AgentChoiceError extends Error {
   }
 }
 
+/**
+ * Some probes of a check did not run on the agent (refused by its allowlist, agent busy, disconnected, no
+ * answer by the deadline). Their "failures" say nothing about the network, so the check's findings would
+ * be a false diagnosis (a refused DNS probe reads as "tunnel down"): the check fails as a whole instead.
+ */
+export class AgentCheckError extends Error {
+  override name = 'AgentCheckError';
+  constructor(
+    readonly agent: string,
+    readonly checkId: string,
+    /** One line per probe that did not run: "dns 10.0.0.2: refused: ... not in the allowlist". */
+    readonly failures: string[],
+    /** True when any probe was refused by the agent's own policy (allowlist), not by a fault. */
+    readonly refused: boolean,
+  ) {
+    const shown = failures.slice(0, 3).join('; ');
+    super(`the check could not run on agent ${agent}: ${shown}${failures.length > 3 ? ` (and ${failures.length - 3} more)` : ''}`);
+  }
+}
+
 export interface RemoteCheckRequest {
   /** The agent to run on; absent: the only agent online. */
   agent?: string | undefined;
@@ -67,23 +87,39 @@ export class RemoteChecks {
     this.hub.assertAvailable(agent);
     const checkId = randomUUID();
     this.log.info({ agent, checkId, requestedBy: request.requestedBy }, 'connectivity check through an agent');
+    const failures: string[] = [];
+    let refused = false;
     const report = await this.runCheck(request.input, {
-      probes: this.probeRunner(agent, request.requestedBy, checkId),
+      probes: this.probeRunner(agent, request.requestedBy, checkId, (failure) => {
+        failures.push(failure.message);
+        refused ||= failure.status === 'refused';
+      }),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
+    if (failures.length > 0) throw new AgentCheckError(agent, checkId, failures, refused);
     return { agent, checkId, report };
   }
 
-  /** A ProbeRunner that sends each probe to `agent` and turns every kind of failure into a failed result. */
-  probeRunner(agent: string, requestedBy: Requester, checkId?: string): ProbeRunner {
+  /**
+   * A ProbeRunner that sends each probe to `agent`. A probe the agent could not run comes back as a failed
+   * result (so the runbook completes its plan) and is reported to `onAgentFailure`, so callers can tell
+   * "the network failed" from "the probe never ran".
+   */
+  probeRunner(
+    agent: string,
+    requestedBy: Requester,
+    checkId?: string,
+    onAgentFailure: (failure: { status: string; message: string }) => void = () => {},
+  ): ProbeRunner {
     return async (request, ctx) => {
       const parsed = ProbeRequestSchema.safeParse(request);
       if (!parsed.success) throw new Error(`invalid ${String((request as { kind?: unknown }).kind)} probe: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       const req = parsed.data;
       const target = requestTarget(req);
-      const failed = (message: string, durationMs = 0): AnyProbeResult =>
-        ({
+      const failed = (status: string, message: string, durationMs = 0): AnyProbeResult => {
+        onAgentFailure({ status, message: `${req.kind} ${target}: ${message}` });
+        return {
           kind: req.kind,
           target,
           ok: false,
@@ -91,7 +127,8 @@ export class RemoteChecks {
           backend: `agent:${agent}`,
           detail: catalogue[req.kind].errorDetail(message),
           error: message,
-        }) as AnyProbeResult;
+        } as AnyProbeResult;
+      };
       try {
         const outcome = await this.hub.dispatch(agent, {
           probe: req.kind,
@@ -103,13 +140,13 @@ export class RemoteChecks {
           signal: ctx.signal,
         });
         if (outcome.status !== 'ok') {
-          return failed(`agent ${agent}: ${outcome.error?.message ?? outcome.status}`, outcome.durationMs);
+          return failed(outcome.status, `agent ${agent}: ${outcome.error?.message ?? outcome.status}`, outcome.durationMs);
         }
         const result = ProbeResultSchema.safeParse(outcome.result);
-        if (!result.success || result.data.kind !== req.kind) return failed(`agent ${agent} returned an invalid ${req.kind} result`, outcome.durationMs);
+        if (!result.success || result.data.kind !== req.kind) return failed('invalid', `agent ${agent} returned an invalid ${req.kind} result`, outcome.durationMs);
         return result.data as AnyProbeResult;
       } catch (err) {
-        if (err instanceof AgentUnavailableError) return failed(err.message);
+        if (err instanceof AgentUnavailableError) return failed('unavailable', err.message);
         throw err;
       }
     };

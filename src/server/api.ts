@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentUnavailableError, type AgentHub, type AgentStatus } from '../agents/hub.js';
 import { AgentNameSchema } from '../agents/protocol.js';
-import { AgentChoiceError, type RemoteChecks } from '../agents/remote-checks.js';
+import { AgentCheckError, AgentChoiceError, type RemoteChecks } from '../agents/remote-checks.js';
 import type { AnswerDocument } from '../conversation/answer-document.js';
 import { CheckInputError, parseCheckInput } from '../diagnosis/input.js';
 import type { Store } from '../store/index.js';
@@ -163,6 +163,14 @@ function toHttpError(err: unknown): unknown {
     return err.reason === 'none-online'
       ? new HttpError(503, 'no-agent-online', err.message)
       : new HttpError(409, 'agent-required', err.message, { online: err.online });
+  }
+  if (err instanceof AgentCheckError) {
+    // 422: the agent's own policy refused a target (fix the allowlist or the request); 502: the agent failed.
+    return new HttpError(err.refused ? 422 : 502, err.refused ? 'agent-refused' : 'agent-failed', err.message, {
+      agent: err.agent,
+      checkId: err.checkId,
+      failures: err.failures,
+    });
   }
   if (err instanceof AgentUnavailableError) {
     const status = err.reason === 'unknown' || err.reason === 'revoked' ? 404 : 503;

@@ -104,12 +104,26 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(server.store.audit.recent({ limit: 1 })[0]).toMatchObject({ platform: 'slack', channel: 'C1', requestedBy: 'u1' });
   });
 
-  it('a DNS server outside the agent allowlist is refused on the agent and shows as failed probes', async () => {
+  it('a DNS server outside the agent allowlist is refused on the agent: 422, no diagnosis, audited', async () => {
     const res = await api(server, '/api/v1/checks', { json: { agent: 'lab-agent', host: HOST, dnsServers: ['10.255.255.1'], resolver: DNS_IP, timeoutMs: 2000 } });
-    expect(res.status).toBe(200);
-    const report = CheckReportSchema.parse(await bodyOf(res));
-    const refused = report.probes.filter((p) => String(p.detail.error ?? '').includes('allowlist'));
-    expect(refused.length).toBeGreaterThanOrEqual(3);
+    // A refused probe says nothing about the network: answering "tunnel down" here would be a false diagnosis.
+    expect(res.status).toBe(422);
+    const body = (await bodyOf(res)) as { error: { code: string; message: string; details: { agent: string; failures: string[] } } };
+    expect(body.error.code).toBe('agent-refused');
+    expect(body.error.details.agent).toBe('lab-agent');
+    expect(body.error.details.failures.some((f) => f.includes('10.255.255.1') && f.includes('allowlist'))).toBe(true);
     expect(server.store.audit.recent().some((j) => j.status === 'refused' && j.target.includes('10.255.255.1'))).toBe(true);
+  });
+
+  it('the chat explains a refused check instead of diagnosing it', async () => {
+    const r = await server.assistant.handle({
+      text: `check ${HOST} dns 10.255.255.1 resolver ${DNS_IP} on lab-agent timeout 2000`,
+      user: 'u',
+      channel: 'c',
+      platform: 'test',
+    });
+    expect(r.kind).toBe('error');
+    expect(r.title).toBe('Agent lab-agent refused part of the check');
+    expect(r.findings).toEqual([]);
   });
 });
