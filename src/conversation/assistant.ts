@@ -48,6 +48,11 @@ export interface AssistantDeps {
 export interface HandleHooks {
   /** Called with interim replies (e.g. "running checks...") that an adapter may show and later replace. */
   progress?: (interim: Reply) => void | Promise<void>;
+  /**
+   * The voice answers once and the conversation ends there (`vpn-doctor ask`): show every step, and turn
+   * buttons and numbered choices, which nobody could press, into commands to run next.
+   */
+  oneShot?: boolean;
 }
 
 const HISTORY_KEPT = 20;
@@ -74,7 +79,8 @@ export class Assistant {
       session.history.push(command.text);
       if (session.history.length > HISTORY_KEPT) session.history.shift();
     }
-    return this.run(command, inbound, session, hooks);
+    const answer = await this.run(command, inbound, session, hooks);
+    return hooks.oneShot ? asOneShot(answer) : answer;
   }
 
   private async run(command: Command, inbound: Inbound, session: Session, hooks: HandleHooks): Promise<Reply> {
@@ -142,11 +148,11 @@ export class Assistant {
         if (!this.deps.agents) return noAgentsReply();
         return this.deps.agents.setKeepalive(command.agent, command.on, command.here ? inbound : null);
       case 'question':
-        return this.answer(command.text, session);
+        return this.answer(command.text, session, hooks.oneShot === true);
     }
   }
 
-  private async answer(text: string, session: Session): Promise<Reply> {
+  private async answer(text: string, session: Session, allSteps: boolean): Promise<Reply> {
     const { kb, classifier } = this.deps;
     const c = await classifier.classify(text, { currentTopic: session.currentTopic });
     rememberEntities(session, c);
@@ -180,7 +186,7 @@ export class Assistant {
       answeredBy: c.engine,
       checkCommand: prefilledCheck(session),
       // A follow-up on the same topic shows everything: the user already read the first steps.
-      allSteps: continuing,
+      allSteps: continuing || allSteps,
       ...(continuing ? { title: `Still on: ${topic.title}` } : {}),
     });
   }
@@ -220,6 +226,12 @@ export class Assistant {
     if (result.topic) session.currentTopic = result.topic;
     return result;
   }
+}
+
+/** A reply for a voice that cannot take a next turn: choices become commands to run, buttons go. */
+function asOneShot(r: Reply): Reply {
+  const choices = r.kind === 'choices' ? r.actions.map((a) => ({ label: a.label, detail: `vpn-doctor ask "${a.command}"` })) : [];
+  return { ...r, actions: [], items: [...r.items, ...choices] };
 }
 
 function rememberEntities(session: Session, c: Classification): void {

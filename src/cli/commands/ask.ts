@@ -23,7 +23,7 @@ export function registerAskCommand(program: Command): void {
         return;
       }
       const assistant = new Assistant({ kb: runtime.kb, classifier: runtime.classifier });
-      const answer = await assistant.handle({ text: question, user: 'cli', channel: 'ask', platform: 'cli' });
+      const answer = await assistant.handle({ text: question, user: 'cli', channel: 'ask', platform: 'cli' }, { oneShot: true });
       process.stdout.write(renderTerminal(answer, { color: process.stdout.isTTY }));
     });
 }
