@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { Classification, IntentClassifier } from '../nlu/types.js';
 import { reply, type Reply } from '../reply/reply.js';
 import { COMMAND_HELP, parseCommand, type CheckArgs, type Command } from './commands.js';
+import { checkHints } from './check-hints.js';
 import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
 import { topicReply } from './topic-reply.js';
@@ -155,7 +156,7 @@ export class Assistant {
   private async answer(text: string, session: Session, allSteps: boolean): Promise<Reply> {
     const { kb, classifier } = this.deps;
     const c = await classifier.classify(text, { currentTopic: session.currentTopic });
-    rememberEntities(session, c);
+    rememberEntities(session, text, c);
 
     if (c.kind === 'smalltalk') return smalltalkReply(text);
     if (c.kind === 'off-topic') return offTopicReply(c);
@@ -234,16 +235,20 @@ function asOneShot(r: Reply): Reply {
   return { ...r, actions: [], items: [...r.items, ...choices] };
 }
 
-function rememberEntities(session: Session, c: Classification): void {
-  const hosts = c.entities.fqdns.filter((h) => h.endsWith('.outsystemsenterprise.com'));
-  if (hosts.length > 0) session.lastCheckArgs.hosts = hosts;
-  if (c.entities.ipv4.length > 0) session.lastCheckArgs.dnsServers = c.entities.ipv4.slice(0, 2);
+function rememberEntities(session: Session, text: string, c: Classification): void {
+  Object.assign(session.lastCheckArgs, checkHints(text, c.entities.fqdns));
 }
 
 function prefilledCheck(session: Session): string {
-  const { hosts = [], dnsServers = [] } = session.lastCheckArgs;
+  const { hosts = [], dnsServers = [], resolver, edge } = session.lastCheckArgs;
   if (hosts.length === 0 || dnsServers.length === 0) return 'check';
-  return ['check', ...hosts, ...dnsServers.flatMap((ip) => ['dns', ip])].join(' ');
+  return [
+    'check',
+    ...hosts,
+    ...dnsServers.flatMap((ip) => ['dns', ip]),
+    ...(resolver ? ['resolver', resolver] : []),
+    ...(edge ? ['edge', edge] : []),
+  ].join(' ');
 }
 
 export function helpReply(): Reply {

@@ -92,9 +92,11 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
     topics.push(topic);
   }
 
+  // A reference to a file that exists but failed validation is not a second error: that file is reported.
+  const topicFileIds = new Set(files.filter((f) => f !== REQUIREMENTS_FILE).map((f) => f.replace(/\.ya?ml$/, '')));
   for (const topic of topics) {
     topic.related.forEach((id, i) => {
-      if (!firstFileOfId.has(id)) {
+      if (!firstFileOfId.has(id) && !topicFileIds.has(id)) {
         problems.push({ file: firstFileOfId.get(topic.id)!, path: `related.${i}`, message: `unknown topic id "${id}"` });
       }
     });
@@ -166,7 +168,12 @@ function validate<T extends z.ZodType>(
   file: string,
   problems: KnowledgeProblem[],
 ): z.infer<T> | undefined {
-  const result = schema.safeParse(data);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    problems.push({ file, path: '', message: `must be a YAML mapping of fields, got ${data === null ? 'an empty file' : Array.isArray(data) ? 'a list' : typeof data}` });
+    return undefined;
+  }
+  // reportInput: tells a missing field (no input) from a field of the wrong type.
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const path = issue.path.map(String).join('.');

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { defaultKnowledgeDir } from '../../src/knowledge/loader.js';
 import { GUIDE_SECTIONS } from '../../src/knowledge/schema.js';
 import { runCli } from './run-cli.js';
 
@@ -61,11 +63,12 @@ describe('vpn-doctor CLI', () => {
     const r = await runCli(['classify', '--json'], { input });
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(['confidence', 'section', 'text', 'topic']);
     expect(rows[0]!.topic).not.toBeNull();
-    expect(rows[1]).toMatchObject({ text: 'what is the weather in Lisbon tomorrow', topic: null, section: null });
-    expect(rows[2]!.topic).toBe('ikev2-hourly-drop');
+    expect(rows[1]).toMatchObject({ text: '', topic: null, section: null });
+    expect(rows[2]).toMatchObject({ text: 'what is the weather in Lisbon tomorrow', topic: null, section: null });
+    expect(rows[3]!.topic).toBe('ikev2-hourly-drop');
   });
 
   it('classify streams thousands of lines in order', async () => {
@@ -77,6 +80,20 @@ describe('vpn-doctor CLI', () => {
     expect(rows.map((row) => row.text)).toEqual(lines);
     expect(rows[0]!.topic).toBe('ikev2-hourly-drop');
     expect(rows[1]!.topic).toBeNull();
+  });
+
+  it('classify stops quietly when the reader goes away', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./run-cli.js');
+    const child = spawn(process.execPath, [CLI, 'classify', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // like `| head -1`
+    child.stdin.on('error', () => {}); // the child may stop reading first
+    child.stdin.end(Array.from({ length: 20_000 }, () => 'tunnel drops every hour').join('\n'));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
   });
 
   it('kb check passes on the bundled knowledge and names file, field and problem on a broken one', async () => {
@@ -92,6 +109,14 @@ describe('vpn-doctor CLI', () => {
       expect(bad.stderr).toContain(`${join(dir, 'broken.yaml')}: section: is not a heading of the guide: "Not a heading"`);
       expect(bad.stderr).toContain(`${join(dir, 'broken.yaml')}: unknown field(s): bogus`);
       expect(bad.stderr).toContain(`${join(dir, 'broken.yaml')}: summary: required field is missing`);
+      // A valid folder that leaves a guide section uncovered fails too.
+      const partialDir = mkdtempSync(join(tmpdir(), 'vpn-doctor-cli-kb-'));
+      const one = parse(readFileSync(join(defaultKnowledgeDir(), 'ikev2-hourly-drop.yaml'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(partialDir, 'ikev2-hourly-drop.yaml'), stringify({ ...one, related: [] }));
+      const partial = await runCli(['kb', 'check', '--knowledge', partialDir]);
+      rmSync(partialDir, { recursive: true, force: true });
+      expect(partial.code).toBe(1);
+      expect(partial.stderr).toContain('no topic covers the guide section "Further assistance"');
       const json = await runCli(['kb', 'check', '--knowledge', dir, '--json']);
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toMatchObject({ ok: false });

@@ -119,6 +119,33 @@ describe('validation of broken files', () => {
     );
   });
 
+  it('tells a field of the wrong type from a missing one', () => {
+    const t = { ...standalone(validTopic()), examples: 'just one string', escalation: 42 };
+    const { problems } = checkKnowledgeDir(tempKb({ 'ikev2-hourly-drop.yaml': t }));
+    expect(problems.map((p) => [p.path, p.message])).toEqual(
+      expect.arrayContaining([
+        ['examples', 'Invalid input: expected array, received string'],
+        ['escalation', 'Invalid input: expected string, received number'],
+      ]),
+    );
+    expect(problems.some((p) => p.message === 'required field is missing')).toBe(false);
+  });
+
+  it('says so when a file is empty or not a mapping', () => {
+    const { problems } = checkKnowledgeDir(tempKb({ 'empty.yaml': '', 'list.yaml': '- a\n- b\n' }));
+    expect(problems.map((p) => p.message).sort()).toEqual([
+      'must be a YAML mapping of fields, got a list',
+      'must be a YAML mapping of fields, got an empty file',
+    ]);
+  });
+
+  it('does not report references to a topic file that is itself invalid a second time', () => {
+    const broken = { ...standalone(validTopic()), id: 'other-topic', title: '' };
+    const ok = { ...validTopic(), related: ['other-topic'] };
+    const { problems } = checkKnowledgeDir(tempKb({ 'ikev2-hourly-drop.yaml': ok, 'other-topic.yaml': broken }));
+    expect(problems.map((p) => p.path)).toEqual(['title']);
+  });
+
   it('reports YAML syntax errors with a line number, and duplicate keys', () => {
     const { problems } = checkKnowledgeDir(
       tempKb({ 'a.yaml': 'id: a\ntitle: [unclosed\n', 'b.yaml': 'id: b\nid: c\n' }),

@@ -12,7 +12,8 @@ export function registerKbCommand(program: Command): void {
       const dir = opts.knowledge ?? defaultKnowledgeDir();
       const { kb: base, problems } = checkKnowledgeDir(dir);
       const uncovered = base ? uncoveredSections(base) : [];
-      const ok = problems.length === 0;
+      // A guide section that no topic covers leaves users without an answer: an error, not a warning.
+      const ok = problems.length === 0 && uncovered.length === 0;
       if (opts.json) {
         process.stdout.write(
           JSON.stringify({ ok, dir, topics: base?.topics.length ?? 0, problems, uncoveredSections: uncovered }) + '\n',
@@ -20,7 +21,9 @@ export function registerKbCommand(program: Command): void {
       } else if (ok) {
         const examples = base!.topics.reduce((n, t) => n + t.examples.length, 0);
         process.stderr.write(`ok: ${base!.topics.length} topics, ${examples} examples${base!.requirements ? ', requirements' : ''} in ${dir}\n`);
-        for (const s of uncovered) process.stderr.write(`warning: no topic covers the guide section "${s}"\n`);
+      } else if (problems.length === 0) {
+        for (const s of uncovered) process.stderr.write(`${dir}: no topic covers the guide section "${s}"\n`);
+        process.stderr.write(`${uncovered.length} guide section${uncovered.length === 1 ? '' : 's'} not covered\n`);
       } else {
         for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
         process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);
