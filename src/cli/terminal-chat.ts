@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import pc from 'picocolors';
 import type { Assistant } from '../conversation/assistant.js';
+import { wantsColor } from './color.js';
 import { renderTerminal } from '../reply/render-terminal.js';
 import type { Reply } from '../reply/reply.js';
 
@@ -23,7 +24,7 @@ export function runTerminalChat(assistant: Assistant, options: TerminalChatOptio
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const interactive = Boolean((input as { isTTY?: boolean }).isTTY && output.isTTY);
-  const color = Boolean(output.isTTY);
+  const color = wantsColor(output);
   const rl = createInterface({ input, output, terminal: interactive });
   rl.setPrompt(color ? pc.bold(pc.cyan('you> ')) : 'you> ');
 

@@ -1,3 +1,4 @@
+import { wantsColor } from '../color.js';
 import type { Command } from 'commander';
 import { renderTerminal } from '../../reply/render-terminal.js';
 import { UsageError } from '../errors.js';
@@ -24,6 +25,6 @@ export function registerAskCommand(program: Command): void {
       }
       const assistant = new Assistant({ kb: runtime.kb, classifier: runtime.classifier });
       const answer = await assistant.handle({ text: question, user: 'cli', channel: 'ask', platform: 'cli' }, { oneShot: true });
-      process.stdout.write(renderTerminal(answer, { color: process.stdout.isTTY }));
+      process.stdout.write(renderTerminal(answer, { color: wantsColor(process.stdout) }));
     });
 }

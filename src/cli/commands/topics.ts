@@ -1,3 +1,4 @@
+import { wantsColor } from '../color.js';
 import type { Command } from 'commander';
 import { loadKnowledgeBase } from '../../knowledge/loader.js';
 import { renderTerminal } from '../../reply/render-terminal.js';
@@ -22,6 +23,6 @@ export function registerTopicsCommand(program: Command): void {
         summary: 'Use `vpn-doctor ask "<question>"` or `vpn-doctor chat`.',
         items: kb.topics.map((t) => ({ label: t.id, detail: t.title })),
       });
-      process.stdout.write(renderTerminal(listing, { color: process.stdout.isTTY }));
+      process.stdout.write(renderTerminal(listing, { color: wantsColor(process.stdout) }));
     });
 }
