@@ -5,7 +5,7 @@ import { COMMAND_HELP, parseCommand, type CheckArgs, type Command } from './comm
 import { checkHints } from './check-hints.js';
 import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
-import { topicReply } from './topic-reply.js';
+import { STEPS_SHOWN, topicReply } from './topic-reply.js';
 
 /** One message from any voice, already stripped of its platform wrapping. */
 export interface Inbound {
@@ -147,7 +147,7 @@ export class Assistant {
         return this.deps.agents.list();
       case 'keepalive':
         if (!this.deps.agents) return noAgentsReply();
-        return this.deps.agents.setKeepalive(command.agent, command.on, command.here ? inbound : null);
+        return this.deps.agents.setKeepalive(command.agent, command.on, command.here || !command.on ? inbound : null);
       case 'question':
         return this.answer(command.text, session, hooks.oneShot === true);
     }
@@ -182,21 +182,38 @@ export class Assistant {
     session.pendingChoices = [];
     const continuing = c.kind === 'follow-up' && session.currentTopic === topic.id;
     session.currentTopic = topic.id;
-    return topicReply(kb, topic, {
+    const answer = topicReply(kb, topic, {
       confidence: c.confidence,
       answeredBy: c.engine,
       checkCommand: prefilledCheck(session),
-      // A follow-up on the same topic shows everything: the user already read the first steps.
       allSteps: continuing || allSteps,
-      ...(continuing ? { title: `Still on: ${topic.title}` } : {}),
     });
+    if (!continuing) return answer;
+    // Still failing after the first answer: do not repeat it. Move on to the steps not shown yet, what to
+    // escalate with, and the related topics; the buttons (checks, support case) stay.
+    const unseen = answer.steps.slice(STEPS_SHOWN);
+    return {
+      ...answer,
+      title: `Still on: ${topic.title}`,
+      summary: unseen.length > 0 ? `Next steps for this problem. ${topic.escalation}` : topic.escalation,
+      steps: unseen,
+      facts: [],
+    };
   }
 
   private async check(args: CheckArgs, inbound: Inbound, session: Session, hooks: HandleHooks): Promise<Reply> {
+    // A bare "check" (the "Run checks" button) runs what the conversation named; typed arguments win.
+    const known = session.lastCheckArgs;
+    const bare = args.hosts.length === 0;
+    const resolver = args.resolver ?? (bare ? known.resolver : undefined);
+    const edge = args.edge ?? (bare ? known.edge : undefined);
     const merged: CheckArgs = {
       ...args,
-      hosts: args.hosts.length > 0 ? args.hosts : (session.lastCheckArgs.hosts ?? []),
-      dnsServers: args.dnsServers.length > 0 ? args.dnsServers : (session.lastCheckArgs.dnsServers ?? []),
+      hosts: bare ? (known.hosts ?? []) : args.hosts,
+      dnsServers: args.dnsServers.length > 0 ? args.dnsServers : (known.dnsServers ?? []),
+      sentry: args.sentry || (bare && known.sentry === true),
+      ...(resolver ? { resolver } : {}),
+      ...(edge ? { edge } : {}),
     };
     if (merged.hosts.length === 0 || merged.dnsServers.length === 0) {
       return reply({
@@ -209,7 +226,13 @@ export class Assistant {
     if (!this.deps.checks) {
       return reply({ kind: 'error', title: 'Checks are not available here', summary: 'This instance has no probe runner configured.' });
     }
-    session.lastCheckArgs = { hosts: merged.hosts, dnsServers: merged.dnsServers };
+    session.lastCheckArgs = {
+      hosts: merged.hosts,
+      dnsServers: merged.dnsServers,
+      sentry: merged.sentry,
+      ...(merged.resolver ? { resolver: merged.resolver } : {}),
+      ...(merged.edge ? { edge: merged.edge } : {}),
+    };
     await hooks.progress?.(
       reply({
         kind: 'progress',
@@ -240,7 +263,7 @@ function rememberEntities(session: Session, text: string, c: Classification): vo
 }
 
 function prefilledCheck(session: Session): string {
-  const { hosts = [], dnsServers = [], resolver, edge } = session.lastCheckArgs;
+  const { hosts = [], dnsServers = [], resolver, edge, sentry } = session.lastCheckArgs;
   if (hosts.length === 0 || dnsServers.length === 0) return 'check';
   return [
     'check',
@@ -248,6 +271,7 @@ function prefilledCheck(session: Session): string {
     ...dnsServers.flatMap((ip) => ['dns', ip]),
     ...(resolver ? ['resolver', resolver] : []),
     ...(edge ? ['edge', edge] : []),
+    ...(sentry ? ['sentry'] : []),
   ].join(' ');
 }
 

@@ -32,5 +32,7 @@ export function checkHints(text: string, fqdns: string[]): Partial<CheckArgs> {
     else if (role && ++sinceRole > 4) role = null;
   }
   if (dns.length > 0) hints.dnsServers = [...new Set(dns)].slice(0, 4);
+  // "we're on Sentry": Sentry environments accept HTTPS only, so the check must not expect port 80.
+  if (/\bsentry\b/i.test(text)) hints.sentry = true;
   return hints;
 }

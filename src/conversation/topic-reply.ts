@@ -31,7 +31,11 @@ export interface TopicReplyOptions {
 }
 
 export function topicReply(kb: KnowledgeBase, topic: Topic, options: TopicReplyOptions = {}): Reply {
-  const steps = topic.steps.map((s) => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}) }));
+  const steps = topic.steps.map((s) => ({
+    text: s.action,
+    ...(s.commands ? { commands: s.commands } : {}),
+    ...(s.snippets ? { snippets: s.snippets.map((sn) => ({ platform: sn.platform, kind: sn.kind, lines: [...sn.lines] })) } : {}),
+  }));
   const shown = options.allSteps ? steps : steps.slice(0, STEPS_SHOWN);
   const hidden = steps.length - shown.length;
 

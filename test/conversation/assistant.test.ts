@@ -62,7 +62,10 @@ describe('Assistant', () => {
     expect(classifier.contexts.at(-1)).toEqual({ currentTopic: 'ikev2-hourly-drop' });
     expect(r.topic).toBe('ikev2-hourly-drop');
     expect(r.title).toMatch(/^Still on: /);
-    expect(r.steps).toHaveLength(kb.byId.get('ikev2-hourly-drop')!.steps.length);
+    // It moves on instead of repeating the answer: the steps not shown yet, and what to escalate with.
+    const topic = kb.byId.get('ikev2-hourly-drop')!;
+    expect(r.steps.map((s) => s.text)).toEqual(topic.steps.slice(STEPS_SHOWN).map((s) => s.action));
+    expect(r.summary).toContain(topic.escalation);
   });
 
   it('does not carry context into another thread', async () => {
@@ -138,5 +141,24 @@ describe('Assistant', () => {
     const r = await assistant.handle(msg('check acme.outsystemsenterprise.com dns nope', 'j'));
     expect(r.kind).toBe('error');
     expect(r.summary).toContain('"dns" needs an IP address');
+  });
+});
+
+describe('Assistant: what a conversation remembers for a check', () => {
+  it('a bare "check" reuses the host, DNS servers, resolver and Sentry named earlier', async () => {
+    const text = 'we are on sentry, acme.outsystemsenterprise.com fails; cloud dns 10.0.0.2, our resolver 192.168.1.4';
+    const classifier = new ScriptedClassifier({ [text]: { kind: 'topic', topic: 'testing-connectivity', entities: noEntities({ fqdns: ['acme.outsystemsenterprise.com'] }) } });
+    const calls: unknown[] = [];
+    const checks: CheckRunner = {
+      async run(args) {
+        calls.push(args);
+        return reply({ kind: 'check', title: 'VPN check', summary: 'ok', verdict: 'healthy' });
+      },
+    };
+    const a = new Assistant({ kb, classifier, checks });
+    const answer = await a.handle(msg(text, 'k'));
+    expect(answer.actions.find((x) => x.id === 'run-checks')?.command).toBe('check acme.outsystemsenterprise.com dns 10.0.0.2 resolver 192.168.1.4 sentry');
+    await a.handle(msg('check', 'k'));
+    expect(calls).toEqual([{ hosts: ['acme.outsystemsenterprise.com'], dnsServers: ['10.0.0.2'], resolver: '192.168.1.4', sentry: true }]);
   });
 });
