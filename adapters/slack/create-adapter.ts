@@ -132,7 +132,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     threads: new ExpiringMap<string, string>(24 * HOUR, 50_000),
     seen: new ExpiringMap<string, true>(HOUR, 50_000),
     logger,
+    allowedTeams: config.allowedTeams ?? [],
   });
+  if (config.allowedTeams?.length) logger.info({ teams: config.allowedTeams }, 'Slack: only these workspaces are answered (SLACK_TEAM_ID)');
 
   let accepting = false;
   const routes =

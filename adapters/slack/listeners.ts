@@ -20,6 +20,8 @@ export interface ListenerDeps {
   /** Event ids and message keys already handled (Slack retries events it thinks we missed). */
   seen: ExpiringMap<string, true>;
   logger: Logger;
+  /** SLACK_TEAM_ID: only these workspaces (or Enterprise Grid orgs) are answered; empty or absent: any. */
+  allowedTeams?: readonly string[];
 }
 
 /** What a /vpn command shows only to the person who typed it: nobody else needs to see a help text. */
@@ -48,10 +50,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // Whatever no listener here handles (another command sent to this Request URL, buttons of messages from
   // an older version, shortcuts, dialogs) is acknowledged at once: Slack shows the user no error, and Bolt
   // does not hold the request open for three seconds waiting for an ack that never comes.
+  const allowedTeams = new Set(deps.allowedTeams ?? []);
   app.use(async (args) => {
     const body = args.body as unknown as Record<string, unknown>;
     // Bolt acknowledges events itself, except the ones it leaves to the app (workflow steps: we have none).
     const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as () => Promise<void>) : undefined;
+    if (allowedTeams.size > 0) {
+      const from = requestTeam(body);
+      if (!(from.team && allowedTeams.has(from.team)) && !(from.enterprise && allowedTeams.has(from.enterprise))) {
+        // Acknowledged (so Slack does not retry) and otherwise ignored: no answer, no work.
+        await ack?.();
+        logger.warn({ team: from.team ?? null, enterprise: from.enterprise ?? null, type: body.type, command: body.command }, 'Slack request from a workspace not in SLACK_TEAM_ID: ignored');
+        return;
+      }
+    }
     if (isForUs(body) && !(body.event !== undefined && ack)) return args.next();
     await ack?.();
     logger.debug({ type: body.type, command: body.command }, 'Slack request not for this app: acknowledged and ignored');
@@ -176,6 +188,15 @@ function isForUs(body: Record<string, unknown>): boolean {
     return typeof id === 'string' && (COMMAND_ACTION_ID.test(id) || id === MORE_ACTION_ID);
   }
   return false;
+}
+
+/** The workspace (and Enterprise Grid org) a request comes from: events, commands and interactivity name it differently. */
+export function requestTeam(body: Record<string, unknown>): { team?: string; enterprise?: string } {
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const idOf = (v: unknown) => (typeof v === 'object' && v !== null ? str((v as { id?: unknown }).id) : undefined);
+  const team = str(body.team_id) ?? idOf(body.team) ?? str((body.user as { team_id?: unknown } | undefined)?.team_id);
+  const enterprise = str(body.enterprise_id) ?? idOf(body.enterprise);
+  return { ...(team ? { team } : {}), ...(enterprise ? { enterprise } : {}) };
 }
 
 function inbound(text: string, user: string, channel: string, thread: string): Inbound {

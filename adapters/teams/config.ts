@@ -1,22 +1,56 @@
-import type { TeamsConfig } from '../../src/config/env.js';
+import { teamsConfigProblems, type TeamsConfig } from '../../src/config/env.js';
 
 export class TeamsConfigError extends Error {
   override name = 'ConfigError';
 }
 
 /**
- * Checks the combinations botbuilder would otherwise reject with an assertion deep inside its
- * constructor (or, worse, accept and fail on the first reply), naming the variable to fix.
+ * The same checks as loadConfig (src/config/env.ts), which runs them before the server listens; repeated
+ * here for callers that build a TeamsConfig themselves (tests, embedding). Names the variable to fix.
  */
 export function checkTeamsConfig(c: TeamsConfig): void {
-  if (!c.appId) return;
-  if (c.appType === 'UserAssignedMSI') {
-    if (!c.tenantId) throw new TeamsConfigError('MicrosoftAppTenantId is required when MicrosoftAppType is UserAssignedMSI');
-    if (c.appPassword) throw new TeamsConfigError('MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI');
-    return;
+  const problems = teamsConfigProblems(c);
+  if (problems.length > 0) throw new TeamsConfigError(problems.map((p) => `${p.variable} ${p.message}`).join('; '));
+}
+
+/** The tenants allowed to use the bot: the explicit list, else the app's own tenant, else none (any tenant). */
+export function allowedTenants(c: TeamsConfig): string[] {
+  if (c.allowedTenants && c.allowedTenants.length > 0) return c.allowedTenants;
+  return c.tenantId ? [c.tenantId] : [];
+}
+
+/**
+ * The tenant ids an activity names (channelData.tenant.id, conversation.tenantId); all of them must be
+ * allowed, so an activity cannot pass by naming an allowed tenant in one place and another in the other.
+ */
+export function activityTenants(activity: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | null | undefined;
+  const fromChannelData = typeof channelData === 'object' && channelData !== null && typeof channelData.tenant === 'object' && channelData.tenant !== null ? channelData.tenant.id : undefined;
+  if (typeof fromChannelData === 'string') found.add(fromChannelData);
+  const conversation = activity.conversation as { tenantId?: unknown } | null | undefined;
+  if (typeof conversation === 'object' && conversation !== null && typeof conversation.tenantId === 'string') found.add(conversation.tenantId);
+  return [...found];
+}
+
+/**
+ * Why a request's Authorization header cannot be a Bot Framework JWT, or null when it could be one:
+ * "Bearer " then three base64url parts whose first is a JSON header naming an `alg`. Junk is answered
+ * 401 here, in one log line, instead of reaching the SDK (which prints a stack trace for it).
+ */
+export function bearerJwtProblem(authorization: string | string[] | undefined): string | null {
+  const value = (Array.isArray(authorization) ? authorization[0] : authorization)?.trim() ?? '';
+  if (value === '') return 'no Authorization header';
+  const m = /^Bearer +([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/.exec(value);
+  if (!m) return 'Authorization is not "Bearer <JWT>"';
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return 'the JWT header is not JSON';
   }
-  if (!c.appPassword) throw new TeamsConfigError(`MicrosoftAppPassword is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})`);
-  if (c.appType === 'SingleTenant' && !c.tenantId) throw new TeamsConfigError('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant');
+  if (typeof header !== 'object' || header === null || typeof (header as { alg?: unknown }).alg !== 'string') return 'the JWT header names no alg';
+  return null;
 }
 
 /** Without authentication the service URL of an activity is unverified input: only talk back to this machine. */

@@ -6,7 +6,7 @@ import type { AlertChannel } from '../../src/conversation/alerts.js';
 import { createTeamsAlertChannel } from './alerts.js';
 import { TeamsBot } from './bot.js';
 import { CardComposer } from './cards.js';
-import { checkTeamsConfig, isLoopbackUrl } from './config.js';
+import { activityTenants, allowedTenants, bearerJwtProblem, checkTeamsConfig, isLoopbackUrl } from './config.js';
 import { createMessagesHandler } from './http.js';
 import { isHttpUrl } from './inbound.js';
 import type { AssistantPort } from './run-command.js';
@@ -92,6 +92,14 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   } else if (teams.dev) {
     logger.warn('VPN_DOCTOR_TEAMS_DEV is ignored because MicrosoftAppId is set: requests are authenticated');
   }
+  const tenants = new Set(allowedTenants(teams));
+  if (teams.appId && tenants.size === 0) {
+    logger.warn(
+      `Microsoft Teams: MicrosoftAppType ${teams.appType} and no tenant list: users of ANY Microsoft 365 tenant that installs the bot can use it (run checks, read agents). Set VPN_DOCTOR_TEAMS_TENANTS to your tenant id(s)`,
+    );
+  } else if (teams.appId) {
+    logger.info({ tenants: [...tenants] }, 'Microsoft Teams: only these tenants are answered');
+  }
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: appId,
@@ -132,18 +140,32 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
-    // Without "Bearer <token>" the SDK can only answer 401, but it also prints a stack trace with
-    // console.error for each such request; the endpoint is public (Teams must reach it), so scanners
-    // would fill the log. Answer those here; every request with a token still goes to the SDK's JWT check.
-    precheck: (headers) =>
-      !dev && !/^Bearer \S+$/.test(String(headers.authorization ?? '').trim())
-        ? { status: 401, message: 'Unauthorized: a Bot Framework bearer token is required' }
-        : null,
+    // Without "Bearer <JWT>" the SDK can only answer 401, but it also prints a stack trace with
+    // console.error for each such request (also for a token that is not even shaped like a JWT); the
+    // endpoint is public (Teams must reach it), so scanners would fill the log. Answer those here, in one
+    // log line; every request with a JWT-shaped token still goes to the SDK's signature check.
+    precheck: (headers) => {
+      if (dev) return null;
+      const problem = bearerJwtProblem(headers.authorization);
+      if (!problem) return null;
+      logger.info({ reason: problem }, 'teams: request without a usable Bot Framework token refused (401)');
+      return { status: 401, message: 'Unauthorized: a Bot Framework bearer token is required' };
+    },
     admit: (activity) => {
       const problem = activityShapeProblem(activity);
       if (problem) return { status: 400, message: `not a Bot Framework activity: ${problem}` };
       if (dev && !isLoopbackUrl(String(activity.serviceUrl))) {
         return { status: 403, message: 'dev mode (no MicrosoftAppId) only answers activities whose serviceUrl is on this machine' };
+      }
+      // Tenant allowlist (not in dev mode): another organisation's Teams gets no answer at all. 403 rather
+      // than an empty 200, so the refusal shows in the Azure Bot's channel health instead of looking answered.
+      if (!dev && tenants.size > 0) {
+        const named = activityTenants(activity);
+        const foreign = named.length === 0 ? ['(none)'] : named.filter((t) => !tenants.has(t));
+        if (foreign.length > 0) {
+          logger.warn({ tenants: foreign, type: activity.type, channelId: activity.channelId }, 'teams: activity from a tenant that is not allowed refused (VPN_DOCTOR_TEAMS_TENANTS)');
+          return { status: 403, message: 'this bot does not serve your organisation' };
+        }
       }
       return null;
     },

@@ -20,6 +20,8 @@ export const AgentFileSchema = z.strictObject({
   keepalive: z.string().optional(),
   keepaliveIntervalS: z.number().optional(),
   concurrency: z.number().optional(),
+  /** Accept a ws:// hub on another machine (the token then crosses the network in cleartext). */
+  insecure: z.boolean().optional(),
 });
 export type AgentFileConfig = z.infer<typeof AgentFileSchema>;
 
@@ -34,6 +36,7 @@ export const AgentConfigSchema = z.object({
   /** 5 s: the guide's continuous-ping interval, below the cloud end's ~10 s idle timeout. */
   keepaliveIntervalS: z.number().min(0.2).max(300).default(5),
   concurrency: z.number().int().min(1).max(64).default(4),
+  insecure: z.boolean().default(false),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema> & { allowlist: Allowlist };
 
@@ -91,5 +94,26 @@ export function resolveAgentConfig(layers: { file?: AgentFileConfig; env?: NodeJ
     const decision = allowlist.check({ address: parsed.data.keepalive, port: null });
     if (!decision.allowed) throw new AgentConfigError(`the keep-alive target must be allowed too: ${decision.reason}`);
   }
+  if (cleartextHub(parsed.data.hub) && !parsed.data.insecure) {
+    throw new AgentConfigError(
+      `hub: ${parsed.data.hub} is plain ws:// to another machine, so the agent token would cross the network in cleartext: use wss:// (TLS, e.g. behind a reverse proxy), or pass --insecure if the network in between is trusted`,
+    );
+  }
   return { ...parsed.data, allowlist };
+}
+
+const LOOPBACK_HOSTNAME = /^(?:localhost|::1|127(?:\.\d{1,3}){3})$/i;
+
+/** True when the hub URL is ws:// to a host other than this machine: the token would travel unencrypted. */
+export function cleartextHub(hub: string): boolean {
+  const url = new URL(hub);
+  if (url.protocol !== 'ws:') return false;
+  return !LOOPBACK_HOSTNAME.test(url.hostname.replace(/^\[|\]$/g, ''));
+}
+
+/** The warning to log at start when --insecure let a cleartext hub URL through, else null. */
+export function insecureHubWarning(config: Pick<AgentConfig, 'hub'>): string | null {
+  return cleartextHub(config.hub)
+    ? `--insecure: connecting to ${config.hub} without TLS; the agent token and every job and result cross the network in cleartext`
+    : null;
 }

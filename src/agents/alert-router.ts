@@ -7,8 +7,9 @@ type Channel = AlertChannel & { readonly defaultAddress?: unknown };
 
 /**
  * Routes tunnel alerts to the chat platforms: each subscription's stored address goes to the channel of its
- * platform. When nobody subscribed, a channel with a default destination still gets the alert there, so a
- * tunnel drop is never only in a log file once a chat is connected. One failing post never stops the others.
+ * platform. A platform with a default destination where nobody subscribed to that agent still gets the alert
+ * there, so a tunnel drop is never only in a log file once a chat is connected (and a subscription on one
+ * platform does not silence another's default). One failing post never stops the others.
  */
 export class AlertRouter implements Notifier {
   private readonly channels = new Map<string, Channel>();
@@ -30,10 +31,11 @@ export class AlertRouter implements Notifier {
       if (channel) targets.push({ channel, address: s.reference });
       else this.log.debug({ agent: n.agent, platform: s.platform }, 'no alert channel for this subscription');
     }
-    if (n.subscriptions.length === 0) {
-      for (const channel of this.channels.values()) {
-        if (channel.defaultAddress !== undefined) targets.push({ channel, address: channel.defaultAddress });
-      }
+    // The default destination is per platform: a Teams subscription must not silence the Slack default
+    // channel (SLACK_ALERT_CHANNEL), only a Slack subscription to that agent replaces it.
+    const subscribedPlatforms = new Set(n.subscriptions.map((s) => s.platform));
+    for (const channel of this.channels.values()) {
+      if (channel.defaultAddress !== undefined && !subscribedPlatforms.has(channel.platform)) targets.push({ channel, address: channel.defaultAddress });
     }
     await Promise.all(
       targets.map(async ({ channel, address }) => {

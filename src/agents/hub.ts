@@ -118,6 +118,8 @@ interface PendingJob {
 interface Connection {
   ws: WebSocket;
   record: AgentRecord;
+  /** Hash of the token this connection authenticated with (revocation and re-issue are checked against it). */
+  tokenHash: string;
   address: string | null;
   connectedAt: number;
   lastMessageAt: number;
@@ -188,21 +190,23 @@ export class AgentHub {
       return;
     }
     const token = bearerToken(req.headers.authorization);
-    const record = token && looksLikeToken(token) ? this.options.store.agents.byTokenHash(hashToken(token)) : undefined;
+    const tokenHash = token && looksLikeToken(token) ? hashToken(token) : undefined;
+    const record = tokenHash ? this.options.store.agents.byTokenHash(tokenHash) : undefined;
     if (!record) {
       this.log.warn({ address, reason: token ? 'unknown or revoked token' : 'no token' }, 'agent connection refused');
       this.options.observer?.connectionRejected('unauthorized');
       rejectUpgrade(socket, 401, 'invalid or revoked agent token');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, record, address));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, record, tokenHash!, address));
   }
 
-  private onConnection(ws: WebSocket, record: AgentRecord, address: string | null): void {
+  private onConnection(ws: WebSocket, record: AgentRecord, tokenHash: string, address: string | null): void {
     const now = this.now();
     const conn: Connection = {
       ws,
       record,
+      tokenHash,
       address,
       connectedAt: now,
       lastMessageAt: now,
@@ -264,7 +268,7 @@ export class AgentHub {
           conn.lastSeenWrite = now;
           this.options.store.agents.seen(conn.record.id, now);
           // Revocation by `agents revoke` (another process) takes effect at the next heartbeat.
-          if (!this.options.store.agents.isActive(conn.record.id)) this.drop(conn, CloseCode.revoked, 'agent token revoked');
+          if (!this.options.store.agents.isActiveToken(conn.record.id, conn.tokenHash)) this.drop(conn, CloseCode.revoked, 'agent token revoked');
         }
         return;
       }
@@ -407,6 +411,12 @@ export class AgentHub {
       if (!known) throw new AgentUnavailableError(`no agent named "${agentName}"`, 'unknown');
       if (known.revokedAt !== null) throw new AgentUnavailableError(`agent "${agentName}" is revoked`, 'revoked');
       throw new AgentUnavailableError(`agent "${agentName}" is offline`, 'offline');
+    }
+    // `agents revoke` runs in another process: check the store now rather than wait for the next heartbeat,
+    // so not one more job goes to a revoked agent (one indexed lookup per dispatch).
+    if (!this.options.store.agents.isActiveToken(conn.record.id, conn.tokenHash)) {
+      this.drop(conn, CloseCode.revoked, 'agent token revoked');
+      throw new AgentUnavailableError(`agent "${agentName}" is revoked`, 'revoked');
     }
     if (conn.draining) throw new AgentUnavailableError(`agent "${agentName}" is shutting down`, 'draining');
     return conn;

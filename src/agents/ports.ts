@@ -100,14 +100,19 @@ export class HubAgentsPort implements AgentsPort {
     const target = status.capabilities?.keepalive?.target;
 
     if (!on) {
-      const removed = conversation
-        ? Number(this.store.subscriptions.remove(agent, Assistant.conversationKey(conversation)))
-        : this.store.subscriptions.removeAll(agent);
+      // Only the conversation it is typed in: anyone can DM the bot, and "off" from one chat must not
+      // silence the on-call channel's alerts elsewhere.
+      if (!conversation) {
+        return reply({ kind: 'error', title: `Keep-alive alerts for ${agent} not changed`, summary: 'Type "keepalive off <agent>" in the conversation that should stop getting its alerts.' });
+      }
+      const removed = this.store.subscriptions.removeInChannel(agent, conversation.platform, conversation.channel);
+      const others = this.store.subscriptions.forAgent(agent).length;
+      const still = others === 0 ? 'no other conversation is subscribed' : `${others} other conversation${others === 1 ? '' : 's'} still subscribed`;
       return reply({
         kind: 'help',
-        title: `Keep-alive alerts off for ${agent}`,
+        title: removed > 0 ? `Keep-alive alerts off for ${agent} here` : `No keep-alive alerts for ${agent} here`,
         summary:
-          `${removed === 0 ? 'There were no alerts to stop' : conversation ? 'This conversation will no longer get' : `Removed ${removed} subscription(s) to`} tunnel alerts from ${agent}. ` +
+          (removed > 0 ? `Alerts for ${agent} stopped in this channel; ${still}. ` : `This channel was not subscribed to alerts from ${agent}; ${still}. `) +
           'The agent keeps pinging, since that traffic is what keeps the tunnel up; stop it on the agent host if you really mean to.',
       });
     }

@@ -28,6 +28,15 @@ const EnvSchema = z.object({
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
   MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
   VPN_DOCTOR_TEAMS_DEV: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).default('0')),
+  /** Comma-separated Azure AD tenant ids whose Teams may use the bot (default: MicrosoftAppTenantId when set). */
+  VPN_DOCTOR_TEAMS_TENANTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+      .pipe(z.array(z.string().regex(/^[0-9A-Za-z._-]{1,100}$/, 'must be tenant ids (GUIDs) separated by commas')).min(1, 'must list at least one tenant id'))
+      .optional(),
+  ),
 });
 
 export interface AppConfig {
@@ -52,6 +61,54 @@ export interface TeamsConfig {
   tenantId: string | undefined;
   /** VPN_DOCTOR_TEAMS_DEV=1: serve /api/messages without an app id (no authentication), for local testing. */
   dev: boolean;
+  /**
+   * Tenants whose activities are answered (VPN_DOCTOR_TEAMS_TENANTS, else [MicrosoftAppTenantId] when set).
+   * Empty or absent: any tenant (the adapter then falls back to tenantId, and warns when there is none).
+   */
+  allowedTenants?: string[];
+}
+
+/** The Teams (Bot Framework) variables: setting any of them without MicrosoftAppId is a half-configured bot. */
+const TEAMS_VARIABLES = ['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'VPN_DOCTOR_TEAMS_TENANTS'] as const;
+
+const LOOPBACK_HOST = /^(?:localhost|::1|\[::1\]|127(?:\.\d{1,3}){3})$/i;
+
+/** True for a HOST that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOST.test(host.trim());
+}
+
+/**
+ * The combinations botbuilder would otherwise reject with an assertion deep inside its constructor (or,
+ * worse, accept and fail on the first reply), each naming the variable to fix. `set` lists the Teams
+ * variables present in the environment (non-empty), `host` is where the server listens.
+ */
+export function teamsConfigProblems(c: TeamsConfig, context: { set?: readonly string[]; host?: string } = {}): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (!c.appId) {
+    if (!c.dev) {
+      for (const name of context.set ?? []) {
+        problems.push({
+          variable: name,
+          message: 'is set but MicrosoftAppId is not: set MicrosoftAppId (the Azure Bot\'s app id) to enable Microsoft Teams, or unset the Microsoft Teams variables',
+        });
+      }
+    } else if (context.host !== undefined && !isLoopbackHost(context.host)) {
+      problems.push({
+        variable: 'VPN_DOCTOR_TEAMS_DEV',
+        message: `serves /api/messages without authentication, so HOST must be a loopback address (127.0.0.1, ::1, localhost), not "${context.host}"; or set MicrosoftAppId`,
+      });
+    }
+    return problems;
+  }
+  if (c.appType === 'UserAssignedMSI') {
+    if (!c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is UserAssignedMSI' });
+    if (c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set when MicrosoftAppType is UserAssignedMSI' });
+    return problems;
+  }
+  if (!c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: `is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})` });
+  if (c.appType === 'SingleTenant' && !c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is SingleTenant' });
+  return problems;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +130,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const e = parsed.data;
+  const teams: TeamsConfig = {
+    appId: e.MicrosoftAppId,
+    appPassword: e.MicrosoftAppPassword,
+    appType: e.MicrosoftAppType,
+    tenantId: e.MicrosoftAppTenantId,
+    dev: e.VPN_DOCTOR_TEAMS_DEV === '1' || e.VPN_DOCTOR_TEAMS_DEV === 'true',
+    allowedTenants: e.VPN_DOCTOR_TEAMS_TENANTS ?? (e.MicrosoftAppTenantId ? [e.MicrosoftAppTenantId] : []),
+  };
+  // Checked here, before anything listens: a half-configured Teams bot must stop `serve`, not start silently.
+  const teamsProblems = teamsConfigProblems(teams, {
+    set: TEAMS_VARIABLES.filter((name) => typeof env[name] === 'string' && env[name].trim() !== ''),
+    host: e.HOST,
+  });
+  if (teamsProblems.length > 0) {
+    throw new ConfigError('invalid configuration:\n' + teamsProblems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
+  }
   return {
     logLevel: e.LOG_LEVEL,
     knowledgeDir: e.VPN_DOCTOR_KNOWLEDGE_DIR,
@@ -82,13 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
     llm: llm.data,
-    teams: {
-      appId: e.MicrosoftAppId,
-      appPassword: e.MicrosoftAppPassword,
-      appType: e.MicrosoftAppType,
-      tenantId: e.MicrosoftAppTenantId,
-      dev: e.VPN_DOCTOR_TEAMS_DEV === '1' || e.VPN_DOCTOR_TEAMS_DEV === 'true',
-    },
+    teams,
     slack: slack.config,
   };
 }

@@ -16,6 +16,11 @@ interface SlackCommonConfig {
   apiUrl: string;
   /** Where keep-alive alerts go when the subscription named no conversation. */
   alertChannel: string | undefined;
+  /**
+   * SLACK_TEAM_ID: the workspaces (team ids) whose requests are answered; empty: any workspace the app is
+   * installed in. Requests from another team are acknowledged, logged and otherwise ignored.
+   */
+  allowedTeams?: string[];
 }
 
 export interface SlackHttpConfig extends SlackCommonConfig {
@@ -60,6 +65,11 @@ const SlackEnvSchema = z.object({
     .string()
     .trim()
     .regex(/^(?:[CGD][A-Z0-9]{6,}|#[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a channel ID (C0123ABCD) or a #channel-name')
+    .optional(),
+  SLACK_TEAM_ID: z
+    .string()
+    .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{4,}$/, 'must be Slack team ids (T0123ABCD) separated by commas')).min(1))
     .optional(),
 });
 
@@ -109,6 +119,7 @@ export function parseSlackEnv(env: NodeJS.ProcessEnv): { config: SlackConfig | u
     botToken: e.SLACK_BOT_TOKEN,
     apiUrl: withTrailingSlash(e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL),
     alertChannel: e.SLACK_ALERT_CHANNEL,
+    allowedTeams: e.SLACK_TEAM_ID ?? [],
   };
   if (e.SLACK_APP_TOKEN) {
     return { config: { mode: 'socket', ...common, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET }, issues: [] };

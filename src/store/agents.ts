@@ -81,6 +81,14 @@ export class AgentRepo {
     return row !== undefined && row.revoked_at === null;
   }
 
+  /**
+   * Whether the token a connection authenticated with is still this agent's active one: false once the
+   * agent is revoked, also when it was re-added since (a new token; the old connection must not go on).
+   */
+  isActiveToken(id: number, tokenHash: string): boolean {
+    return this.db.prepare('SELECT 1 FROM agents WHERE id = ? AND token_hash = ? AND revoked_at IS NULL').get(id, tokenHash) !== undefined;
+  }
+
   list(): AgentRecord[] {
     return (this.db.prepare('SELECT * FROM agents ORDER BY name').all() as Row[]).map(toRecord);
   }

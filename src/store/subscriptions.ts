@@ -54,6 +54,20 @@ export class SubscriptionRepo {
     return this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ?').run(agent).changes;
   }
 
+  /**
+   * Removes the agent's subscriptions made in one conversation: this platform and channel, whichever
+   * thread "here" was typed in (a Slack /vpn command is its user's own thread, yet alerts go to the
+   * channel). Subscriptions of other channels and other platforms stay. Returns how many were removed.
+   */
+  removeInChannel(agent: string, platform: string, channel: string): number {
+    const prefix = `${platform}:${channel}:`;
+    const keys = this.forAgent(agent)
+      .filter((s) => s.platform === platform && s.conversationKey.startsWith(prefix) && !s.conversationKey.slice(prefix.length).includes(':'))
+      .map((s) => s.conversationKey);
+    const del = this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?');
+    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0))();
+  }
+
   forAgent(agent: string): Subscription[] {
     return (this.db.prepare('SELECT * FROM keepalive_subscriptions WHERE agent = ? ORDER BY created_at').all(agent) as Row[]).map(toRecord);
   }

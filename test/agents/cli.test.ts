@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AgentConfigError, readAgentFile, resolveAgentConfig } from '../../src/agents/agent-config.js';
+import { AgentConfigError, insecureHubWarning, readAgentFile, resolveAgentConfig } from '../../src/agents/agent-config.js';
 import { hashToken } from '../../src/agents/tokens.js';
 import { main } from '../../src/cli/main.js';
 import { Store } from '../../src/store/index.js';
@@ -94,7 +94,7 @@ describe('agent configuration', () => {
   it('reads the token from a file', () => {
     const tf = join(dir, 'token');
     writeFileSync(tf, `${token}\n`);
-    expect(resolveAgentConfig({ flags: { hub: 'ws://h/agents', name: 'a', tokenFile: tf, allow: [] } }).token).toBe(token);
+    expect(resolveAgentConfig({ flags: { hub: 'ws://localhost:3978/agents', name: 'a', tokenFile: tf, allow: [] } }).token).toBe(token);
   });
 
   it.each([
@@ -105,7 +105,32 @@ describe('agent configuration', () => {
     [{ keepalive: '10.0.0.2' }, 'keep-alive target must be allowed'],
     [{ keepalive: '$(id)' }, 'keepalive'],
   ])('rejects %j', (override, message) => {
-    expect(() => resolveAgentConfig({ flags: { hub: 'ws://h/agents', name: 'a', token, allow: ['192.168.0.0/16'], ...override } })).toThrow(message);
+    expect(() => resolveAgentConfig({ flags: { hub: 'ws://localhost:3978/agents', name: 'a', token, allow: ['192.168.0.0/16'], ...override } })).toThrow(message);
+  });
+
+  it('refuses a ws:// hub on another machine (token in cleartext) unless insecure is asked for, then warns', () => {
+    const flags = { name: 'a', token, allow: ['192.168.0.0/16'] };
+    for (const hub of ['ws://hub.example.com/agents', 'ws://10.1.2.3:3978/agents', 'ws://[2001:db8::1]/agents']) {
+      expect(() => resolveAgentConfig({ flags: { ...flags, hub } }), hub).toThrow(/cleartext.*wss:\/\/.*--insecure/);
+    }
+    for (const hub of ['wss://hub.example.com/agents', 'ws://127.0.0.1:3978/agents', 'ws://localhost/agents', 'ws://[::1]:3978/agents']) {
+      const c = resolveAgentConfig({ flags: { ...flags, hub } });
+      expect(c.insecure).toBe(false);
+      expect(insecureHubWarning(c), hub).toBeNull();
+    }
+    const insecure = resolveAgentConfig({ flags: { ...flags, hub: 'ws://10.1.2.3:3978/agents', insecure: true } });
+    expect(insecure.insecure).toBe(true);
+    expect(insecureHubWarning(insecure)).toMatch(/without TLS.*cleartext/);
+    // The config file may say it too.
+    const file = join(dir, 'insecure.yaml');
+    writeFileSync(file, 'hub: ws://10.1.2.3/agents\ninsecure: true\n');
+    expect(resolveAgentConfig({ file: readAgentFile(file), flags }).insecure).toBe(true);
+  });
+
+  it('agent refuses a cleartext hub URL on the command line with exit 2, naming --insecure', async () => {
+    const r = await run('agent', '--hub', 'ws://hub.example.com/agents', '--token', token, '--name', 'a', '--allow', '10.0.0.0/8');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--insecure');
   });
 
   it('rejects unknown keys in the file', () => {

@@ -140,6 +140,22 @@ describe('authentication', () => {
     expect(h.hub.onlineCount).toBe(0);
     expect(agents[0]!.state).not.toBe('online');
   });
+
+  it('a job for an agent revoked a moment ago is refused at dispatch, before its next heartbeat, and the agent is dropped', async () => {
+    // Heartbeats far apart: only the dispatch-time check can notice the revocation.
+    const { h } = await hubWithAgents(['lan-1', 'lan-2'], { heartbeatMs: 60_000 });
+    h.store.agents.revoke('lan-1'); // as `vpn-doctor agents revoke` does, from another process
+    expect(() => h.hub.assertAvailable('lan-1')).toThrow(/revoked/);
+    expect(() => h.hub.dispatch('lan-1', job())).toThrow(AgentUnavailableError);
+    expect(h.store.audit.count()).toBe(0);
+    expect(h.hub.isOnline('lan-1')).toBe(false);
+    expect(h.lines.some((l) => l.agent === 'lan-1' && l.reason === 'agent token revoked')).toBe(true);
+    // Revoked and re-added (a new token): the connection with the old token still does not get jobs.
+    h.store.agents.revoke('lan-2');
+    registerAgent(h.store, 'lan-2');
+    expect(() => h.hub.dispatch('lan-2', job())).toThrow(/revoked/);
+    expect(h.store.audit.count()).toBe(0);
+  });
 });
 
 describe('the agent enforces its own allowlist', () => {

@@ -186,7 +186,23 @@ describe('alert routing to chat platforms', () => {
     await router.notify(notification([]));
     expect(posts.at(-1)).toBe('slack {"channel":"#vpn"} VPN tunnel down (agent lan-1)');
     removeTeams();
+    // A Teams subscription (even with Teams gone) does not silence the Slack default channel.
     await router.notify(notification([{ platform: 'teams', reference: {} }]));
-    expect(posts).toHaveLength(2);
+    expect(posts).toHaveLength(3);
+    expect(posts.at(-1)).toBe('slack {"channel":"#vpn"} VPN tunnel down (agent lan-1)');
+  });
+
+  it('the default destination is per platform: a subscription elsewhere does not silence it', async () => {
+    const { log } = captureLogger();
+    const router = new AlertRouter(log);
+    const posts: string[] = [];
+    router.add({ platform: 'slack', defaultAddress: { channel: '#vpn' }, post: async (a) => void posts.push(`slack ${JSON.stringify(a)}`) });
+    router.add({ platform: 'teams', post: async (a) => void posts.push(`teams ${JSON.stringify(a)}`) });
+    await router.notify(notification([{ platform: 'teams', reference: { id: 'ops' } }]));
+    expect(posts.sort()).toEqual(['slack {"channel":"#vpn"}', 'teams {"id":"ops"}']);
+    posts.length = 0;
+    // A Slack subscription replaces Slack's default (no double post), Teams without a default gets nothing extra.
+    await router.notify(notification([{ platform: 'slack', reference: { channel: 'C1' } }]));
+    expect(posts).toEqual(['slack {"channel":"C1"}']);
   });
 });

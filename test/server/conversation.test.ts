@@ -66,9 +66,37 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     expect(agents[0]!.tunnelState).not.toBe('off');
 
     const off = await server.assistant.handle(inbound('keepalive off lan-1 here'));
-    expect(off.summary).toContain('no longer get');
+    expect(off.summary).toContain('Alerts for lan-1 stopped in this channel; no other conversation is subscribed');
     expect(server.store.subscriptions.forAgent('lan-1')).toEqual([]);
     expect((await server.assistant.handle(inbound('keepalive on nobody'))).kind).toBe('error');
+  });
+
+  it('"keepalive off AGENT" (without "here") only unsubscribes the conversation it is typed in', async () => {
+    const { server } = await setup(['lan-1'], true);
+    const at = (platform: string, channel: string, thread: string | undefined, user = 'u1'): Inbound => ({ text: '', user, channel, ...(thread ? { thread } : {}), platform });
+    const say = (where: Inbound, text: string) => server.assistant.handle({ ...where, text });
+    await say(at('slack', 'C-ONCALL', 't1'), 'keepalive on lan-1 here');
+    await say(at('slack', 'C-NET', 't2'), 'keepalive on lan-1 here');
+    await say(at('teams', '19:ops@thread.tacv2', undefined), 'keepalive on lan-1 here');
+    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
+
+    // A stranger in a DM cannot silence anyone else's alerts.
+    const dm = await say(at('slack', 'D-STRANGER', 't9', 'mallory'), 'keepalive off lan-1');
+    expect(dm.summary).toContain('This channel was not subscribed to alerts from lan-1; 3 other conversations still subscribed');
+    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
+
+    // In the on-call channel, from another thread (a Slack /vpn command is its user's own thread): that channel only.
+    const off = await say(at('slack', 'C-ONCALL', 'slash-U2', 'u2'), 'keepalive off lan-1');
+    expect(off.title).toBe('Keep-alive alerts off for lan-1 here');
+    expect(off.summary).toContain('Alerts for lan-1 stopped in this channel; 2 other conversations still subscribed');
+    expect(server.store.subscriptions.forAgent('lan-1').map((s) => s.conversationKey).sort()).toEqual(['slack:C-NET:t2', 'teams:19:ops@thread.tacv2:-']);
+
+    // Same channel id on another platform is another conversation.
+    await say(at('teams', 'C-NET', undefined), 'keepalive off lan-1');
+    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(2);
+    const last = await say(at('teams', '19:ops@thread.tacv2', '1700000000000'), 'keepalive off lan-1');
+    expect(last.summary).toContain('1 other conversation still subscribed');
+    expect(server.store.subscriptions.forAgent('lan-1').map((s) => s.conversationKey)).toEqual(['slack:C-NET:t2']);
   });
 
   it('tunnel transitions reach the notifiers with the subscribed conversations', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +23,30 @@ describe('database and migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
+  });
+
+  it.skipIf(process.platform === 'win32')('creates the folder 0700 and the database and its WAL files 0600 (the audit log names people and hosts)', () => {
+    const path = tempDb();
+    const store = Store.open(path);
+    store.agents.add('lan-1', 'h1'); // writes through the WAL
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(join(path, '..'))).toBe(0o700);
+    expect(mode(path)).toBe(0o600);
+    expect(mode(`${path}-wal`)).toBe(0o600);
+    expect(mode(`${path}-shm`)).toBe(0o600);
+    store.close();
+  });
+
+  it.skipIf(process.platform === 'win32')('tightens an existing database file readable by others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpn-doctor-store-'));
+    dirs.push(dir);
+    chmodSync(dir, 0o755);
+    const path = join(dir, 'old.db');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    Store.open(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o755); // a folder it did not create is left alone
   });
 
   it('is idempotent: reopening runs nothing twice and keeps the data', () => {

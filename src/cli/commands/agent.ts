@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ProbeAgent } from '../../agents/agent.js';
-import { AgentConfigError, readAgentFile, resolveAgentConfig, type AgentFileConfig } from '../../agents/agent-config.js';
+import { AgentConfigError, insecureHubWarning, readAgentFile, resolveAgentConfig, type AgentFileConfig } from '../../agents/agent-config.js';
 import { CatalogueExecutor } from '../../agents/catalogue-executor.js';
 import { icmpPinger } from '../../agents/icmp-pinger.js';
 import { proxyAgentFor, proxyUrlFor } from '../../agents/proxy.js';
@@ -19,6 +19,7 @@ interface AgentFlags {
   keepaliveInterval?: string;
   concurrency?: string;
   config?: string;
+  insecure?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -44,7 +45,8 @@ export function registerAgentCommand(program: Command): void {
     .option('--keepalive <ip>', 'ping this cloud DNS private IP continuously and report tunnel up/down')
     .option('--keepalive-interval <seconds>', 'keep-alive ping interval (default 5)')
     .option('--concurrency <n>', 'jobs run at once (default 4)')
-    .option('--config <file>', 'YAML/JSON file with hub, name, tokenFile, allow, keepalive, keepaliveIntervalS, concurrency')
+    .option('--config <file>', 'YAML/JSON file with hub, name, tokenFile, allow, keepalive, keepaliveIntervalS, concurrency, insecure')
+    .option('--insecure', 'accept a plain ws:// hub URL on another machine (the token is sent unencrypted); without it only wss:// or a loopback ws:// is accepted')
     .action(async (flags: AgentFlags) => {
       const log = logger();
       const fromFlags: AgentFileConfig = {
@@ -56,6 +58,7 @@ export function registerAgentCommand(program: Command): void {
         ...(flags.keepalive ? { keepalive: flags.keepalive } : {}),
         ...(flags.keepaliveInterval ? { keepaliveIntervalS: number(flags.keepaliveInterval, '--keepalive-interval') } : {}),
         ...(flags.concurrency ? { concurrency: number(flags.concurrency, '--concurrency') } : {}),
+        ...(flags.insecure ? { insecure: true } : {}),
       };
       let config;
       try {
@@ -65,6 +68,8 @@ export function registerAgentCommand(program: Command): void {
         throw err;
       }
       if (flags.token) log.warn('the token was given on the command line, where other users can see it (ps); prefer VPN_DOCTOR_AGENT_TOKEN or --token-file');
+      const insecure = insecureHubWarning(config);
+      if (insecure) log.warn(insecure);
       if (config.allow.length === 0) log.warn('no --allow rules: this agent will refuse every job');
 
       const tested = await selfTest();

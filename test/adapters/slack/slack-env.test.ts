@@ -15,7 +15,7 @@ describe('Slack configuration from the environment', () => {
   it('picks HTTP mode with a bot token and a signing secret', () => {
     const { config, issues } = parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET });
     expect(issues).toEqual([]);
-    expect(config).toEqual({ mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'https://slack.com/api/', alertChannel: undefined });
+    expect(config).toEqual({ mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'https://slack.com/api/', alertChannel: undefined, allowedTeams: [] });
   });
 
   it('picks Socket Mode when the app-level token is also set, and takes SLACK_API_URL and SLACK_ALERT_CHANNEL', () => {
@@ -26,7 +26,7 @@ describe('Slack configuration from the environment', () => {
       SLACK_API_URL: 'https://slack-gov.com/api',
       SLACK_ALERT_CHANNEL: 'C0123ABCD',
     });
-    expect(config).toEqual({ mode: 'socket', botToken: BOT, appToken: APP, signingSecret: SECRET, apiUrl: 'https://slack-gov.com/api/', alertChannel: 'C0123ABCD' });
+    expect(config).toEqual({ mode: 'socket', botToken: BOT, appToken: APP, signingSecret: SECRET, apiUrl: 'https://slack-gov.com/api/', alertChannel: 'C0123ABCD', allowedTeams: [] });
     expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).config?.mode).toBe('socket');
   });
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeamsAdapter, TeamsConfigError } from '../../../adapters/teams/index.js';
 import type { TeamsConfig } from '../../../src/config/env.js';
-import { BOT_APP_ID, captureLogger, personalMessage, realClassifier, startHarness, type Harness } from './harness.js';
+import { BOT_APP_ID, captureLogger, personalMessage, realClassifier, startHarness, TENANT, type Harness } from './harness.js';
 import { guardNetwork, type NetworkGuard } from './network-guard.js';
 import { Assistant } from '../../../src/conversation/assistant.js';
 import { kb } from './harness.js';
@@ -65,10 +65,35 @@ describe('Teams adapter with an app id: authentication', () => {
   });
 
   it('answers 400 to a body that is not an activity (when it carries a token), 401 without a token', async () => {
-    const token = { authorization: 'Bearer garbage' };
+    const token = { authorization: `Bearer ${unsignedJwt({ iss: 'https://evil.example', aud: BOT_APP_ID })}` };
     expect((await h.post('{"oops"', token)).status).toBe(400);
     expect((await h.post({ no: 'type' }, token)).status).toBe(400);
     expect((await h.post({ no: 'type' })).status).toBe(401);
+  });
+
+  it('answers a token that is not shaped like a JWT with 401 in one log line, before botbuilder (no stack trace)', async () => {
+    const printed: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args);
+    try {
+      for (const token of ['abc.def.ghi', 'garbage', 'a.b', `${b64url({ typ: 'JWT' })}.${b64url({})}.x`, `${Buffer.from('[1]').toString('base64url')}.e30.x`, 'e30=.e30.x']) {
+        const before = h.logs.length;
+        const res = await h.post(personalMessage(h.connector.url, 'help'), { authorization: `Bearer ${token}` });
+        expect(res.status, token).toBe(401);
+        const lines = h.logs.slice(before).filter((l) => (l.level as number) >= 30);
+        expect(lines, token).toHaveLength(1);
+        expect(lines[0]).toMatchObject({ level: 30, msg: expect.stringContaining('refused (401)') });
+        expect(lines[0]!.err).toBeUndefined();
+      }
+    } finally {
+      console.error = original;
+    }
+    expect(printed).toEqual([]);
+    expect(h.inbounds).toHaveLength(0);
+  });
+
+  it('warns at start that any tenant can use a MultiTenant bot without a tenant list', () => {
+    expect(h.logs.some((l) => l.level === 40 && /ANY Microsoft 365 tenant/.test(String(l.msg)) && /VPN_DOCTOR_TEAMS_TENANTS/.test(String(l.msg)))).toBe(true);
   });
 
   it('ignores VPN_DOCTOR_TEAMS_DEV when an app id is set, and says so', () => {
@@ -81,6 +106,49 @@ describe('Teams adapter with an app id: authentication', () => {
     const error = await new Promise<Error>((resolve) => socket.on('error', resolve));
     expect(error.message).toMatch(/network guard/);
     expect(guard.blocked.pop()).toBe('login.microsoftonline.com:443');
+  });
+});
+
+describe('Teams adapter with an app id: tenant allowlist', () => {
+  const OTHER = '0e0e0e0e-1111-4222-8333-444455556666';
+  const jwt = () => ({ authorization: `Bearer ${unsignedJwt({ iss: 'https://evil.example', aud: BOT_APP_ID })}` });
+  let h: Harness;
+  afterAll(() => h?.close());
+
+  it('refuses activities of another tenant with 403 and a log line; the allowed tenant goes on to the JWT check', async () => {
+    h = await startHarness({ teams: { appId: BOT_APP_ID, appPassword: 'client-secret-never-used', dev: false, allowedTenants: ['11111111-2222-4333-8444-555566667777', TENANT] } });
+    expect(h.logs.some((l) => /ANY Microsoft 365 tenant/.test(String(l.msg)))).toBe(false);
+    const foreign = [
+      personalMessage(h.connector.url, 'help', { channelData: { tenant: { id: OTHER } }, conversation: { id: 'a:1x', conversationType: 'personal', tenantId: OTHER } }),
+      // Naming an allowed tenant in one place and another tenant in the other does not pass.
+      personalMessage(h.connector.url, 'help', { conversation: { id: 'a:1x', conversationType: 'personal', tenantId: OTHER } }),
+      // No tenant at all: cannot be checked, so refused.
+      personalMessage(h.connector.url, 'help', { channelData: {}, conversation: { id: 'a:1x', conversationType: 'personal' } }),
+      { ...personalMessage(h.connector.url, ''), type: 'invoke', name: 'adaptiveCard/action', channelData: { tenant: { id: OTHER } } },
+    ];
+    for (const activity of foreign) {
+      const res = await h.post(activity, jwt());
+      expect(res.status).toBe(403);
+    }
+    expect(h.logs.filter((l) => l.level === 40 && /tenant that is not allowed/.test(String(l.msg)))).toHaveLength(foreign.length);
+    // Allowed tenant: admitted, and then refused by botbuilder's signature check (this token is not signed).
+    expect((await h.post(personalMessage(h.connector.url, 'help'), jwt())).status).toBe(401);
+    expect(h.inbounds).toHaveLength(0);
+    expect(h.connector.calls).toHaveLength(0);
+    expect(guard.blocked).toEqual([]);
+  });
+
+  it('defaults the allowlist to MicrosoftAppTenantId', async () => {
+    await h.close();
+    h = await startHarness({ teams: { appId: BOT_APP_ID, appPassword: 'client-secret-never-used', dev: false, tenantId: TENANT } });
+    expect((await h.post(personalMessage(h.connector.url, 'help', { channelData: { tenant: { id: OTHER } } }), jwt())).status).toBe(403);
+    expect((await h.post(personalMessage(h.connector.url, 'help'), jwt())).status).toBe(401);
+  });
+
+  it('does not apply in dev mode (no app id; loopback only)', async () => {
+    await h.close();
+    h = await startHarness({ teams: { dev: true, allowedTenants: [TENANT] } });
+    expect((await h.post(personalMessage(h.connector.url, 'help', { channelData: { tenant: { id: OTHER } } }))).status).toBe(200);
   });
 });
 

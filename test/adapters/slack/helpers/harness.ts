@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createSlackAdapter, type SlackAdapter, type SlackTuning } from '../../../../adapters/slack/index.js';
 import type { SlackConfig } from '../../../../src/config/slack-env.js';
 import {
@@ -113,6 +113,10 @@ export interface HarnessOptions {
   mode?: 'http' | 'socket';
   tuning?: SlackTuning;
   alertChannel?: string;
+  /** SLACK_TEAM_ID: the workspaces answered (default: any). */
+  allowedTeams?: string[];
+  /** Where the adapter logs (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
   /** Configure the fake API before the adapter starts (e.g. its Socket Mode URL). */
   beforeStart?: (api: FakeSlackApi) => void | Promise<void>;
 }
@@ -153,12 +157,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   const mode = options.mode ?? 'http';
-  const common = { botToken: BOT_TOKEN, apiUrl: api.apiUrl, alertChannel: options.alertChannel };
+  const common = { botToken: BOT_TOKEN, apiUrl: api.apiUrl, alertChannel: options.alertChannel, ...(options.allowedTeams ? { allowedTeams: options.allowedTeams } : {}) };
   const config: SlackConfig =
     mode === 'http'
       ? { mode: 'http', signingSecret: SIGNING_SECRET, ...common }
       : { mode: 'socket', appToken: APP_TOKEN, signingSecret: undefined, ...common };
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const adapter = createSlackAdapter({
     assistant: core,
     config,

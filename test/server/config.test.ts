@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config/env.js';
+import { main } from '../../src/cli/main.js';
+
+const APP_ID = '7d3e2a91-4c5b-4f6e-8a1d-9b0c2e3f4a5b';
+const TENANT = '5f1c0a2e-8d3b-4c1e-9a7f-2b6d4e8c0a11';
+
+describe('loadConfig: Microsoft Teams settings are checked before anything listens', () => {
+  it.each(['MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'VPN_DOCTOR_TEAMS_TENANTS'])(
+    '%s without MicrosoftAppId is a ConfigError naming it',
+    (variable) => {
+      const value = variable === 'MicrosoftAppType' ? 'SingleTenant' : variable === 'MicrosoftAppPassword' ? 'secret' : TENANT;
+      expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`${variable}: is set but MicrosoftAppId is not`));
+    },
+  );
+
+  it('empty values (as in the samples\' .env templates) count as unset; dev mode may keep the other variables', () => {
+    expect(loadConfig({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '' }).teams.appId).toBeUndefined();
+    expect(loadConfig({ VPN_DOCTOR_TEAMS_DEV: '1', HOST: '127.0.0.1', MicrosoftAppTenantId: TENANT }).teams.dev).toBe(true);
+  });
+
+  it('moves the credential checks of the adapter into loadConfig', () => {
+    expect(() => loadConfig({ MicrosoftAppId: APP_ID })).toThrow(/MicrosoftAppPassword: is required when MicrosoftAppId is set/);
+    expect(() => loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant' })).toThrow(/MicrosoftAppTenantId: is required/);
+    expect(() => loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT })).toThrow(/MicrosoftAppPassword: must not be set/);
+    const ok = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT });
+    expect(ok.teams).toMatchObject({ appId: APP_ID, appType: 'SingleTenant', allowedTenants: [TENANT] });
+  });
+
+  it('VPN_DOCTOR_TEAMS_DEV=1 (unauthenticated endpoint) needs a loopback HOST', () => {
+    expect(() => loadConfig({ VPN_DOCTOR_TEAMS_DEV: '1' })).toThrow(/VPN_DOCTOR_TEAMS_DEV: .*HOST must be a loopback address.*"0\.0\.0\.0"/);
+    expect(() => loadConfig({ VPN_DOCTOR_TEAMS_DEV: 'true', HOST: '10.0.0.5' })).toThrow(ConfigError);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) expect(loadConfig({ VPN_DOCTOR_TEAMS_DEV: '1', HOST: host }).teams.dev, host).toBe(true);
+    // With an app id dev mode is ignored (requests are authenticated), so any HOST is fine.
+    expect(loadConfig({ VPN_DOCTOR_TEAMS_DEV: '1', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' }).host).toBe('0.0.0.0');
+    expect(isLoopbackHost('0.0.0.0')).toBe(false);
+    expect(isLoopbackHost('::')).toBe(false);
+  });
+
+  it('VPN_DOCTOR_TEAMS_TENANTS: a comma-separated list, overriding MicrosoftAppTenantId', () => {
+    const c = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: TENANT, VPN_DOCTOR_TEAMS_TENANTS: ' a-1 , b-2,' });
+    expect(c.teams.allowedTenants).toEqual(['a-1', 'b-2']);
+    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' }).teams.allowedTenants).toEqual([]);
+    expect(() => loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', VPN_DOCTOR_TEAMS_TENANTS: 'a b' })).toThrow(/VPN_DOCTOR_TEAMS_TENANTS/);
+  });
+});
+
+describe('vpn-doctor serve with a half-configured Teams bot', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  it('exits 1 with the variable named, before listening', async () => {
+    delete process.env.MicrosoftAppId;
+    process.env.MicrosoftAppPassword = 'a-secret';
+    process.env.PORT = '0';
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+    const code = await main(['node', 'vpn-doctor', 'serve']);
+    vi.restoreAllMocks();
+    expect(code).toBe(1);
+    expect(stderr).toContain('MicrosoftAppPassword: is set but MicrosoftAppId is not');
+  });
+});
