@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyAction, ReplyEvidence, ReplyFinding } from '../../src/reply/reply.js';
+import { SNIPPET_KIND_LABEL, type Reply, type ReplyAction, type ReplyEvidence, type ReplyFinding, type ReplySnippet, type ReplyStep } from '../../src/reply/reply.js';
 import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './block-kit-limits.js';
 import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
 
@@ -13,7 +13,7 @@ type MrkdwnElement = types.MrkdwnElement;
  *
  * Layout of the first message: header (title, verdict), a context line (guide section, confidence),
  * who asked, the summary, findings, the evidence table, numbered steps with their commands in code
- * blocks, facts as two-column fields, list items, then the buttons. When the answer does not fit
+ * blocks (platform-specific snippets each in its own code block under a bold platform label), facts as two-column fields, list items, then the buttons. When the answer does not fit
  * Slack's limits it continues on further messages ("pages") reached with a "Show more" button; without a
  * continuation token (or past MAX_PAGES) the rest is trimmed with a note saying so.
  */
@@ -131,7 +131,7 @@ function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   }
 
   reply.steps.forEach((step, i) => {
-    units.push(sectionUnit(stepText(i + 1, step.text, step.commands ?? [], i === 0)));
+    units.push(...stepUnits(i + 1, step, i === 0));
   });
   if (reply.moreSteps) {
     const n = reply.moreSteps;
@@ -213,6 +213,34 @@ function stepText(n: number, text: string, commands: string[], first: boolean): 
     code = `\n\`\`\`\n${joined}${dropped > 0 ? `\n… ${dropped} more` : ''}\n\`\`\``;
   }
   return `${prefix}${fitEscaped(text, LIMITS.sectionText - prefix.length - code.length)}${code}`;
+}
+
+/** Characters of one snippet's code block; more lines than fit are cut with "… n more". */
+const SNIPPET_SHARE = 1500;
+
+/**
+ * A step as sections: its text (and universal commands) first, then its platform snippets, packed into as
+ * few further sections as the section limit allows so a step with many vendors costs few blocks.
+ */
+function stepUnits(n: number, step: ReplyStep, first: boolean): Unit[] {
+  const sections: string[] = [stepText(n, step.text, step.commands ?? [], first)];
+  for (const sn of step.snippets ?? []) {
+    const part = snippetText(sn);
+    const last = sections[sections.length - 1]!;
+    if (last.length + 1 + part.length <= LIMITS.sectionText) sections[sections.length - 1] = `${last}\n${part}`;
+    else sections.push(part);
+  }
+  return sections.map(sectionUnit);
+}
+
+/** One snippet: a bold platform label with its kind, then its lines in a code block (never more than SNIPPET_SHARE + 150). */
+function snippetText(sn: ReplySnippet): string {
+  const platform = fitEscaped(sn.platform.replace(/[*_~`]/g, ' ').replace(/\s+/g, ' ').trim(), 100) || 'Other';
+  const label = `*${platform}* _(${SNIPPET_KIND_LABEL[sn.kind] ?? 'shell'})_`;
+  const lines = sn.lines.map((l) => defuseFences(fitEscaped(l.replace(/\r?\n/g, ' '), 500)));
+  const joined = chunkLines(lines, SNIPPET_SHARE - 8)[0] ?? '';
+  const dropped = sn.lines.length - (joined === '' ? 0 : joined.split('\n').length);
+  return `${label}\n\`\`\`\n${joined}${dropped > 0 ? `\n… ${dropped} more` : ''}\n\`\`\``;
 }
 
 // ---------------------------------------------------------------------------------------- interactive

@@ -1,4 +1,4 @@
-import type { Reply, ReplyAction, ReplyEvidence, ReplyFact, ReplyFinding, ReplyListItem, ReplyStep } from '../../src/reply/reply.js';
+import { SNIPPET_KIND_LABEL, type Reply, type ReplyAction, type ReplyEvidence, type ReplyFact, type ReplyFinding, type ReplyListItem, type ReplySnippet, type ReplyStep } from '../../src/reply/reply.js';
 import type { CommandData, MoreData } from './card-actions.js';
 
 /**
@@ -64,6 +64,7 @@ const LIMIT = {
   summaryLine: 2000,
   stepText: 1500,
   command: 1000,
+  platform: 120,
   code: 120,
   finding: 1500,
   evidenceShort: 300,
@@ -74,6 +75,11 @@ const LIMIT = {
 } as const;
 /** Commands per step: more than this is a script, not a step. */
 const MAX_COMMANDS_PER_STEP = 12;
+/** Platform snippets per step, and their lines all together (commands included). */
+const MAX_SNIPPETS_PER_STEP = 10;
+const MAX_CODE_LINES_PER_STEP = 30;
+/** Bytes of code (commands and snippet lines) per step, so that one step always fits a card on its own. */
+const MAX_CODE_BYTES_PER_STEP = 9000;
 /** A button's command longer than this cannot be one button (and would be refused when read back). */
 const MAX_ACTION_COMMAND_CHARS = 2000;
 /** Teams shows at most six buttons at the bottom of a card. */
@@ -263,13 +269,8 @@ function clipEntry(section: Section, x: unknown): unknown {
       const f = x as ReplyFinding;
       return { ...f, code: clip(f.code, LIMIT.code), summary: clip(f.summary, LIMIT.finding) };
     }
-    case 'steps': {
-      const st = x as ReplyStep;
-      return {
-        text: clip(st.text, LIMIT.stepText),
-        ...(st.commands ? { commands: st.commands.slice(0, MAX_COMMANDS_PER_STEP).map((c) => clip(c, LIMIT.command)) } : {}),
-      };
-    }
+    case 'steps':
+      return clipStep(x as ReplyStep);
     case 'evidence': {
       const e = x as ReplyEvidence;
       return { ...e, label: clip(e.label, LIMIT.evidenceShort), target: clip(e.target, LIMIT.evidenceShort), outcome: clip(e.outcome, LIMIT.evidenceOutcome) };
@@ -285,6 +286,35 @@ function clipEntry(section: Section, x: unknown): unknown {
     case 'followUps':
       return x;
   }
+}
+
+/**
+ * A step clipped to what one card can always hold: its commands and snippet lines share a line count and a
+ * byte budget, in order, so a step with many vendors loses its last lines (with a note), never the card.
+ */
+function clipStep(st: ReplyStep): ReplyStep {
+  let lines = 0;
+  let bytes = 0;
+  const code = (l: string): string | undefined => {
+    if (lines >= MAX_CODE_LINES_PER_STEP || bytes >= MAX_CODE_BYTES_PER_STEP) return undefined;
+    const c = clip(l, Math.min(LIMIT.command, MAX_CODE_BYTES_PER_STEP - bytes));
+    lines += 1;
+    bytes += byteSize(c);
+    return c;
+  };
+  const commands = st.commands ? st.commands.slice(0, MAX_COMMANDS_PER_STEP).flatMap((c) => code(c) ?? []) : undefined;
+  const snippets: ReplySnippet[] = [];
+  for (const sn of (st.snippets ?? []).slice(0, MAX_SNIPPETS_PER_STEP)) {
+    const kept = sn.lines.flatMap((l) => code(l) ?? []);
+    if (kept.length === 0) break;
+    const cut = sn.lines.length - kept.length;
+    snippets.push({ platform: clip(sn.platform, LIMIT.platform), kind: sn.kind, lines: cut > 0 ? [...kept, `… ${cut} more`] : kept });
+  }
+  return {
+    text: clip(st.text, LIMIT.stepText),
+    ...(commands ? { commands } : {}),
+    ...(snippets.length > 0 ? { snippets } : {}),
+  };
 }
 
 function isEmpty(p: Parts): boolean {
@@ -469,6 +499,27 @@ function step(s: ReplyStep, n: number): CardElement {
         type: 'RichTextBlock',
         spacing: i === 0 ? 'Default' : 'None',
         inlines: [{ type: 'TextRun', text: c, fontType: 'Monospace' }],
+      })),
+    });
+  }
+  for (const sn of s.snippets ?? []) {
+    // The platform label and the kind as TextRuns, like the lines: "*" or "_" in a platform name show as typed.
+    items.push({
+      type: 'RichTextBlock',
+      spacing: 'Small',
+      inlines: [
+        { type: 'TextRun', text: sn.platform, weight: 'Bolder' },
+        { type: 'TextRun', text: ` (${SNIPPET_KIND_LABEL[sn.kind] ?? 'shell'})`, isSubtle: true },
+      ],
+    });
+    items.push({
+      type: 'Container',
+      style: 'emphasis',
+      spacing: 'None',
+      items: sn.lines.map((l, i) => ({
+        type: 'RichTextBlock',
+        spacing: i === 0 ? 'Default' : 'None',
+        inlines: [{ type: 'TextRun', text: l, fontType: 'Monospace' }],
       })),
     });
   }

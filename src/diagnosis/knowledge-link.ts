@@ -27,7 +27,11 @@ export function linkKnowledge(raw: RawFinding, kb: TopicSource | null): Finding 
     return {
       ...raw,
       section: topic.section,
-      steps: topic.steps.map((s) => ({ action: s.action, ...(s.commands ? { commands: [...s.commands] } : {}) })),
+      steps: topic.steps.map((s) => ({
+        action: s.action,
+        ...(s.commands ? { commands: [...s.commands] } : {}),
+        ...(s.snippets ? { snippets: s.snippets.map((sn) => ({ platform: sn.platform, kind: sn.kind, lines: [...sn.lines] })) } : {}),
+      })),
     };
   }
   const section = FALLBACK_SECTION[raw.topic] ?? 'Further assistance';

@@ -25,6 +25,7 @@ export const FINDING_CODES = [
   'host-not-found',
   'icmp-not-permitted',
   'tls-handshake-failed',
+  'tls-certificate',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -36,9 +37,20 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+export const FindingSnippetSchema = z.object({
+  /** Where the lines apply ("Linux/macOS", "Windows PowerShell", "Cisco ASA", "strongSwan swanctl.conf"...). */
+  platform: z.string(),
+  /** shell = typed at an OS shell, cli = typed at a device CLI, config = lines of a configuration file. */
+  kind: z.enum(['shell', 'cli', 'config']),
+  lines: z.array(z.string()),
+});
+
 export const FindingStepSchema = z.object({
   action: z.string(),
+  /** Commands that run the same on every platform. */
   commands: z.array(z.string()).optional(),
+  /** Platform-specific commands or configuration, each labelled with its platform. */
+  snippets: z.array(FindingSnippetSchema).optional(),
 });
 
 export const FindingSchema = z.object({

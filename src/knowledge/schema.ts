@@ -46,11 +46,33 @@ export const FACT_KINDS = [
   'other',
 ] as const;
 
+/**
+ * How a snippet's lines are used: `shell` = typed at an operating-system shell prompt (shown with `$`),
+ * `cli` = typed at a network device's own CLI, `config` = lines of a configuration file (not typed at a prompt).
+ */
+export const SNIPPET_KINDS = ['shell', 'cli', 'config'] as const;
+export type SnippetKind = (typeof SNIPPET_KINDS)[number];
+
+/** A line of a snippet: not blank, but kept untrimmed so that indentation inside a config block survives. */
+const snippetLine = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
+
+export const SnippetSchema = z.strictObject({
+  /** Where these lines apply, e.g. "Linux/macOS", "Windows PowerShell", "Cisco ASA", "strongSwan swanctl.conf". */
+  platform: text,
+  kind: z.enum(SNIPPET_KINDS),
+  lines: z.array(snippetLine).min(1, 'needs at least one line'),
+});
+
 export const StepSchema = z.strictObject({
   /** What to do, imperative ("Ping the cloud DNS server from a LAN host"). */
   action: text,
-  /** Exact commands for this step, as a user would type them; placeholders in <ANGLE_BRACKETS>. */
+  /**
+   * Commands that run the same on every platform a user may be on (nslookup, telnet host 443...), as a
+   * user would type them; placeholders in <ANGLE_BRACKETS>. Anything OS- or vendor-specific goes in `snippets`.
+   */
   commands: z.array(text).optional(),
+  /** Platform-specific commands or configuration, each labelled with where it applies. */
+  snippets: z.array(SnippetSchema).min(1).optional(),
 });
 
 export const FactSchema = z.strictObject({
@@ -87,6 +109,7 @@ export const TopicSchema = z.strictObject({
 
 export type Topic = z.infer<typeof TopicSchema>;
 export type Step = z.infer<typeof StepSchema>;
+export type Snippet = z.infer<typeof SnippetSchema>;
 export type Fact = z.infer<typeof FactSchema>;
 
 export const RequirementParameterSchema = z.strictObject({

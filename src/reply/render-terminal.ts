@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Reply, ReplyEvidence } from './reply.js';
+import { SNIPPET_KIND_LABEL, type Reply, type ReplyEvidence } from './reply.js';
 
 export interface TerminalRenderOptions {
   /** ANSI colours; default: only when the output is a terminal. */
@@ -32,6 +32,11 @@ export function renderTerminal(r: Reply, options: TerminalRenderOptions = {}): s
     r.steps.forEach((s, i) => {
       out.push(`  ${i + 1}. ${s.text}`);
       for (const cmd of s.commands ?? []) out.push(`       ${c.cyan('$ ' + cmd)}`);
+      for (const sn of s.snippets ?? []) {
+        out.push(`       ${c.bold(`${sn.platform} (${SNIPPET_KIND_LABEL[sn.kind]}):`)}`);
+        // Only shell lines get a "$": device CLI lines have their own prompt, config lines are not typed at one.
+        for (const line of sn.lines) out.push(`         ${c.cyan(sn.kind === 'shell' ? '$ ' + line : line)}`);
+      }
     });
     if (r.moreSteps) out.push(c.dim(`  (${r.moreSteps} more step${r.moreSteps === 1 ? '' : 's'}: ask "show all steps")`));
   }

@@ -13,9 +13,29 @@ export type ReplyKind =
   | 'progress' // a check still running
   | 'error'; // something went wrong; summary says what
 
+/**
+ * Platform-specific lines of a step. `shell` = typed at an OS shell prompt, `cli` = typed at a network
+ * device's CLI, `config` = lines of a configuration file (never shown as something to type at a prompt).
+ */
+export interface ReplySnippet {
+  platform: string;
+  kind: 'shell' | 'cli' | 'config';
+  lines: string[];
+}
+
+/** How a snippet's kind reads next to its platform in every renderer ("FortiGate (cli)"). */
+export const SNIPPET_KIND_LABEL: Record<ReplySnippet['kind'], string> = {
+  shell: 'shell',
+  cli: 'cli',
+  config: 'config file',
+};
+
 export interface ReplyStep {
   text: string;
+  /** Commands that run the same on every platform. */
   commands?: string[];
+  /** Platform-specific commands or configuration, each labelled with its platform. */
+  snippets?: ReplySnippet[];
 }
 
 export interface ReplyFact {

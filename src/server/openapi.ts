@@ -249,7 +249,26 @@ function build(): Record<string, unknown> {
             summary: { type: ['string', 'null'] },
             steps: {
               type: 'array',
-              items: { type: 'object', required: ['action'], properties: { action: { type: 'string' }, commands: { type: 'array', items: { type: 'string' } } } },
+              items: {
+                type: 'object',
+                required: ['action'],
+                properties: {
+                  action: { type: 'string' },
+                  commands: { type: 'array', items: { type: 'string' } },
+                  snippets: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['platform', 'kind', 'lines'],
+                      properties: {
+                        platform: { type: 'string' },
+                        kind: { type: 'string', enum: ['shell', 'cli', 'config'] },
+                        lines: { type: 'array', items: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
             },
             facts: {
               type: 'array',

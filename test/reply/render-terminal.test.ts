@@ -52,4 +52,40 @@ describe('renderTerminal', () => {
     );
     expect(out).toContain('Which one fits best? Reply with its number:\n  [1] A');
   });
+
+  it('labels platform snippets and prefixes "$" only to shell lines, never to device CLI or config lines', () => {
+    const r = reply({
+      kind: 'answer',
+      title: 'Hourly drop',
+      summary: 'Lower the phase 2 lifetime.',
+      steps: [
+        {
+          text: 'Confirm the pattern',
+          commands: ['ping <DNS_SERVER_PRIVATE_IP>'],
+          snippets: [
+            { platform: 'Windows', kind: 'shell', lines: ['ping -t <DNS_SERVER_PRIVATE_IP>'] },
+            { platform: 'FortiGate', kind: 'cli', lines: ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'] },
+            { platform: 'strongSwan swanctl.conf', kind: 'config', lines: ['rekey_time = 51m'] },
+          ],
+        },
+      ],
+    });
+    const out = renderTerminal(r, { color: false });
+    expect(out).toContain(
+      [
+        '  1. Confirm the pattern',
+        '       $ ping <DNS_SERVER_PRIVATE_IP>',
+        '       Windows (shell):',
+        '         $ ping -t <DNS_SERVER_PRIVATE_IP>',
+        '       FortiGate (cli):',
+        '         config vpn ipsec phase2-interface',
+        '         edit <P2_NAME>',
+        '         set keylifeseconds 3060',
+        '         end',
+        '       strongSwan swanctl.conf (config file):',
+        '         rekey_time = 51m',
+      ].join('\n'),
+    );
+    expect(out).not.toMatch(/\$ (?:rekey_time|config vpn|set keylifeseconds)/);
+  });
 });

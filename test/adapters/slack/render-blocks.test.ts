@@ -41,7 +41,7 @@ const long = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0
 
 /** The largest answer the Reply model can carry: every topic's steps, facts and more, all at their longest. */
 function largestPossibleReply(): Reply {
-  const allSteps = kb.topics.flatMap((t) => t.steps.map((s) => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}) })));
+  const allSteps = kb.topics.flatMap((t) => t.steps.map((s) => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) })));
   return reply({
     kind: 'check',
     verdict: 'down',
@@ -55,6 +55,15 @@ function largestPossibleReply(): Reply {
       ...allSteps,
       { text: long('A step whose text alone is longer than a section allows <b> & ', 5000), commands: Array.from({ length: 60 }, (_, i) => `show crypto ipsec sa peer 10.0.0.${i} ${long('detail ', 120)}`) },
       { text: 'A step with a command that contains a code fence', commands: ['echo ```oops``` && cat <file>'] },
+      {
+        text: long('A step with more vendors than a section holds ', 2900),
+        commands: ['ping <DNS_SERVER_PRIVATE_IP>'],
+        snippets: Array.from({ length: 30 }, (_, i) => ({
+          platform: long(`Vendor *${i}* <x> `, 300),
+          kind: (['shell', 'cli', 'config'] as const)[i % 3]!,
+          lines: Array.from({ length: 40 }, (_, j) => `set line ${j} ${long('value <v> & ``` ', 700)}`),
+        })),
+      },
     ],
     moreSteps: 3,
     facts: [
@@ -129,6 +138,19 @@ describe('renderReply (Block Kit)', () => {
     expect(all).not.toContain('echo ```oops');
   });
 
+  it('shows each platform snippet as its own code block under a bold platform label', () => {
+    const hourly = kb.byId.get('ikev2-hourly-drop')!;
+    const pages = renderReply(topicReply(kb, hourly, { allSteps: true }));
+    expectWithinSlackLimits(pages);
+    const text = mrkdwnOf(pages).join('\n');
+    expect(text).toContain('*Linux* _(shell)_\n```\nping -D -i 5 &lt;DNS_SERVER_PRIVATE_IP&gt;\n```');
+    expect(text).toContain('*Windows* _(shell)_\n```\nping -t &lt;DNS_SERVER_PRIVATE_IP&gt;\n```');
+    expect(text).toContain('*FortiGate* _(cli)_\n```\nconfig vpn ipsec phase2-interface\nedit &lt;P2_NAME&gt;\nset keylifeseconds 3060\nend\n```');
+    expect(text).toContain('_(config file)_\n```\nrekey_time = 51m\n```');
+    // Linux and Windows pings never share one unlabelled code block.
+    expect(text).not.toMatch(/ping -D -i 5[^`]*\nping -t/);
+  });
+
   it('without a continuation token, trims to one message and says so', () => {
     const pages = renderReply(largestPossibleReply());
     expectWithinSlackLimits(pages);
@@ -183,7 +205,17 @@ describe('renderReply (Block Kit)', () => {
       section: fc.option(str(400), { nil: undefined }),
       confidence: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
       verdict: fc.option(fc.constantFrom('healthy', 'degraded', 'down') as fc.Arbitrary<NonNullable<Reply['verdict']>>, { nil: undefined }),
-      steps: fc.array(fc.record({ text: str(3500), commands: fc.option(fc.array(str(600), { maxLength: 8 }), { nil: undefined }) }), { maxLength: 30 }),
+      steps: fc.array(
+        fc.record({
+          text: str(3500),
+          commands: fc.option(fc.array(str(600), { maxLength: 8 }), { nil: undefined }),
+          snippets: fc.option(
+            fc.array(fc.record({ platform: str(200), kind: fc.constantFrom('shell', 'cli', 'config') as fc.Arbitrary<'shell'>, lines: fc.array(str(600), { maxLength: 10 }) }), { maxLength: 8 }),
+            { nil: undefined },
+          ),
+        }),
+        { maxLength: 30 },
+      ),
       moreSteps: fc.option(fc.nat(40), { nil: undefined }),
       facts: fc.array(fc.record({ label: str(300), value: str(2500) }), { maxLength: 30 }),
       findings: fc.array(fc.record({ code: str(40), severity: fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<'error'>, summary: str(2000) }), { maxLength: 12 }),

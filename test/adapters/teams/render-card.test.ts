@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readActionData } from '../../../adapters/teams/card-actions.js';
 import { CardComposer } from '../../../adapters/teams/cards.js';
-import { byteSize, CARD_MAX_BYTES, renderCard, TEAMS_MESSAGE_MAX_BYTES, type AdaptiveCard } from '../../../adapters/teams/render-card.js';
+import { byteSize, CARD_MAX_BYTES, renderCard, TEAMS_MESSAGE_MAX_BYTES, type AdaptiveCard, type CardElement } from '../../../adapters/teams/render-card.js';
 import { helpReply } from '../../../src/conversation/assistant.js';
 import { newSession } from '../../../src/conversation/session.js';
 import { supportCaseReply } from '../../../src/conversation/support-case.js';
@@ -123,6 +123,36 @@ describe('renderCard', () => {
     });
   });
 
+  it('labels each platform snippet and shows its lines in monospace, apart from the universal commands', () => {
+    const hourly = kb().byId.get('ikev2-hourly-drop')!;
+    const { card, rest } = renderCard(topicReply(kb(), hourly, { allSteps: true }));
+    expect(checkCard(card)).toEqual([]);
+    expect(rest).toBeNull();
+    const items = (card.body as CardElement[])
+      .filter((e) => e.type === 'ColumnSet')
+      .flatMap((e) => ((e.columns as { items: CardElement[] }[])[1]?.items ?? []));
+    const label = (platform: string) =>
+      items.findLastIndex((e) => e.type === 'RichTextBlock' && (e.inlines as { text: string }[])[0]?.text === platform);
+    const linesAfter = (i: number) =>
+      ((items[i + 1]!.items as CardElement[]).map((r) => (r.inlines as { text: string; fontType: string }[])[0]!));
+    const fg = label('FortiGate'); // the last one: the phase 2 lifetime block of step 2
+    expect(items[fg]).toEqual({
+      type: 'RichTextBlock',
+      spacing: 'Small',
+      inlines: [
+        { type: 'TextRun', text: 'FortiGate', weight: 'Bolder' },
+        { type: 'TextRun', text: ' (cli)', isSubtle: true },
+      ],
+    });
+    expect(linesAfter(fg)).toEqual(
+      ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'].map((text) => ({ type: 'TextRun', text, fontType: 'Monospace' })),
+    );
+    expect(linesAfter(label('Windows'))).toEqual([{ type: 'TextRun', text: 'ping -t <DNS_SERVER_PRIVATE_IP>', fontType: 'Monospace' }]);
+    const swan = items.findIndex((e) => e.type === 'RichTextBlock' && /swanctl\.conf/.test((e.inlines as { text: string }[])[0]?.text ?? ''));
+    expect((items[swan]!.inlines as { text: string }[])[1]!.text).toBe(' (config file)');
+    expect(linesAfter(swan)[0]!.text).toBe('rekey_time = 51m');
+  });
+
   it('shows "Show all steps" and a note when steps are held back', () => {
     const long = kb().topics.find((t) => t.steps.length > 5)!;
     const { card } = renderCard(topicReply(kb(), long));
@@ -230,7 +260,15 @@ describe('renderCard: the 28 KB limit', () => {
       confidence: 0.123456,
       answeredBy: big(200, 'engine'),
       verdict: 'down',
-      steps: Array.from({ length: 450 }, (_, i) => ({ text: big(900, `step-${i}`), commands: Array.from({ length: 20 }, (_, j) => big(400, `cmd-${i}-${j}`)) })),
+      steps: Array.from({ length: 450 }, (_, i) => ({
+        text: big(900, `step-${i}`),
+        commands: Array.from({ length: 20 }, (_, j) => big(400, `cmd-${i}-${j}`)),
+        snippets: Array.from({ length: 20 }, (_, j) => ({
+          platform: big(200, `vendor-${j}`),
+          kind: (['shell', 'cli', 'config'] as const)[j % 3]!,
+          lines: Array.from({ length: 30 }, (_, k) => big(500, `snip-${j}-${k}`)),
+        })),
+      })),
       moreSteps: 3,
       findings: Array.from({ length: 450 }, (_, i) => ({ code: big(60, `code-${i}`), severity: 'error' as const, summary: big(900, `finding-${i}`) })),
       evidence: Array.from({ length: 900 }, (_, i) => ({ label: big(100, `ev-${i}`), target: big(100, 't'), outcome: big(600, 'o'), ok: i % 3 === 0 ? true : i % 3 === 1 ? false : null })),
