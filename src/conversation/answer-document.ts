@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { Step } from '../knowledge/schema.js';
-import type { Entities, IntentClassifier } from '../nlu/types.js';
+import type { Classification, Entities, IntentClassifier } from '../nlu/types.js';
 
 /**
  * The machine-readable answer to one question: what `ask --json` prints and `POST /api/v1/ask` returns.
@@ -14,12 +14,21 @@ export interface AnswerDocument {
   title: string | null;
   confidence: number;
   engine: string;
-  summary: string | null;
+  summary: string;
   steps: Step[];
   facts: { label: string; value: string; kind: string }[];
   alternatives: { topic: string; section: string; title: string; confidence: number }[];
   entities: Entities;
 }
+
+/** What a script (or the person reading its output) is told when no topic answers the message. */
+const NO_TOPIC_SUMMARY: Record<Classification['kind'], string> = {
+  smalltalk: 'Not a question: describe the VPN problem (symptom, error message, phase) to get an answer.',
+  'off-topic': 'Not about the site-to-site IPsec VPN to the OutSystems Cloud, so no topic applies.',
+  'follow-up': 'A follow-up with no earlier question to continue: describe the problem.',
+  ambiguous: 'Fits several topics: see alternatives, or add a detail (an error message, the phase, the symptom).',
+  topic: 'No topic found.',
+};
 
 export async function answerDocument(kb: KnowledgeBase, classifier: IntentClassifier, text: string): Promise<AnswerDocument> {
   const c = await classifier.classify(text);
@@ -32,7 +41,7 @@ export async function answerDocument(kb: KnowledgeBase, classifier: IntentClassi
     title: topic?.title ?? null,
     confidence: round(c.confidence),
     engine: c.engine,
-    summary: topic?.summary ?? null,
+    summary: topic?.summary ?? NO_TOPIC_SUMMARY[c.kind],
     steps: topic?.steps ?? [],
     facts: topic?.facts ?? [],
     alternatives: c.alternatives.flatMap((a) => {

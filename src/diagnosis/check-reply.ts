@@ -3,6 +3,7 @@ import { ProbeResultSchema, type AnyProbeResult } from '../probes/catalogue.js';
 import { reply, type Reply, type ReplyAction, type ReplyEvidence, type ReplyStep } from '../reply/reply.js';
 import { describeResult } from './describe.js';
 import type { CheckInput } from './input.js';
+import { RELATED_TOPICS } from './rules.js';
 import type { CheckReport, ReportProbe, Verdict } from './report.js';
 
 /** Steps shown at once; the rest stay behind "Show all steps" (chat messages must stay short). */
@@ -29,6 +30,7 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
   const allSteps: ReplyStep[] = (top && top.severity !== 'info' ? top.steps : []).map((s) => ({
     text: s.action,
     ...(s.commands ? { commands: s.commands } : {}),
+    ...(s.snippets ? { snippets: s.snippets } : {}),
   }));
   const steps = allSteps.slice(0, STEPS_SHOWN);
 
@@ -40,7 +42,11 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
   }
   if (report.verdict !== 'healthy') actions.push({ id: 'support-case', label: 'Prepare support case', command: 'support case' });
 
-  const otherTopics = [...new Set(problems.slice(1).map((f) => f.topic))].filter((t) => t !== top?.topic);
+  // The other findings' topics, and the topics related to each finding (a tunnel that is down is also the
+  // customer side's to bring up and keep up), in finding order.
+  const otherTopics = [
+    ...new Set(problems.flatMap((f, i) => [...(i === 0 ? [] : [f.topic]), ...(RELATED_TOPICS[f.code] ?? [])])),
+  ].filter((t) => t !== top?.topic);
   const followUps = otherTopics
     .map((id) => options.kb?.byId.get(id)?.title)
     .filter((t): t is string => typeof t === 'string')
@@ -107,8 +113,11 @@ export function probeLabel(p: Pick<ReportProbe, 'kind' | 'target'>, input?: Chec
   }
 }
 
-/** true: as expected; false: a problem; null: says nothing either way (tool missing, not permitted). */
-function okness(r: AnyProbeResult): boolean | null {
+/**
+ * true: as expected; false: a problem; null: says nothing either way (tool missing, not permitted).
+ * The one judgement of a probe shown to people: the evidence rows and the CLI's live progress both use it.
+ */
+export function okness(r: AnyProbeResult): boolean | null {
   switch (r.kind) {
     case 'icmp':
       return r.detail.status === 'not-permitted' || r.detail.status === 'unavailable' ? null : r.ok;

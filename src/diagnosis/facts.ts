@@ -46,6 +46,28 @@ export interface HostFacts {
   tls: TlsResult | undefined;
 }
 
+/**
+ * How the cloud-bound traffic was seen at the VPN edge device:
+ *   'trace'      its inside IP is a hop of a traceroute to a cloud DNS server;
+ *   'icmp-error' it answered a ping to a cloud DNS server with an ICMP error;
+ *   'ping'       it answers its own ping while no traceroute hop answered at all (the edge is the first hop,
+ *                or rate-limits its time-exceeded replies after back-to-back checks): nothing says the
+ *                traffic stopped before it, so it counts as reached;
+ *   null         not seen. When traceroute hops before it answered and then went silent, a ping reply
+ *                from the edge does not count: the traffic for the cloud may not be routed to the edge at
+ *                all (internal routing), which is exactly what such a trace shows.
+ */
+export type EdgeSeenBy = 'trace' | 'icmp-error' | 'ping' | null;
+
+export interface EdgeFacts {
+  ip: string;
+  seen: boolean;
+  seenBy: EdgeSeenBy;
+  /** The edge answered its own ping (the plan pings it when given). */
+  answersPing: boolean;
+  ping: IcmpResult | undefined;
+}
+
 export interface Facts {
   input: CheckInput;
   servers: ServerFacts[];
@@ -58,7 +80,7 @@ export interface Facts {
   icmpNotPermitted: boolean;
   /** Traces that actually ran (have hop data or ended), as opposed to unavailable / not permitted. */
   tracesRan: TraceResult[];
-  edge: { ip: string; seen: boolean; ping: IcmpResult | undefined } | undefined;
+  edge: EdgeFacts | undefined;
 }
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
@@ -135,9 +157,13 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
   let edge: Facts['edge'];
   if (input.edge) {
     const ip = input.edge;
+    const ping = of('edge-ping')[0]?.result;
+    const answersPing = ping?.detail.status === 'replied';
     const inTrace = tracesRan.some((t) => t.detail.hops.some((h) => h.address === ip));
     const sentIcmpError = pings.some((p) => p.result.detail.icmpErrors.some((e) => e.from === ip));
-    edge = { ip, seen: inTrace || sentIcmpError, ping: of('edge-ping')[0]?.result };
+    const tracesSilent = tracesRan.length > 0 && tracesRan.every((t) => t.detail.hops.every((h) => h.address === null));
+    const seenBy: EdgeSeenBy = inTrace ? 'trace' : sentIcmpError ? 'icmp-error' : answersPing && tracesSilent ? 'ping' : null;
+    edge = { ip, seen: seenBy !== null, seenBy, answersPing, ping };
   }
 
   return {

@@ -12,6 +12,8 @@ import type { Evidence, FindingCode, Severity, Verdict } from './report.js';
  *        no route on this machine                      -> internal-routing
  *        traceroute never reaches the edge device      -> internal-routing
  *        traceroute reaches the edge device, no further -> tunnel-down + vpn-device
+ *          (the edge counts as reached when it is a trace hop, sent an ICMP error for a cloud DNS
+ *          ping, or answers its own ping while no trace hop answered at all: see facts.ts EdgeSeenBy)
  *        otherwise (edge unknown, no traceroute)        -> tunnel-down
  *      (then DNS and ports are not judged: their silence is a consequence)
  *   2. The cloud DNS servers: no DNS answer from any -> dns-unreachable (error); from some -> (warning);
@@ -19,7 +21,9 @@ import type { Evidence, FindingCode, Severity, Verdict } from './report.js';
  *   3. Each host: NXDOMAIN at the cloud DNS -> host-not-found; only public answers -> dns-public-answer;
  *      private at the cloud DNS but public / missing / failing at your resolver -> dns-forwarder-missing.
  *   4. Each host's private address: TCP 443 not open -> port-blocked (error); TCP 80 not open, unless
- *      Sentry -> port-blocked (warning); 443 open but no TLS handshake -> tls-handshake-failed (info).
+ *      Sentry -> port-blocked (warning); 443 open but no TLS handshake -> tls-handshake-failed (warning:
+ *      HTTPS does not work); handshake done but the certificate does not verify (untrusted issuer, as a
+ *      TLS-inspecting proxy presents; wrong name; expired) or expires within 14 days -> tls-certificate (warning).
  *   Always: no ICMP possible on this machine -> icmp-not-permitted (info).
  *
  * ICMP to front-ends and databases is blocked by design (guide): they are never pinged, so never judged.
@@ -48,7 +52,21 @@ export const TOPIC_OF: Record<FindingCode, string> = {
   'host-not-found': 'testing-connectivity',
   'icmp-not-permitted': 'testing-connectivity',
   'tls-handshake-failed': 'testing-connectivity',
+  'tls-certificate': 'testing-connectivity',
 };
+
+/**
+ * Topics that also apply to a finding, besides its own `topic` (which stays single: the JSON contract).
+ * The reply offers them as follow-ups. A tunnel that is down is also the customer side's job to bring up
+ * and keep up: the OutSystems Cloud only responds.
+ */
+export const RELATED_TOPICS: Partial<Record<FindingCode, readonly string[]>> = {
+  'tunnel-down': ['keep-traffic-flowing'],
+  'vpn-device': ['keep-traffic-flowing'],
+};
+
+/** A certificate that expires within this many days is reported (tls-certificate). */
+export const CERT_EXPIRY_WARNING_DAYS = 14;
 
 const PATH_DOWN: ReadonlySet<FindingCode> = new Set(['tunnel-down', 'internal-routing', 'vpn-device']);
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -81,6 +99,7 @@ function ev(r: AnyProbeResult | undefined): Evidence[] {
 }
 
 const list = (xs: string[]): string => xs.join(', ');
+const capitalise = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
 
 // --- Rule: ICMP cannot be used from here -------------------------------------------------------------
 
@@ -133,21 +152,30 @@ function pathDown(f: Facts): RawFinding[] {
   if (f.edge && f.tracesRan.length > 0) {
     const target = f.tracesRan[0]!.target;
     if (!f.edge.seen) {
+      const pingable = f.edge.answersPing
+        ? ` Your edge device answers ping, so it is reachable, but the cloud traffic does not show up there; if checks ran back to back, the edge may be rate-limiting its traceroute replies: run the check again in a few seconds before changing routes.`
+        : '';
       return [
         finding(
           'internal-routing',
           'error',
-          `Traceroute to ${target} never reaches your VPN edge device ${f.edge.ip} (${whereItStops(f)}): fix the internal routing towards the edge device.`,
+          `Traceroute to ${target} never reaches your VPN edge device ${f.edge.ip} (${whereItStops(f)}): fix the internal routing towards the edge device.${pingable}`,
           evidence,
         ),
       ];
     }
+    const reached =
+      f.edge.seenBy === 'ping'
+        ? `No traceroute hop to ${target} answers, but your VPN edge device ${f.edge.ip} answers ping and nothing behind it does`
+        : f.edge.seenBy === 'icmp-error'
+          ? `Your VPN edge device ${f.edge.ip} answers the pings to ${target} with an ICMP error`
+          : `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further`;
     return [
       tunnelDown(f, evidence, ''),
       finding(
         'vpn-device',
         'error',
-        `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further: check the VPN device's configuration, policies and NAT settings.`,
+        `${reached}: check the VPN device's configuration, policies and NAT settings.`,
         evidence,
       ),
     ];
@@ -166,7 +194,7 @@ function tunnelDown(f: Facts, evidence: Evidence[], hint: string): RawFinding {
   return finding(
     'tunnel-down',
     'error',
-    `Nothing in the OutSystems Cloud answers (${silent.join(', ')} from ${list(f.input.dnsServers)}): the VPN tunnel looks down; an idle tunnel may need a few seconds to come up, so run the check again once.${hint}`,
+    `Nothing in the OutSystems Cloud answers (${silent.join(', ')} from ${list(f.input.dnsServers)}): the VPN tunnel looks down. The OutSystems Cloud only responds, so your side must bring the tunnel up and keep traffic flowing; an idle tunnel may need a few seconds to come up, so run the check again once.${hint}`,
     evidence,
   );
 }
@@ -246,7 +274,9 @@ function hostNames(f: Facts, h: HostFacts): RawFinding[] {
     ];
   }
 
-  const resolver = f.input.resolver ? `resolver ${f.input.resolver}` : "this machine's resolver";
+  // Explicit --resolver: "Your resolver 10.0.0.53 answers..."; else "This machine's resolver answers...".
+  const resolver = f.input.resolver ? `Your resolver ${f.input.resolver}` : "This machine's resolver";
+  const forwarderOn = f.input.resolver ? `on ${f.input.resolver}` : 'on the DNS server this machine uses';
   const cloud = list(h.cloudPrivate);
   const evidence = [...ev(h.local), ...cloudEvidence];
   switch (h.localAnswer) {
@@ -255,7 +285,7 @@ function hostNames(f: Facts, h: HostFacts): RawFinding[] {
         finding(
           'dns-forwarder-missing',
           'error',
-          `Your ${resolver} answers ${h.host} with the public address ${list(h.localPublic)} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers.`,
+          `${resolver} answers ${h.host} with the public address ${list(h.localPublic)} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers ${forwarderOn}.`,
           evidence,
         ),
       ];
@@ -264,7 +294,7 @@ function hostNames(f: Facts, h: HostFacts): RawFinding[] {
         finding(
           'dns-forwarder-missing',
           'error',
-          `Your ${resolver} does not resolve ${h.host} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers.`,
+          `${resolver} does not resolve ${h.host} while the cloud DNS answers ${cloud}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers ${forwarderOn}.`,
           evidence,
         ),
       ];
@@ -273,7 +303,7 @@ function hostNames(f: Facts, h: HostFacts): RawFinding[] {
         finding(
           'dns-forwarder-missing',
           'error',
-          `Your ${resolver} fails to resolve ${h.host} while the cloud DNS answers ${cloud}: the conditional forwarder is missing or cannot reach the cloud DNS servers on UDP 53.`,
+          `${resolver} fails to resolve ${h.host} while the cloud DNS answers ${cloud}: the conditional forwarder ${forwarderOn} is missing or cannot reach the cloud DNS servers on UDP 53.`,
           evidence,
         ),
       ];
@@ -307,11 +337,62 @@ function hostPorts(f: Facts, h: HostFacts): RawFinding[] {
     out.push(
       finding(
         'tls-handshake-failed',
-        'info',
-        `TCP 443 to ${h.host} connects but the TLS handshake does not complete: look for TLS inspection or packets too large for the tunnel (MTU/MSS).`,
+        'warning',
+        `TCP 443 to ${h.host} connects but the TLS handshake does not complete, so HTTPS does not work: look for packets too large for the tunnel (MTU/MSS clamping on the VPN device) or TLS inspection breaking the handshake.`,
         [...ev(https.result), ...ev(h.tls)],
       ),
     );
   }
+  out.push(...certificate(h));
   return out;
+}
+
+/** OpenSSL's reasons for a chain that ends at an issuer this machine does not trust. */
+const UNTRUSTED_ISSUER: ReadonlySet<string> = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function certificate(h: HostFacts): RawFinding[] {
+  const t = h.tls;
+  if (!t || t.detail.status !== 'handshake-ok') return [];
+  const d = t.detail;
+  const cert = d.certificate;
+  const days = cert?.daysLeft ?? null;
+  const expired = d.verifyError === 'CERT_HAS_EXPIRED' || (days !== null && days < 0);
+  const expiring = !expired && days !== null && days < CERT_EXPIRY_WARNING_DAYS;
+  const untrusted = d.verifyError !== null && UNTRUSTED_ISSUER.has(d.verifyError);
+  const otherError = d.verifyError !== null && !untrusted && d.verifyError !== 'CERT_HAS_EXPIRED';
+  if (!untrusted && !expired && !expiring && !otherError && !d.hostnameError) return [];
+
+  const until = cert?.validTo ? ` (${cert.validTo.slice(0, 10)})` : '';
+  const problems: string[] = [];
+  if (untrusted) problems.push(`it is issued by ${cert?.issuer || 'an unknown issuer'}, which this machine does not trust (${d.verifyError})`);
+  if (expired) problems.push(`it has expired${until}`);
+  if (expiring) problems.push(`it expires in ${days} day${days === 1 ? '' : 's'}${until}`);
+  if (otherError) problems.push(`it does not verify (${d.verifyError})`);
+  if (d.hostnameError) problems.push(`it is not valid for ${h.host} (${d.hostnameError})`);
+
+  const advice: string[] = [];
+  if (untrusted) advice.push('TLS inspection by a corporate proxy or firewall shows up exactly like this (an issuer of your own, untrusted here): exempt *.outsystemsenterprise.com from inspection or trust its CA');
+  if (d.hostnameError && !untrusted) advice.push('check that the name resolves to this environment and not to another service');
+  if (expired || expiring) advice.push("renew the environment's certificate (your own for a custom domain, otherwise ask OutSystems support)");
+
+  const facts: Evidence[] = [];
+  if (d.verifyError) facts.push({ kind: 'tls', target: t.target, fact: `verification error: ${d.verifyError}${cert?.issuer ? `; issuer ${cert.issuer}` : ''}` });
+  if (d.hostnameError) facts.push({ kind: 'tls', target: t.target, fact: `hostname error: ${d.hostnameError}` });
+  if ((expired || expiring) && cert?.validTo) facts.push({ kind: 'tls', target: t.target, fact: `certificate valid to ${cert.validTo}${days === null ? '' : ` (${days} days left)`}` });
+
+  return [
+    finding(
+      'tls-certificate',
+      'warning',
+      `HTTPS to ${h.host} connects but its certificate is a problem: ${problems.join('; ')}.${advice.length ? ` ${capitalise(advice.join('; '))}.` : ''}`,
+      [...ev(t), ...facts],
+    ),
+  ];
 }

@@ -78,6 +78,49 @@ describe('vpn-doctor check', () => {
     expect(t.err.join('')).toContain(`Ping cloud DNS ${DNS1}: 3/3 replies`);
   });
 
+  it('progress judges each probe as the evidence table does: a public answer from the resolver is FAIL, not ok', async () => {
+    const t = io(true);
+    const publicAnswer = runner((req) => (req.kind === 'dns' && !req.params.server ? dns(req.params.name, null, [PUBLIC_FRONT]) : null));
+    expect(await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: publicAnswer })).toBe(3);
+    const lines = t.err.join('');
+    expect(lines).toMatch(new RegExp(`FAIL.*DNS \\(this machine\\) ${ENV} @system: ${PUBLIC_FRONT.replace(/\./g, '\\.')} \\(public`));
+    expect(lines).toMatch(/ok {2}.*DNS \(cloud\)/);
+    // The report's evidence row for the same probe says FAIL too.
+    const text = t.out.join('');
+    expect(JSON.parse(text).verdict).toBe('degraded');
+  });
+
+  it('progress marks a probe that says nothing either way (ICMP not permitted) as info', async () => {
+    const t = io(true);
+    const noIcmp = runner((req) => (req.kind === 'icmp' ? icmp(req.params.target, 'not-permitted') : null));
+    await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: noIcmp });
+    expect(t.err.join('')).toMatch(new RegExp(`info.*Ping cloud DNS ${DNS1.replace(/\./g, '\\.')}`));
+  });
+
+  it('--json when the check cannot run: one {"error"} document on stdout, and the error still propagates (exit 1)', async () => {
+    const t = io();
+    const err = await runCheckCli({ ...OPTS, json: true, knowledge: '/nonexistent/knowledge' }, { ...t.io, knowledge: undefined, probes: runner() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(UsageError);
+    expect(t.out).toHaveLength(1);
+    const doc = JSON.parse(t.out[0]!) as { error: { code: string; message: string } };
+    expect(Object.keys(doc)).toEqual(['error']);
+    expect(doc.error).toEqual({ code: 'check-failed', message: (err as Error).message });
+  });
+
+  it('--json with bad input: one {"error": {"code": "usage"}} document on stdout, and a UsageError (exit 2)', async () => {
+    const t = io();
+    const err = await runCheckCli({ host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'], json: true }, { ...t.io, probes: runner() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(t.out.map((s) => JSON.parse(s))).toEqual([{ error: { code: 'usage', message: (err as Error).message } }]);
+  });
+
+  it('without --json, an error prints nothing on stdout', async () => {
+    const t = io();
+    await runCheckCli({ host: ['x'], dnsServer: [] }, { ...t.io, probes: runner() }).catch(() => undefined);
+    expect(t.out).toEqual([]);
+  });
+
   it('without --json prints the readable report', async () => {
     const t = io();
     await runCheckCli(OPTS, { ...t.io, probes: runner() });
@@ -124,5 +167,25 @@ describe('check command wiring', () => {
   it('rejects a timeout that is not a number', async () => {
     const err = await program().parseAsync(['check', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s'], { from: 'user' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommanderError);
+  });
+
+  it('a commander usage error with --json also prints one {"error": {"code": "usage"}} document on stdout', async () => {
+    const out: string[] = [];
+    const errs: string[] = [];
+    const p = new Command('vpn-doctor').exitOverride();
+    registerCheckCommand(p);
+    p.commands[0]!.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => errs.push(s) });
+    const err = await p.parseAsync(['node', 'vpn-doctor', 'check', '--json', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommanderError);
+    expect((err as CommanderError).exitCode).not.toBe(0);
+    expect(out).toHaveLength(1);
+    const doc = JSON.parse(out[0]!) as { error: { code: string; message: string } };
+    expect(doc.error.code).toBe('usage');
+    expect(doc.error.message).toMatch(/--timeout.*5s.*whole number of milliseconds/);
+    expect(errs.join('')).toMatch(/whole number of milliseconds/);
+    // Without --json, stdout stays empty.
+    out.length = 0;
+    await p.parseAsync(['node', 'vpn-doctor', 'check', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s']).catch(() => undefined);
+    expect(out).toEqual([]);
   });
 });

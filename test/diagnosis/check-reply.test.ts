@@ -6,7 +6,8 @@ import { evaluate } from '../../src/diagnosis/rules.js';
 import { toReportProbe } from '../../src/diagnosis/run-check.js';
 import { parseCommand } from '../../src/conversation/commands.js';
 import type { Outcome } from '../../src/diagnosis/plan.js';
-import { dns, DNS1, DNS2, EDGE, ENV, healthy, icmp, input, PUBLIC_FRONT, RESOLVER, withOutcomes } from './synthetic.js';
+import { loadKnowledgeBase } from '../../src/knowledge/loader.js';
+import { CORE, dns, DNS1, DNS2, EDGE, ENV, healthy, icmp, input, PUBLIC_FRONT, RESOLVER, silentCloud, withOutcomes } from './synthetic.js';
 
 function report(i = input(), outcomes: Outcome[] = healthy(i)): CheckReport {
   const { verdict, findings } = evaluate(i, outcomes);
@@ -14,6 +15,17 @@ function report(i = input(), outcomes: Outcome[] = healthy(i)): CheckReport {
 }
 
 describe('check report as a Reply', () => {
+  it('tunnel down: the topic stays phase1-ike-failure, and keeping traffic flowing is offered as a follow-up', () => {
+    const i = input();
+    const kb = loadKnowledgeBase();
+    const r = checkReply(report(i, silentCloud(i, [CORE, EDGE, null])), { input: i, kb });
+    expect(r.findings.map((f) => f.code)).toEqual(['tunnel-down', 'vpn-device']);
+    expect(r.topic).toBe('phase1-ike-failure');
+    expect(r.summary).toMatch(/keep traffic flowing/);
+    expect(r.followUps).toContain(kb.byId.get('keep-traffic-flowing')!.title);
+    expect(r.followUps).toContain(kb.byId.get('testing-connectivity')!.title);
+  });
+
   it('healthy: verdict, one evidence row per probe, a rerun action, no steps', () => {
     const i = input();
     const r = checkReply(report(i), { input: i });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, TOPIC_OF, verdictOf } from '../../src/diagnosis/rules.js';
+import { evaluate, RELATED_TOPICS, TOPIC_OF, verdictOf } from '../../src/diagnosis/rules.js';
 import { FINDING_CODES } from '../../src/diagnosis/report.js';
 import {
+  certificate,
   CORE,
   dns,
   DNS1,
@@ -84,6 +85,42 @@ describe('rule 1: nothing in the cloud answers', () => {
     expect(codes(r)).toEqual(['tunnel-down/error', 'vpn-device/error']);
     expect(r.findings[1]!.summary).toContain(`reaches your VPN edge device ${EDGE} and goes no further`);
     expect(r.verdict).toBe('down');
+  });
+
+  it('tunnel-down says the customer side must bring the tunnel up and keep traffic flowing', () => {
+    const r = evaluate(input(), silentCloud(input(), [CORE, EDGE, null]));
+    expect(r.findings[0]!.code).toBe('tunnel-down');
+    expect(r.findings[0]!.topic).toBe('phase1-ike-failure');
+    expect(r.findings[0]!.summary).toMatch(/only responds, so your side must bring the tunnel up and keep traffic flowing/);
+  });
+
+  it('no trace hop answers at all but the edge answers ping (edge is hop 1, or rate-limits traceroute) -> vpn-device', () => {
+    const r = evaluate(input(), silentCloud(input(), [null, null, null]));
+    expect(codes(r)).toEqual(['tunnel-down/error', 'vpn-device/error']);
+    expect(r.findings[1]!.summary).toMatch(new RegExp(`No traceroute hop to ${DNS1} answers, but your VPN edge device ${EDGE} answers ping and nothing behind it does`));
+  });
+
+  it('no trace hop answers and the edge does not answer ping either -> internal-routing', () => {
+    const i = input();
+    const out = withOutcomes(silentCloud(i, [null, null, null]), { role: 'edge-ping', server: EDGE, result: icmp(EDGE, 'no-reply') });
+    const r = evaluate(i, out);
+    expect(codes(r)).toEqual(['internal-routing/error']);
+    expect(r.findings[0]!.summary).toContain('no hop answers');
+    expect(r.findings[0]!.summary).not.toMatch(/answers ping/);
+  });
+
+  it('no trace hop answers, edge ping not permitted -> internal-routing (a ping that never ran proves nothing)', () => {
+    const i = input();
+    const out = withOutcomes(silentCloud(i, [null, null, null]), { role: 'edge-ping', server: EDGE, result: icmp(EDGE, 'not-permitted') });
+    expect(codes(evaluate(i, out))).toEqual(['internal-routing/error']);
+  });
+
+  it('hops before the edge answer, then silence, while the edge answers ping -> internal-routing, warning about rate limiting', () => {
+    // The trace says the cloud traffic stops before the edge; the edge's own ping reply does not say the cloud
+    // traffic is routed to it (a broken internal route leaves the edge pingable), so the trace wins.
+    const r = evaluate(input(), silentCloud(input(), [CORE, null, null]));
+    expect(codes(r)).toEqual(['internal-routing/error']);
+    expect(r.findings[0]!.summary).toMatch(/answers ping, so it is reachable.*rate-limiting its traceroute replies: run the check again/);
   });
 
   it('an ICMP unreachable sent by the edge device counts as reaching it -> vpn-device', () => {
@@ -212,7 +249,9 @@ describe('rule 3: the environment name', () => {
     const out = withOutcomes(healthy(i), { role: 'local-dns', host: ENV, result: dns(ENV, RESOLVER, [PUBLIC_FRONT]) });
     const r = evaluate(i, out);
     expect(codes(r)).toEqual(['dns-forwarder-missing/error']);
-    expect(r.findings[0]!.summary).toContain(`resolver ${RESOLVER} answers ${ENV} with the public address ${PUBLIC_FRONT} while the cloud DNS answers ${FRONT}`);
+    expect(r.findings[0]!.summary).toBe(
+      `Your resolver ${RESOLVER} answers ${ENV} with the public address ${PUBLIC_FRONT} while the cloud DNS answers ${FRONT}: set up the conditional forwarder for outsystemsenterprise.com to the cloud DNS servers on ${RESOLVER}.`,
+    );
     expect(r.findings[0]!.topic).toBe('connect-from-internal-network');
     expect(r.verdict).toBe('degraded');
   });
@@ -230,8 +269,30 @@ describe('rule 3: the environment name', () => {
     const out = withOutcomes(healthy(i), { role: 'local-dns', host: ENV, result: dns(ENV, null, 'timeout') });
     const r = evaluate(i, out);
     expect(codes(r)).toEqual(['dns-forwarder-missing/error']);
-    expect(r.findings[0]!.summary).toMatch(/this machine's resolver fails to resolve/);
+    expect(r.findings[0]!.summary).toBe(
+      `This machine's resolver fails to resolve ${ENV} while the cloud DNS answers ${FRONT}: the conditional forwarder on the DNS server this machine uses is missing or cannot reach the cloud DNS servers on UDP 53.`,
+    );
   });
+
+  // Every dns-forwarder-missing headline reads as a sentence with and without --resolver ("Your this
+  // machine's resolver..." was the bug).
+  const cases = [
+    ['public', [PUBLIC_FRONT] as string[], 'answers', 'with the public address'],
+    ['NXDOMAIN', 'NXDOMAIN', 'does not resolve', 'set up the conditional forwarder'],
+    ['timeout', 'timeout', 'fails to resolve', 'the conditional forwarder'],
+  ] as const satisfies readonly (readonly [string, Parameters<typeof dns>[2], string, string])[];
+  for (const [what, spec, verb, then] of cases) {
+    it(`headline for a ${what} answer, with --resolver and without`, () => {
+      const explicit = input();
+      const withResolver = evaluate(explicit, withOutcomes(healthy(explicit), { role: 'local-dns', host: ENV, result: dns(ENV, RESOLVER, spec) }));
+      expect(withResolver.findings[0]!.summary).toMatch(new RegExp(`^Your resolver ${RESOLVER.replace(/\./g, '\\.')} ${verb} ${ENV}.*${then}.* on ${RESOLVER.replace(/\./g, '\\.')}`));
+      const system = input({ resolver: undefined });
+      const withoutResolver = evaluate(system, withOutcomes(healthy(system), { role: 'local-dns', host: ENV, result: dns(ENV, null, spec) }));
+      const summary = withoutResolver.findings[0]!.summary;
+      expect(summary).toMatch(new RegExp(`^This machine's resolver ${verb} ${ENV}.*${then}.* on the DNS server this machine uses`));
+      expect(summary).not.toMatch(/Your this|resolver resolver/i);
+    });
+  }
 
   it('a private answer at your resolver, even another address, is fine (load balancer IPs change)', () => {
     const i = input();
@@ -263,12 +324,76 @@ describe('rule 4: the ports', () => {
     expect(r.findings[0]!.summary).toMatch(/TCP 80 is refused.*sentry/);
   });
 
-  it('443 open but no TLS handshake -> tls-handshake-failed (info, verdict unaffected)', () => {
+  it('443 open but no TLS handshake -> tls-handshake-failed (warning: HTTPS does not work, degraded)', () => {
     const i = input();
     const out = withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-failed') });
     const r = evaluate(i, out);
-    expect(codes(r)).toEqual(['tls-handshake-failed/info']);
-    expect(r.verdict).toBe('healthy');
+    expect(codes(r)).toEqual(['tls-handshake-failed/warning']);
+    expect(r.findings[0]!.summary).toMatch(/HTTPS does not work.*MTU\/MSS.*TLS inspection/);
+    expect(r.findings[0]!.topic).toBe('testing-connectivity');
+    expect(r.verdict).toBe('degraded');
+  });
+});
+
+describe('rule 4: the certificate on 443 (tls-certificate)', () => {
+  const withTls = (extra: Parameters<typeof tls>[2]) => {
+    const i = input();
+    return evaluate(i, withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-ok', extra) }));
+  };
+
+  it('a verified certificate with 60 days left -> nothing', () => {
+    expect(withTls({ certificate: certificate(), verified: true })).toEqual({ verdict: 'healthy', findings: [] });
+  });
+
+  it('an untrusted issuer (TLS inspection by a corporate proxy) -> tls-certificate (warning), saying so', () => {
+    const r = withTls({
+      certificate: certificate({ issuer: 'CN=Contoso Inspection CA' }),
+      verified: false,
+      verifyError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    });
+    expect(codes(r)).toEqual(['tls-certificate/warning']);
+    expect(r.verdict).toBe('degraded');
+    const f = r.findings[0]!;
+    expect(f.topic).toBe('testing-connectivity');
+    expect(f.summary).toContain('issued by CN=Contoso Inspection CA, which this machine does not trust (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)');
+    expect(f.summary).toMatch(/TLS inspection by a corporate proxy/);
+    expect(f.evidence.map((e) => e.fact)).toContain('verification error: UNABLE_TO_GET_ISSUER_CERT_LOCALLY; issuer CN=Contoso Inspection CA');
+  });
+
+  it('a self-signed certificate counts as an untrusted issuer', () => {
+    const r = withTls({ certificate: certificate({ selfSigned: true }), verified: false, verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    expect(codes(r)).toEqual(['tls-certificate/warning']);
+    expect(r.findings[0]!.summary).toMatch(/does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+  });
+
+  it('a certificate for another name -> tls-certificate, with the hostname error as evidence', () => {
+    const r = withTls({ certificate: certificate(), verified: false, hostnameError: `Hostname/IP does not match certificate's altnames: Host: ${ENV}. is not in the cert's altnames: DNS:other.example.com` });
+    expect(codes(r)).toEqual(['tls-certificate/warning']);
+    expect(r.findings[0]!.summary).toMatch(new RegExp(`it is not valid for ${ENV}`));
+    expect(r.findings[0]!.summary).not.toMatch(/TLS inspection/);
+    expect(r.findings[0]!.evidence.some((e) => e.fact.startsWith('hostname error: '))).toBe(true);
+  });
+
+  it('an expired certificate -> tls-certificate', () => {
+    const r = withTls({ certificate: certificate({ daysLeft: -3, validTo: '2025-01-01T00:00:00.000Z' }), verified: false, verifyError: 'CERT_HAS_EXPIRED' });
+    expect(codes(r)).toEqual(['tls-certificate/warning']);
+    expect(r.findings[0]!.summary).toContain('it has expired (2025-01-01)');
+    expect(r.findings[0]!.summary).not.toMatch(/does not trust/);
+  });
+
+  it('a verified certificate expiring within 14 days -> tls-certificate; 14 days or more -> nothing', () => {
+    const soon = withTls({ certificate: certificate({ daysLeft: 5, validTo: '2025-01-06T00:00:00.000Z' }), verified: true });
+    expect(codes(soon)).toEqual(['tls-certificate/warning']);
+    expect(soon.findings[0]!.summary).toContain('it expires in 5 days (2025-01-06)');
+    expect(soon.findings[0]!.evidence.map((e) => e.fact)).toContain('certificate valid to 2025-01-06T00:00:00.000Z (5 days left)');
+    expect(codes(withTls({ certificate: certificate({ daysLeft: 13 }), verified: true }))).toEqual(['tls-certificate/warning']);
+    expect(withTls({ certificate: certificate({ daysLeft: 14 }), verified: true }).findings).toEqual([]);
+  });
+
+  it('no certificate judgement when the handshake failed (tls-handshake-failed says it)', () => {
+    const i = input();
+    const r = evaluate(i, withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-failed', { verifyError: 'X' }) }));
+    expect(codes(r)).toEqual(['tls-handshake-failed/warning']);
   });
 });
 
@@ -288,10 +413,26 @@ describe('verdict and ordering', () => {
       { role: 'local-dns', host: ENV, result: dns(ENV, RESOLVER, [PUBLIC_FRONT]) },
       { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-failed') },
     );
-    expect(evaluate(i, out).findings.map((f) => f.severity)).toEqual(['error', 'warning', 'info']);
+    expect(evaluate(i, out).findings.map((f) => f.severity)).toEqual(['error', 'warning', 'warning']);
+    const noIcmp = withOutcomes(
+      out,
+      { role: 'dns-ping', server: DNS1, result: icmp(DNS1, 'not-permitted') },
+      { role: 'dns-ping', server: DNS2, result: icmp(DNS2, 'not-permitted') },
+      { role: 'edge-ping', server: EDGE, result: icmp(EDGE, 'not-permitted') },
+    );
+    expect(evaluate(i, noIcmp).findings.map((f) => `${f.code}/${f.severity}`)).toEqual([
+      'dns-forwarder-missing/error',
+      'tls-handshake-failed/warning',
+      'icmp-not-permitted/info',
+    ]);
   });
 
   it('every code has a topic', () => {
     for (const code of FINDING_CODES) expect(TOPIC_OF[code]).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('tunnel-down keeps its single topic and relates keep-traffic-flowing', () => {
+    expect(TOPIC_OF['tunnel-down']).toBe('phase1-ike-failure');
+    expect(RELATED_TOPICS['tunnel-down']).toEqual(['keep-traffic-flowing']);
   });
 });

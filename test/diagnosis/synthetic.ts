@@ -112,7 +112,11 @@ export function tcp(address: string, port: number, status: ResultOf<'tcp'>['deta
   };
 }
 
-export function tls(address: string, status: ResultOf<'tls'>['detail']['status']): ResultOf<'tls'> {
+export function tls(
+  address: string,
+  status: ResultOf<'tls'>['detail']['status'],
+  extra: Partial<ResultOf<'tls'>['detail']> = {},
+): ResultOf<'tls'> {
   const ok = status === 'handshake-ok';
   return {
     ...envelope,
@@ -132,7 +136,23 @@ export function tls(address: string, status: ResultOf<'tls'>['detail']['status']
       hostnameError: null,
       handshakeMs: ok ? 20 : null,
       ...(ok ? {} : { code: 'ECONNRESET' }),
+      ...extra,
     },
+  };
+}
+
+/** A certificate as the TLS probe describes it (issued by a public CA, 60 days left unless told). */
+export function certificate(over: Partial<NonNullable<ResultOf<'tls'>['detail']['certificate']>> = {}): NonNullable<ResultOf<'tls'>['detail']['certificate']> {
+  return {
+    subject: `CN=${ENV}`,
+    issuer: 'C=US, O=Let\'s Encrypt, CN=R11',
+    validFrom: '2025-01-01T00:00:00.000Z',
+    validTo: '2025-03-02T00:00:00.000Z',
+    daysLeft: 60,
+    subjectAltNames: [`DNS:${ENV}`],
+    fingerprint256: null,
+    selfSigned: false,
+    ...over,
   };
 }
 

@@ -11,17 +11,33 @@ export const REPO_ROOT = join(HERE, '..', '..');
 export interface Tls {
   cert: string;
   key: string;
+  /** The lab's CA, which issued `cert`: the check trusts it through NODE_EXTRA_CA_CERTS. */
+  ca: string;
 }
 
-/** A self-signed certificate for the environment name (P-256: quick to make). */
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/**
+ * The front-end's certificate as a real environment has one: issued by a CA (the lab's own, made here),
+ * with the environment name as its subject alternative name. A check that trusts the lab CA
+ * (NODE_EXTRA_CA_CERTS) verifies it, so a healthy lab is healthy because HTTPS verifies, and a check that
+ * does not trust it sees what TLS inspection by a corporate proxy looks like: an untrusted issuer.
+ * P-256 keys: quick to make.
+ */
 export async function makeCertificate(dir: string, host: string): Promise<Tls> {
+  const ca = join(dir, 'lab-ca.crt');
+  const caKey = join(dir, 'lab-ca.key');
   const cert = join(dir, 'frontend.crt');
   const key = join(dir, 'frontend.key');
   await must('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`,
+    'req', '-x509', ...EC, '-keyout', caKey, '-out', ca, '-days', '30', '-subj', '/CN=vpn-doctor lab CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  return { cert, key };
+  await must('openssl', [
+    'req', '-x509', '-CA', ca, '-CAkey', caKey, ...EC, '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${host}`,
+    '-addext', `subjectAltName=DNS:${host}`, '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth',
+  ]);
+  return { cert, key, ca };
 }
 
 /** One listener process for `port` on every address in `addrs`; resolves once all are bound. */

@@ -12,7 +12,7 @@ import { runIn, startDaemon, waitFor, type Daemon } from './exec.js';
 import { REPO_ROOT } from './frontend.js';
 import { waitForListener } from './listen.js';
 import { EDGE_IP, ENV_HOST, PLAN, RESOLVER_IP } from './plan.js';
-import { CLI } from './run-check.js';
+import { CLI, labCaEnv } from './run-check.js';
 import type { Lab } from './lab.js';
 
 export const AGENT_NAME = 'lab';
@@ -84,7 +84,7 @@ export async function startHubWithAgent(lab: Lab): Promise<LabHub> {
 
   const agentArgs = [CLI, 'agent', '--hub', `ws://127.0.0.1:${HUB_PORT}/agents`, '--token-file', tokenFile, '--name', AGENT_NAME];
   for (const rule of AGENT_ALLOW) agentArgs.push('--allow', rule);
-  const agent = startDaemon('vpn-doctor agent', lab.ns.lan, process.execPath, agentArgs, { logPath: join(dir, 'agent.log'), env: serverEnv(), cwd: REPO_ROOT });
+  const agent = startDaemon('vpn-doctor agent', lab.ns.lan, process.execPath, agentArgs, { logPath: join(dir, 'agent.log'), env: serverEnv(labCaEnv(lab)), cwd: REPO_ROOT });
   lab.adopt(agent);
 
   const hub: LabHub = { dir, apiToken, serve, agent };

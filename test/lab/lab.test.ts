@@ -39,6 +39,21 @@ describe.skipIf(!isRoot())('network lab', () => {
         expect(reported, why).toEqual([...s.expected.codes].sort());
         expect(run.exitCode, `exit code for "${report.verdict}"\n${why}`).toBe(EXIT_CODES[report.verdict]);
       });
+
+      if (s.id === 'healthy') {
+        // The front-end's certificate verifies only because the check trusts the lab CA: without it, the
+        // issuer is untrusted, exactly as behind a TLS-inspecting corporate proxy.
+        it('check --json without trusting the lab CA: degraded, tls-certificate (untrusted issuer)', async () => {
+          const run = await runCheck(lab!, { trustLabCa: false });
+          const why = describeRun(run);
+          const report = run.report!;
+          expect(report, why).toBeDefined();
+          expect(report.verdict, why).toBe('degraded');
+          expect(report.findings.filter((f) => f.severity !== 'info').map((f) => f.code), why).toEqual(['tls-certificate']);
+          expect(report.findings[0]!.summary, why).toMatch(/does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*TLS inspection/);
+          expect(run.exitCode, why).toBe(EXIT_CODES.degraded);
+        });
+      }
     });
   }
 });

@@ -21,6 +21,8 @@ let current: Lab | undefined;
 export class Lab {
   readonly daemons: Daemon[] = [];
   charons: { gw: Charon; cloud: Charon } | undefined;
+  /** The lab CA that issued the front-end's certificate (PEM file): checks trust it via NODE_EXTRA_CA_CERTS. */
+  caCert: string | undefined;
   private resolver: Daemon | undefined;
   private http: Daemon | undefined;
   private unregister: () => void;
@@ -115,6 +117,7 @@ export class Lab {
       localDomains: [ENV_DOMAIN],
     });
     const tls = await makeCertificate(this.dir, ENV_HOST);
+    this.caCert = tls.ca;
     const started = await Promise.all([
       ...p.cloud.dns.map((a, i) => startDnsmasq(cloudDns(a, i))),
       startDnsmasq(this.resolverSpec(true)),

@@ -46,6 +46,12 @@ export const EXIT_CODES: Record<Verdict, number> = { healthy: 0, degraded: 3, do
 export interface CheckOptions {
   sentry?: boolean;
   timeoutMs?: number;
+  /**
+   * Run the check trusting the lab CA that issued the front-end's certificate (NODE_EXTRA_CA_CERTS), as a
+   * customer machine trusts the environment's real issuer. Default true; false shows what an untrusted
+   * issuer (TLS inspection by a corporate proxy) looks like.
+   */
+  trustLabCa?: boolean;
 }
 
 export interface CheckRun {
@@ -70,15 +76,20 @@ export function checkArgs(opts: CheckOptions = {}): string[] {
   return args;
 }
 
+/** NODE_EXTRA_CA_CERTS for a vpn-doctor process of the lab that must trust the front-end's issuer. */
+export function labCaEnv(lab: Lab, trust = true): Record<string, string> {
+  if (!trust) return {};
+  if (!lab.caCert) throw new Error('the lab has no CA certificate (not started?)');
+  return { NODE_EXTRA_CA_CERTS: lab.caCert };
+}
+
 export async function runCheck(lab: Lab, opts: CheckOptions = {}): Promise<CheckRun> {
   if (!existsSync(BUILT_ENTRY)) throw new Error(`vpn-doctor is not built (${BUILT_ENTRY} missing): run npm run build`);
   const argv = [CLI, ...checkArgs(opts)];
   // Generous kill timer: the check bounds itself; this only stops a hung process from hanging the lab.
-  const r = await runIn(lab.ns.lan, process.execPath, argv, {
-    timeoutMs: 60_000,
-    cwd: REPO_ROOT,
-    env: { ...TOOL_ENV, NO_COLOR: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-  });
+  const env: NodeJS.ProcessEnv = { ...TOOL_ENV, NO_COLOR: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...labCaEnv(lab, opts.trustLabCa ?? true) };
+  if (opts.trustLabCa === false) delete env.NODE_EXTRA_CA_CERTS;
+  const r = await runIn(lab.ns.lan, process.execPath, argv, { timeoutMs: 60_000, cwd: REPO_ROOT, env });
   const run: CheckRun = { argv, exitCode: r.code, wallMs: r.durationMs, stdout: r.stdout, stderr: r.stderr };
   try {
     const parsed = CheckReportSchema.safeParse(JSON.parse(r.stdout));

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import pc from 'picocolors';
-import type { probeLabel as ProbeLabel } from '../../diagnosis/check-reply.js';
+import type { okness as Okness, probeLabel as ProbeLabel } from '../../diagnosis/check-reply.js';
 import { CheckInputError, parseCheckInput, type CheckInput } from '../../diagnosis/input.js';
 import type { Verdict } from '../../diagnosis/report.js';
 import { runConnectivityCheck, type CheckProgress } from '../../diagnosis/run-check.js';
@@ -12,9 +12,16 @@ import { knowledgeDirOption } from '../options.js';
 /**
  * `vpn-doctor check`: the guide's connectivity runbook, run from this machine.
  * Exit codes (scripts and the lab rely on them): 0 healthy, 3 degraded, 4 down, 2 bad usage, 1 the
- * check itself failed. With --json, stdout carries exactly one JSON document; progress goes to stderr.
+ * check itself failed. With --json, stdout carries exactly one JSON document: the report, or
+ * `{"error": {"code", "message"}}` when the check could not run (code "check-failed", exit 1) or was called
+ * wrongly (code "usage", exit 2); progress and error messages go to stderr.
  */
 export const EXIT_CODES: Record<Verdict, number> = { healthy: 0, degraded: 3, down: 4 };
+
+/** The one JSON document `check --json` prints when there is no report. */
+export function jsonError(code: 'usage' | 'check-failed', message: string): string {
+  return JSON.stringify({ error: { code, message } }) + '\n';
+}
 
 export interface CheckCliOptions {
   host: string[];
@@ -45,8 +52,8 @@ function milliseconds(value: string): number {
 }
 
 export function registerCheckCommand(program: Command): void {
-  program
-    .command('check')
+  const command: Command = program.command('check');
+  command
     .description('run the connectivity checks of the troubleshooting guide from this machine')
     .option('--host <fqdn>', 'environment host name, e.g. acme-dev.outsystemsenterprise.com (repeatable)', collect, [])
     .option('--dns-server <ip>', 'OutSystems Cloud DNS server private IP, from the VPN setup e-mail (repeatable)', collect, [])
@@ -56,6 +63,18 @@ export function registerCheckCommand(program: Command): void {
     .option('--timeout <ms>', 'time budget of the whole check (default 5000)', milliseconds)
     .option('--json', 'print the report as one JSON document {verdict, findings, probes}')
     .addOption(knowledgeDirOption())
+    .configureOutput({
+      // Commander's own usage errors (a bad --timeout, a missing value): with --json, stdout still gets
+      // one JSON document. The message also goes to stderr as usual; the exit code stays 2.
+      outputError: (message, write) => {
+        const argv = (command.parent as { rawArgs?: string[] } | null)?.rawArgs ?? process.argv;
+        if (argv.includes('--json')) {
+          const out = command.configureOutput() as { writeOut?: (s: string) => void };
+          (out.writeOut ?? ((x: string) => process.stdout.write(x)))(jsonError('usage', message.trim().replace(/^error: /, '')));
+        }
+        write(message);
+      },
+    })
     .addHelpText(
       'after',
       '\nExit codes: 0 healthy, 3 degraded, 4 down, 2 bad usage, 1 the check could not run.\n' +
@@ -66,8 +85,20 @@ export function registerCheckCommand(program: Command): void {
     });
 }
 
-/** The command's whole behaviour, returning the exit code (a UsageError for bad input). */
+/**
+ * The command's whole behaviour, returning the exit code (a UsageError for bad input, any other error when
+ * the check cannot run). With --json, either case first prints its `{"error"}` document on stdout.
+ */
 export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promise<number> {
+  try {
+    return await runCheck(opts, io);
+  } catch (err) {
+    if (opts.json) io.stdout.write(jsonError(err instanceof UsageError ? 'usage' : 'check-failed', (err as Error).message));
+    throw err;
+  }
+}
+
+async function runCheck(opts: CheckCliOptions, io: CheckCliIo): Promise<number> {
   let input: CheckInput;
   try {
     input = parseCheckInput({
@@ -92,10 +123,10 @@ export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promis
         ? (await import('../../knowledge/loader.js')).loadKnowledgeBase(opts.knowledge)
         : undefined;
   const color = pc.createColors(io.stderr.isTTY === true);
-  const label = io.stderr.isTTY ? (await import('../../diagnosis/check-reply.js')).probeLabel : undefined;
-  const onProgress = label
+  const judge = io.stderr.isTTY ? await import('../../diagnosis/check-reply.js') : undefined;
+  const onProgress = judge
     ? (p: CheckProgress): void => {
-        io.stderr.write(progressLine(p, input, color, label) + '\n');
+        io.stderr.write(progressLine(p, input, color, judge.probeLabel, judge.okness) + '\n');
       }
     : undefined;
 
@@ -117,8 +148,16 @@ export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promis
   return EXIT_CODES[report.verdict];
 }
 
-function progressLine(p: CheckProgress, input: CheckInput, c: ReturnType<typeof pc.createColors>, probeLabel: typeof ProbeLabel): string {
-  const mark = p.result.ok ? c.green('ok  ') : c.yellow('--  ');
+/** One progress line, judged as the report's evidence row of the same probe is (ok, FAIL or info). */
+export function progressLine(
+  p: CheckProgress,
+  input: CheckInput,
+  c: ReturnType<typeof pc.createColors>,
+  probeLabel: typeof ProbeLabel,
+  okness: typeof Okness,
+): string {
+  const ok = okness(p.result);
+  const mark = ok === true ? c.green('ok  ') : ok === false ? c.red('FAIL') : c.dim('info');
   const count = c.dim(`[${String(p.completed).padStart(2)}/${p.planned}]`);
   return `${count} ${mark}${probeLabel(p.result, input)} ${p.result.target}: ${p.line} ${c.dim(`(${Math.round(p.result.durationMs)} ms)`)}`;
 }
