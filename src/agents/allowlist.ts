@@ -58,6 +58,10 @@ const PROTECTED: { label: string; network: string; prefix: number; family: Famil
   { label: 'an unspecified address', network: '::', prefix: 128, family: 'ipv6' },
   { label: 'a link-local address', network: 'fe80::', prefix: 10, family: 'ipv6' },
   { label: 'a multicast address', network: 'ff00::', prefix: 8, family: 'ipv6' },
+  // Cloud platform endpoints outside link-local that hand out credentials or host config when the agent
+  // itself runs in a cloud VM: never a diagnosis target unless listed on purpose.
+  { label: "Azure's platform endpoint (WireServer)", network: '168.63.129.16', prefix: 32, family: 'ipv4' },
+  { label: "AWS's IPv6 instance metadata endpoint", network: 'fd00:ec2::254', prefix: 128, family: 'ipv6' },
 ];
 
 /**

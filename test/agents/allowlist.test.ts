@@ -62,6 +62,13 @@ describe('allowlist decisions (on the address actually contacted)', () => {
     expect(wide.check({ address: '169.254.169.254', port: 80 })).toMatchObject({ reason: expect.stringContaining('link-local') });
   });
 
+  it('refuses the cloud platform endpoints outside link-local (Azure WireServer, AWS IPv6 metadata) unless listed', () => {
+    const wide = Allowlist.parse(['0.0.0.0/0', '::/0', '.outsystemsenterprise.com'], own);
+    expect(wide.check({ address: '168.63.129.16', port: 80 })).toMatchObject({ allowed: false, reason: expect.stringContaining('WireServer') });
+    expect(wide.check({ address: 'fd00:ec2::254', port: 80, host: 'x.outsystemsenterprise.com' }).allowed).toBe(false);
+    expect(Allowlist.parse(['168.63.129.16/32'], own).check({ address: '168.63.129.16', port: 80 }).allowed).toBe(true);
+  });
+
   it('an explicit, narrow enough rule unlocks a protected address', () => {
     const lab = Allowlist.parse(['127.0.0.0/8', '10.1.2.3/32:8080', '169.254.0.0/16'], own);
     expect(lab.check({ address: '127.0.0.1', port: 53 }).allowed).toBe(true);
