@@ -505,8 +505,18 @@ export class AgentHub {
     return conn !== undefined && !conn.draining;
   }
 
+  /** Agents that can take jobs now; a revoked one (revoked from another process) is dropped on the spot. */
   onlineNames(): string[] {
-    return [...this.online.values()].filter((c) => !c.draining).map((c) => c.record.name).sort();
+    const names: string[] = [];
+    for (const conn of [...this.online.values()]) {
+      if (conn.draining || conn.closed) continue;
+      if (!this.options.store.agents.isActiveToken(conn.record.id, conn.tokenHash)) {
+        this.drop(conn, CloseCode.revoked, 'agent token revoked');
+        continue;
+      }
+      names.push(conn.record.name);
+    }
+    return names.sort();
   }
 
   get onlineCount(): number {

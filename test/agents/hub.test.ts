@@ -156,6 +156,14 @@ describe('authentication', () => {
     expect(() => h.hub.dispatch('lan-2', job())).toThrow(/revoked/);
     expect(h.store.audit.count()).toBe(0);
   });
+
+  it('a revoked agent is never offered as "the only agent online"', async () => {
+    const { h } = await hubWithAgents(['lan-1', 'lan-2'], { heartbeatMs: 60_000 });
+    expect(h.hub.onlineNames()).toEqual(['lan-1', 'lan-2']);
+    h.store.agents.revoke('lan-2');
+    expect(h.hub.onlineNames()).toEqual(['lan-1']);
+    expect(h.hub.isOnline('lan-2')).toBe(false);
+  });
 });
 
 describe('the agent enforces its own allowlist', () => {
