@@ -111,13 +111,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const api = new WebApiSlackApi(app.client, logger, config.apiUrl);
   const pages = new ExpiringMap<string, SlackMessage[]>(24 * HOUR, 2_000);
   const inFlight = new InFlight();
+  const pacer = new AnswerPacer();
   const turns = new TurnRunner(
     options.assistant,
     {
       api,
       pages,
       logger,
-      pacer: new AnswerPacer(),
+      pacer,
       progressIntervalMs: tuning.progressIntervalMs ?? 1000,
       newToken: () => randomBytes(9).toString('base64url'),
     },
@@ -147,6 +148,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             accepting: () => accepting,
             bodyLimitBytes: BODY_LIMIT_BYTES,
             logger,
+            onArrival: () => pacer.noteArrival(),
           }),
         ]
       : [];

@@ -24,6 +24,8 @@ export interface SlackRouteOptions {
   accepting: () => boolean;
   bodyLimitBytes: number;
   logger: Logger;
+  /** Told of every request as it arrives, so answer work can step aside for acks (see answer-pacer.ts). */
+  onArrival?: () => void;
 }
 
 /** Slack's replay window: a signed request older (or newer) than this is refused. */
@@ -44,6 +46,7 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
     path: options.path,
     auth: 'none',
     async handler({ req, res }) {
+      options.onArrival?.();
       if (!options.accepting()) return refuse(req, res, 503, 'Slack request refused: the Slack adapter is not running');
       const ts = header(req, 'x-slack-request-timestamp');
       if (ts !== undefined && /^\d+$/.test(ts) && Number(ts) - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
