@@ -83,9 +83,13 @@ export function describeDns(d: DnsDetail): string {
 }
 
 export function describeTcp(d: TcpDetail): string {
-  switch (d.status) {
-    case 'open':
-      return `connected${d.connectMs === null ? '' : ` in ${ms(d.connectMs)}`}`;
+  if (d.status === 'open') return `connected${d.connectMs === null ? '' : ` in ${ms(d.connectMs)}`}`;
+  return describeNoConnection(d.status, d);
+}
+
+/** A TCP connection that did not come up, as the tcp and tls probes both report it. */
+function describeNoConnection(status: 'refused' | 'timeout' | 'unreachable' | 'error', d: { code?: string | undefined; message?: string | undefined }): string {
+  switch (status) {
     case 'refused':
       return 'refused (connection reset)';
     case 'timeout':
@@ -107,13 +111,7 @@ export function describeTls(d: TlsDetail): string {
     }
     case 'handshake-failed':
       return `TCP connected but the TLS handshake failed (${d.code ?? ''}${d.message ? `: ${d.message}` : ''})`;
-    case 'refused':
-      return 'refused (connection reset)';
-    case 'timeout':
-      return 'timed out (no answer)';
-    case 'unreachable':
-      return `unreachable (${d.code ?? 'no route'})`;
-    case 'error':
-      return `failed: ${d.code ?? ''} ${d.message ?? ''}`.trim();
+    default:
+      return describeNoConnection(d.status, d);
   }
 }

@@ -7,8 +7,7 @@ import { HostnameSchema, IpSchema, PortSchema } from './target.js';
 import {
   effectiveDeadline,
   probeResultSchema,
-  roundMs,
-  stopwatch,
+  startResult,
   TimeoutMsSchema,
   type Probe,
   type ProbeContext,
@@ -98,19 +97,12 @@ export function createDnsProbe(deps: { lookup?: SystemLookup } = {}): Probe<DnsP
     detailSchema: DnsDetailSchema,
     errorDetail: (message) => ({ ...failure(null, 'udp', new Error(message)), code: 'ERROR' }),
     async run(params, ctx) {
-      const elapsed = stopwatch();
+      const finish = startResult('dns', dnsTarget(params.name, params.server, params.port), (d: DnsDetail) => d.status === 'answered' && d.rcode === 'NOERROR');
       const sub = { signal: ctx.signal, deadline: effectiveDeadline(ctx, params.timeoutMs) };
       const { backend, detail } = params.server
         ? await queryServer(params as DnsParams & { server: string }, sub)
         : await querySystem(systemLookup, params, sub);
-      return {
-        kind: 'dns',
-        target: dnsTarget(params.name, params.server, params.port),
-        ok: detail.status === 'answered' && detail.rcode === 'NOERROR',
-        durationMs: roundMs(elapsed()),
-        backend,
-        detail,
-      };
+      return finish(backend, detail);
     },
   };
 }

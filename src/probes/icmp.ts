@@ -14,7 +14,7 @@ import { TargetSchema } from './target.js';
 import {
   effectiveDeadline,
   probeResultSchema,
-  roundMs,
+  startResult,
   stopwatch,
   TimeoutMsSchema,
   type Probe,
@@ -91,16 +91,8 @@ export function createIcmpProbe(deps: IcmpDeps = {}): Probe<IcmpParams, IcmpDeta
     detailSchema: IcmpDetailSchema,
     errorDetail: (message) => emptyDetail('error', message),
     async run(params, ctx) {
-      const elapsed = stopwatch();
       const deadline = effectiveDeadline(ctx, params.timeoutMs);
-      const finish = (backend: string, detail: IcmpDetail): IcmpResult => ({
-        kind: 'icmp',
-        target: params.target,
-        ok: detail.status === 'replied',
-        durationMs: roundMs(elapsed()),
-        backend,
-        detail,
-      });
+      const finish = startResult('icmp', params.target, (d: IcmpDetail) => d.status === 'replied');
 
       // Why net-ping could not be used for lack of privileges (null: it was not tried, or not installed).
       let denied: string | null = null;

@@ -6,6 +6,7 @@ import {
   effectiveDeadline,
   probeResultSchema,
   roundMs,
+  startResult,
   stopwatch,
   TimeoutMsSchema,
   type Probe,
@@ -68,16 +69,9 @@ export function createTcpProbe(deps: { connect?: Connector } = {}): Probe<TcpPar
     detailSchema: TcpDetailSchema,
     errorDetail: (message) => ({ status: 'error', address: null, port: 0, connectMs: null, code: 'ERROR', message }),
     async run(params, ctx) {
-      const elapsed = stopwatch();
       const deadline = effectiveDeadline(ctx, params.timeoutMs);
-      const finish = (detail: TcpDetail): TcpResult => ({
-        kind: 'tcp',
-        target: formatHostPort(params.target, params.port),
-        ok: detail.status === 'open',
-        durationMs: roundMs(elapsed()),
-        backend: 'node-net',
-        detail,
-      });
+      const done = startResult('tcp', formatHostPort(params.target, params.port), (d: TcpDetail) => d.status === 'open');
+      const finish = (detail: TcpDetail): TcpResult => done('node-net', detail);
 
       let address: string;
       try {

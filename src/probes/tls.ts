@@ -8,6 +8,7 @@ import {
   effectiveDeadline,
   probeResultSchema,
   roundMs,
+  startResult,
   stopwatch,
   TimeoutMsSchema,
   type Probe,
@@ -100,44 +101,17 @@ export function createTlsProbe(): Probe<TlsParams, TlsDetail> {
     kind: 'tls',
     paramsSchema: TlsParamsSchema,
     detailSchema: TlsDetailSchema,
-    errorDetail: (message) => ({
-      status: 'error',
-      address: null,
-      port: 0,
-      servername: null,
-      protocol: null,
-      cipher: null,
-      certificate: null,
-      verified: false,
-      verifyError: null,
-      hostnameError: null,
-      handshakeMs: null,
-      code: 'ERROR',
-      message,
-    }),
+    errorDetail: (message) => ({ status: 'error', address: null, ...noHandshake(0, null), code: 'ERROR', message }),
     async run(params, ctx) {
-      const elapsed = stopwatch();
       const deadline = effectiveDeadline(ctx, params.timeoutMs);
       const servername = params.servername ?? (isIP(params.target) ? null : params.target);
-      const empty = {
-        port: params.port,
-        servername,
-        protocol: null,
-        cipher: null,
-        certificate: null,
-        verified: false,
-        verifyError: null,
-        hostnameError: null,
-        handshakeMs: null,
-      };
-      const finish = (detail: TlsDetail): TlsResult => ({
-        kind: 'tls',
-        target: `${formatHostPort(params.target, params.port)}${servername && servername !== params.target ? ` (${servername})` : ''}`,
-        ok: detail.status === 'handshake-ok',
-        durationMs: roundMs(elapsed()),
-        backend: 'node-tls',
-        detail,
-      });
+      const empty = noHandshake(params.port, servername);
+      const done = startResult(
+        'tls',
+        `${formatHostPort(params.target, params.port)}${servername && servername !== params.target ? ` (${servername})` : ''}`,
+        (d: TlsDetail) => d.status === 'handshake-ok',
+      );
+      const finish = (detail: TlsDetail): TlsResult => done('node-tls', detail);
 
       let address: string;
       try {
@@ -205,6 +179,21 @@ export function createTlsProbe(): Probe<TlsParams, TlsDetail> {
         else ctx.signal.addEventListener('abort', onAbort, { once: true });
       });
     },
+  };
+}
+
+/** The fields of a TLS detail when no handshake completed: nothing was learnt about the certificate. */
+function noHandshake(port: number, servername: string | null) {
+  return {
+    port,
+    servername,
+    protocol: null,
+    cipher: null,
+    certificate: null,
+    verified: false,
+    verifyError: null,
+    hostnameError: null,
+    handshakeMs: null,
   };
 }
 

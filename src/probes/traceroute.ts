@@ -14,8 +14,7 @@ import { lastResponder, parseTracerouteOutput, type TracerouteHop } from './trac
 import {
   effectiveDeadline,
   probeResultSchema,
-  roundMs,
-  stopwatch,
+  startResult,
   TimeoutMsSchema,
   type Probe,
   type ProbeContext,
@@ -105,16 +104,8 @@ export function createTracerouteProbe(deps: TracerouteDeps = {}): Probe<Tracerou
     detailSchema: TracerouteDetailSchema,
     errorDetail: (message) => empty('error', message),
     async run(params, ctx) {
-      const elapsed = stopwatch();
       const deadline = effectiveDeadline(ctx, params.timeoutMs);
-      const finish = (backend: string, detail: TracerouteDetail): TracerouteResult => ({
-        kind: 'traceroute',
-        target: params.target,
-        ok: detail.status === 'reached',
-        durationMs: roundMs(elapsed()),
-        backend,
-        detail,
-      });
+      const finish = startResult('traceroute', params.target, (d: TracerouteDetail) => d.status === 'reached');
       const sub = { signal: ctx.signal, deadline };
 
       if (params.backend !== 'net-ping') {

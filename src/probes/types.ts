@@ -81,3 +81,16 @@ export function stopwatch(): () => number {
   const start = process.hrtime.bigint();
   return () => Number(process.hrtime.bigint() - start) / 1e6;
 }
+
+/**
+ * Starts timing one probe run and returns how to close it with its result envelope, so every kind fills
+ * `ok`, `durationMs` and `backend` the same way. `succeeded` says what "got what it asked for" means.
+ */
+export function startResult<K extends ProbeKind, D>(
+  kind: K,
+  target: string,
+  succeeded: (detail: D) => boolean,
+): (backend: string, detail: D) => ProbeResult<D, K> {
+  const elapsed = stopwatch();
+  return (backend, detail) => ({ kind, target, ok: succeeded(detail), durationMs: roundMs(elapsed()), backend, detail });
+}
