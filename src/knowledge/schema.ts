@@ -124,12 +124,57 @@ export const RequirementGroupSchema = z.strictObject({
   parameters: z.array(RequirementParameterSchema).min(1),
 });
 
+/** The parameter names of a normalised tunnel (the evidence engine's contract, GUIDE "Stable contracts"). */
+export const PARAMETER_NAMES = [
+  'ike-version',
+  'ike-mode',
+  'auth',
+  'p1-encryption',
+  'p1-integrity',
+  'p1-dh',
+  'p1-lifetime',
+  'p2-protocol',
+  'p2-mode',
+  'p2-encryption',
+  'p2-integrity',
+  'pfs',
+  'p2-lifetime',
+  'dpd',
+  'traffic-selectors',
+  'nat-t',
+] as const;
+export type ParameterName = (typeof PARAMETER_NAMES)[number];
+
+/**
+ * One parameter of the machine-readable policy: `accept` is the OutSystems table, `platform` what the AWS
+ * VPN underneath also takes but OutSystems does not support; lifetimes carry `expect`/`min`/`max` seconds.
+ */
+export const PolicyEntrySchema = z.strictObject({
+  says: text,
+  accept: z.array(z.union([z.string().min(1), z.number().int()])).min(1).optional(),
+  platform: z.array(z.union([z.string().min(1), z.number().int()])).min(1).optional(),
+  required: z.boolean().optional(),
+  expect: z.number().int().positive().optional(),
+  min: z.number().int().positive().optional(),
+  max: z.number().int().positive().optional(),
+  workaround: z.number().int().positive().optional(),
+  maxPairs: z.number().int().positive().optional(),
+});
+export type PolicyEntry = z.infer<typeof PolicyEntrySchema>;
+
+export const PolicySchema = z.strictObject(
+  Object.fromEntries(PARAMETER_NAMES.map((n) => [n, PolicyEntrySchema])) as Record<ParameterName, typeof PolicyEntrySchema>,
+);
+export type Policy = z.infer<typeof PolicySchema>;
+
 /** `knowledge/requirements.yaml`: the parameters a customer gateway must meet. */
 export const RequirementsSchema = z.strictObject({
   kind: z.literal('requirements'),
   title: text,
   summary: text,
   groups: z.array(RequirementGroupSchema).min(1),
+  /** The same requirements as data, for judging logs and configurations. */
+  policy: PolicySchema,
   sources: z.array(SourceSchema).min(1),
 });
 
