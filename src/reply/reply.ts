@@ -11,6 +11,7 @@ export type ReplyKind =
   | 'list' // a listing (topics, agents)
   | 'check' // results of a connectivity check
   | 'progress' // a check still running
+  | 'analysis' // a pasted or uploaded log or configuration, read by the evidence engine
   | 'error'; // something went wrong; summary says what
 
 /**
@@ -58,6 +59,24 @@ export interface ReplyFinding {
   severity: 'error' | 'warning' | 'info';
   summary: string;
   topic?: string;
+  /** The lines of the pasted text this finding relies on, with their 1-based line numbers. */
+  lines?: ReplyQuote[];
+}
+
+/** One line of a pasted log or configuration, quoted with its line number. */
+export interface ReplyQuote {
+  n: number;
+  text: string;
+}
+
+/**
+ * A table of values (a configuration's parameters judged one by one). Rows come in the order to show them
+ * (problems first); `ok` colours the row: true fine, false a problem, null informational.
+ */
+export interface ReplyTable {
+  caption?: string;
+  columns: string[];
+  rows: { cells: string[]; ok: boolean | null }[];
 }
 
 /**
@@ -88,6 +107,11 @@ export interface Reply {
   /** Which engine picked the topic ("local", "llm:openai", ...). */
   answeredBy?: string;
   verdict?: 'healthy' | 'degraded' | 'down';
+  /**
+   * The direct answer to the question asked (a number, a yes/no with its rule), shown first by every
+   * renderer; null when the message was not such a question.
+   */
+  answer?: string | null;
   steps: ReplyStep[];
   /** Steps the reply holds back for brevity; "Show all steps" reveals them. */
   moreSteps?: number;
@@ -97,6 +121,10 @@ export interface Reply {
   items: ReplyListItem[];
   actions: ReplyAction[];
   followUps: string[];
+  /** A parameter table (configuration analysis). */
+  table?: ReplyTable;
+  /** Short notices shown prominently, e.g. that a secret was redacted and the key should be rotated. */
+  notices?: string[];
 }
 
 /** A reply with every list present, so renderers never need to null-check. */
