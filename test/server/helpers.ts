@@ -34,6 +34,8 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     classifier: fixedClassifier,
     log,
     hub: { heartbeatMs: 1000 },
+    // Every API response of every test is held to its declared schema.
+    checkResponses: true,
     ...options,
   });
   return Object.assign(server, { lines });
