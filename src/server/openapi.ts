@@ -20,7 +20,11 @@ type Json = Record<string, unknown>;
 const REF = (name: string) => `#/components/schemas/${name}`;
 const OPTIONS = { target: 'draft-2020-12', unrepresentable: 'any', uri: REF } as const;
 
-export function buildOpenApiDocument(routes: readonly ApiRoute[], info: DocumentInfo): Json {
+/**
+ * `shared`: schemas (of responses) that get a component name of their own even where they are only nested
+ * in another response, so clients can refer to them (Job, MonitorEvent...).
+ */
+export function buildOpenApiDocument(routes: readonly ApiRoute[], info: DocumentInfo, shared: Record<string, z.ZodType> = {}): Json {
   // Named schemas become shared components; requests are described as clients send them (zod "input"),
   // responses as the server produces them ("output").
   const inputs = z.registry<{ id: string }>();
@@ -29,6 +33,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: Document
     if (id && !registry.has(schema)) registry.add(schema, { id });
   };
   name(outputs, ErrorBodySchema, 'Error');
+  for (const [id, schema] of Object.entries(shared)) name(outputs, schema, id);
   for (const r of routes) {
     if (r.body) name(inputs, r.body, r.bodyName);
     name(outputs, r.response.schema, r.response.name);

@@ -66,7 +66,7 @@ const JOB_STATUS_MEANINGS = {
   failed: 'the probe ran and failed',
   refused: "the agent's own allowlist refused the target",
   timeout: 'no answer before the deadline',
-  cancelled: 'the requester went away (the client hung up)',
+  cancelled: 'cancelled by the requester (e.g. the API client hung up)',
   disconnected: 'the agent disconnected while the job ran',
   interrupted: 'the hub stopped (or restarted) while the job ran',
 } satisfies Record<JobStatus, string>;
@@ -125,3 +125,11 @@ export const HealthSchema = z.strictObject({
   agentsOnline: z.number().int().nonnegative(),
   db: z.string().describe('"ok", or why the database is not usable'),
 });
+
+/** Response parts with a name of their own in the OpenAPI document (besides the route bodies). */
+export const SHARED_SCHEMAS = {
+  Capabilities: CapabilitiesSchema,
+  MonitorEvent: MonitorEventSchema,
+  Job: JobSchema,
+  JobStatus: JobStatusSchema,
+};

@@ -18,6 +18,7 @@ import { apiRoutes } from './api.js';
 import { HttpApp, type HttpLimits } from './app.js';
 import { Metrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { SHARED_SCHEMAS } from './schemas.js';
 import { systemRoutes } from './system-routes.js';
 
 export interface ServerOptions {
@@ -95,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   hub.attach(app.server, '/agents');
   let document: Record<string, unknown> | undefined;
-  const openapi = () => (document ??= buildOpenApiDocument(app.apiRoutes, API_INFO));
+  const openapi = () => (document ??= buildOpenApiDocument(app.apiRoutes, API_INFO, SHARED_SCHEMAS));
   for (const route of [...systemRoutes({ store, hub, metrics, openapi }), ...apiRoutes({ hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) })]) {
     app.api(route);
   }
