@@ -63,9 +63,12 @@ export interface ApiRoute<
 }
 
 /** Identity with inference: `defineRoute({...})` types the handler's params, query, body and result. */
-export function defineRoute<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, S extends z.ZodType = z.ZodType>(
-  route: ApiRoute<P, Q, B, S>,
-): ApiRoute<P, Q, B, S> {
+export function defineRoute<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+  S extends z.ZodType = z.ZodType,
+>(route: ApiRoute<P, Q, B, S>): ApiRoute<P, Q, B, S> {
   return route;
 }
 
@@ -74,7 +77,10 @@ export function parsePart<S extends z.ZodType>(schema: S | undefined, value: unk
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => ({ path: [part === 'body' ? '' : part, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  const details = parsed.error.issues.map((i) => ({
+    path: [part === 'body' ? '' : part, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }));
   throw new HttpError(400, 'invalid-request', details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '), details);
 }
 
@@ -84,7 +90,13 @@ export function isJson(request: FastifyRequest): boolean {
 }
 
 /** Runs a declared route on a fastify request: validate in, run, check out (when asked), send. */
-export async function runRoute(route: ApiRoute, request: FastifyRequest, reply: FastifyReply, log: Logger, checkResponse: boolean): Promise<unknown> {
+export async function runRoute(
+  route: ApiRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  log: Logger,
+  checkResponse: boolean,
+): Promise<unknown> {
   const params = parsePart(route.params, request.params, 'params');
   const query = parsePart(route.query, request.query, 'query');
   let body: unknown;
@@ -102,7 +114,11 @@ export async function runRoute(route: ApiRoute, request: FastifyRequest, reply: 
     const parsed = route.response.schema.safeParse(result);
     if (!parsed.success) {
       log.error({ route: `${route.method} ${route.path}`, issues: parsed.error.issues }, 'response does not match its declared schema');
-      throw new HttpError(500, 'invalid-response', `response of ${route.operationId} does not match its schema: ${z.prettifyError(parsed.error)}`);
+      throw new HttpError(
+        500,
+        'invalid-response',
+        `response of ${route.operationId} does not match its schema: ${z.prettifyError(parsed.error)}`,
+      );
     }
   }
   if (route.response.contentType) reply.type(route.response.contentType);

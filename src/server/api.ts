@@ -7,7 +7,16 @@ import type { Store } from '../store/index.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
 import { checkRoute } from './check-route.js';
 import { HttpError } from './errors.js';
-import { AgentListSchema, AgentParamsSchema, AgentSchema, AnswerDocumentSchema, AskRequestSchema, JobListSchema, LimitSchema, MonitorEventListSchema } from './schemas.js';
+import {
+  AgentListSchema,
+  AgentParamsSchema,
+  AgentSchema,
+  AnswerDocumentSchema,
+  AskRequestSchema,
+  JobListSchema,
+  LimitSchema,
+  MonitorEventListSchema,
+} from './schemas.js';
 
 export interface ApiDeps {
   hub: AgentHub;

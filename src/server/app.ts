@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { runRoute, type ApiRoute } from './api-route.js';
 import { bearerAuth } from './auth.js';
@@ -69,7 +69,7 @@ export class HttpApp {
     this.requireApiToken = bearerAuth(options.apiToken);
     const limits = this.limits;
     this.fastify = Fastify({
-      loggerInstance: options.log,
+      loggerInstance: options.log as FastifyBaseLogger,
       // Access logs would repeat every request; metrics count them and failures are logged once, below.
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: limits.bodyLimit,
@@ -77,8 +77,7 @@ export class HttpApp {
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
       routerOptions: { ignoreTrailingSlash: true },
-      return503OnClosing: false,
-    }) as unknown as FastifyInstance;
+    });
     // JSON only: a body in any other type is a 415 before a handler runs.
     this.fastify.removeContentTypeParser(['text/plain']);
     this.fastify.addHook('onRequest', (request, reply, done) => {
@@ -119,7 +118,9 @@ export class HttpApp {
       method: route.method,
       url: route.path,
       ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-      ...(route.auth === 'api' ? { onRequest: async (request: FastifyRequest) => this.requireApiToken(request.headers.authorization) } : {}),
+      ...(route.auth === 'api'
+        ? { onRequest: async (request: FastifyRequest) => this.requireApiToken(request.headers.authorization) }
+        : {}),
       handler: (request, reply) => runRoute(route, request, reply, this.log, this.options.checkResponses ?? false),
     });
   }
@@ -171,7 +172,8 @@ export class HttpApp {
     try {
       const limit = route.bodyLimit ?? this.limits.rawBodyLimit;
       const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, 'payload-too-large', `request body larger than ${limit} bytes`);
+      if (Number.isFinite(declared) && declared > limit)
+        throw new HttpError(413, 'payload-too-large', `request body larger than ${limit} bytes`);
       if (route.auth === 'api') this.requireApiToken(req.headers.authorization);
       await route.handler({ req, res, url: new URL(req.url ?? '/', 'http://localhost'), params, log: this.log });
     } catch (err) {

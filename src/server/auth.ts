@@ -10,7 +10,8 @@ export function bearerAuth(expected: string | undefined): (authorization: string
   const want = expected ? digest(expected) : null;
   return (authorization) => {
     const challenge = { 'www-authenticate': 'Bearer realm="vpn-doctor"' };
-    if (!want) throw new HttpError(401, 'unauthorized', 'the API is disabled: set VPN_DOCTOR_API_TOKEN on the server', undefined, challenge);
+    if (!want)
+      throw new HttpError(401, 'unauthorized', 'the API is disabled: set VPN_DOCTOR_API_TOKEN on the server', undefined, challenge);
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!m) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <VPN_DOCTOR_API_TOKEN>', undefined, challenge);
     if (!timingSafeEqual(digest(m[1]!), want)) throw new HttpError(401, 'unauthorized', 'invalid API token', undefined, challenge);

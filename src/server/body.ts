@@ -49,7 +49,9 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     const onEnd = () => finish(null);
     const onError = (err: Error) => finish(new HttpError(400, 'bad-request', `request error: ${err.message}`));
     const onAborted = () => finish(new HttpError(400, 'bad-request', 'request aborted'));
-    const timer = options.timeoutMs ? setTimeout(() => finish(new HttpError(408, 'request-timeout', 'body not received in time')), options.timeoutMs) : undefined;
+    const timer = options.timeoutMs
+      ? setTimeout(() => finish(new HttpError(408, 'request-timeout', 'body not received in time')), options.timeoutMs)
+      : undefined;
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

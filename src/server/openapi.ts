@@ -59,13 +59,19 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: Document
     const parameters = [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')];
     const success = r.response;
     const content = { [success.contentType ?? 'application/json']: { schema: ref(outputs, success.schema, 'output') } };
-    const headers = success.headers ? Object.fromEntries(Object.entries(success.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) : undefined;
-    const responses: Record<string, Json> = { [String(success.status ?? 200)]: { description: success.description, ...(headers ? { headers } : {}), content } };
+    const headers = success.headers
+      ? Object.fromEntries(Object.entries(success.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]))
+      : undefined;
+    const responses: Record<string, Json> = {
+      [String(success.status ?? 200)]: { description: success.description, ...(headers ? { headers } : {}), content },
+    };
     for (const [status, description] of Object.entries(success.alsoStatus ?? {})) responses[status] = { description, content };
     const errors: Record<string, string> = {
       ...(r.params || r.query || r.body ? { 400: 'Invalid request (details list each problem)' } : {}),
       ...(r.auth === 'api' ? { 401: 'Missing or invalid Bearer token (or the API is disabled: VPN_DOCTOR_API_TOKEN unset)' } : {}),
-      ...(r.body ? { 413: `Body larger than ${r.bodyLimit ? `${r.bodyLimit} bytes` : 'the server limit'}`, 415: 'Body is not application/json' } : {}),
+      ...(r.body
+        ? { 413: `Body larger than ${r.bodyLimit ? `${r.bodyLimit} bytes` : 'the server limit'}`, 415: 'Body is not application/json' }
+        : {}),
       ...r.errors,
     };
     for (const [status, description] of Object.entries(errors)) {

@@ -70,9 +70,11 @@ const JOB_STATUS_MEANINGS = {
   disconnected: 'the agent disconnected while the job ran',
   interrupted: 'the hub stopped (or restarted) while the job ran',
 } satisfies Record<JobStatus, string>;
-export const JobStatusSchema = z
-  .enum(Object.keys(JOB_STATUS_MEANINGS) as [JobStatus, ...JobStatus[]])
-  .describe(Object.entries(JOB_STATUS_MEANINGS).map(([k, v]) => `${k}: ${v}`).join('; '));
+export const JobStatusSchema = z.enum(Object.keys(JOB_STATUS_MEANINGS) as [JobStatus, ...JobStatus[]]).describe(
+  Object.entries(JOB_STATUS_MEANINGS)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; '),
+);
 
 export const JobSchema = z.strictObject({
   id: z.string(),

@@ -97,7 +97,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   hub.attach(app.server, '/agents');
   let document: Record<string, unknown> | undefined;
   const openapi = () => (document ??= buildOpenApiDocument(app.apiRoutes, API_INFO, SHARED_SCHEMAS));
-  for (const route of [...systemRoutes({ store, hub, metrics, openapi }), ...apiRoutes({ hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) })]) {
+  for (const route of [
+    ...systemRoutes({ store, hub, metrics, openapi }),
+    ...apiRoutes({ hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) }),
+  ]) {
     app.api(route);
   }
 
@@ -109,7 +112,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!options.store) store.close();
     throw err;
   }
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   if (!options.apiToken) log.warn('VPN_DOCTOR_API_TOKEN is not set: the /api/v1 endpoints refuse every request');
   log.info({ address: address.address, port: address.port, db: options.store ? '(given)' : options.dbPath }, 'vpn-doctor server listening');
 

@@ -126,8 +126,12 @@ afterAll(async () => {
   await app.close();
 });
 
-const post = (path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, token: string | null = TOKEN) =>
-  fetch(`${base}${path}`, { method: 'POST', body, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+const post = (
+  path: string,
+  body: string | Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  token: string | null = TOKEN,
+) => fetch(`${base}${path}`, { method: 'POST', body, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 
 async function errorOf(res: Response): Promise<{ code: string; message: string; details?: unknown }> {
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -251,7 +255,11 @@ describe('authentication', () => {
 
 describe('raw routes (chat adapters)', () => {
   it('get the body exactly as sent, unparsed, even when it is not JSON', async () => {
-    for (const body of [Buffer.from('{"type":"message"}'), Buffer.from('payload=%7B%22a%22%3A1%7D'), Buffer.from([0, 255, 10, 13, 1, 2, 3])]) {
+    for (const body of [
+      Buffer.from('{"type":"message"}'),
+      Buffer.from('payload=%7B%22a%22%3A1%7D'),
+      Buffer.from([0, 255, 10, 13, 1, 2, 3]),
+    ]) {
       const res = await post('/raw/sha', body, { 'content-type': 'application/octet-stream' }, null);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(createHash('sha256').update(body).digest('hex'));

@@ -48,7 +48,9 @@ async function matchesDocument(res: Response, path: string, method: string): Pro
   const body: unknown = await res.json();
   const declared = doc.paths[path]?.[method]?.responses?.[String(res.status)];
   expect(declared, `${method} ${path} ${res.status} is in the document`).toBeDefined();
-  const validate = ajv.compile({ $ref: `openapi.json#/${pointer('paths', path, method, 'responses', String(res.status), 'content', 'application/json', 'schema')}` });
+  const validate = ajv.compile({
+    $ref: `openapi.json#/${pointer('paths', path, method, 'responses', String(res.status), 'content', 'application/json', 'schema')}`,
+  });
   const valid = validate(body);
   expect(validate.errors ?? [], `${method} ${path} ${res.status}`).toEqual([]);
   expect(valid).toBe(true);
@@ -70,14 +72,26 @@ describe('the generated OpenAPI document', () => {
       .sort();
     expect(documented).toEqual(declared);
     expect(declared).toEqual(
-      expect.arrayContaining(['post /api/v1/checks', 'post /api/v1/ask', 'get /api/v1/agents', 'get /api/v1/agents/{name}', 'get /api/v1/agents/{name}/events', 'get /api/v1/jobs', 'get /healthz', 'get /metrics', 'get /api/v1/openapi.json']),
+      expect.arrayContaining([
+        'post /api/v1/checks',
+        'post /api/v1/ask',
+        'get /api/v1/agents',
+        'get /api/v1/agents/{name}',
+        'get /api/v1/agents/{name}/events',
+        'get /api/v1/jobs',
+        'get /healthz',
+        'get /metrics',
+        'get /api/v1/openapi.json',
+      ]),
     );
     const ask = doc.paths['/api/v1/ask'].post;
     expect(Object.keys(ask.responses)).toEqual(['200', '400', '401', '413', '415']);
     expect(ask.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AskRequest' });
     expect(doc.paths['/healthz'].get.security).toEqual([]);
     expect(doc.paths['/healthz'].get.responses['401']).toBeUndefined();
-    expect(doc.paths['/api/v1/jobs'].get.parameters.map((p: { name: string; in: string; required: boolean }) => [p.name, p.in, p.required])).toEqual([
+    expect(
+      doc.paths['/api/v1/jobs'].get.parameters.map((p: { name: string; in: string; required: boolean }) => [p.name, p.in, p.required]),
+    ).toEqual([
       ['limit', 'query', false],
       ['agent', 'query', false],
     ]);
@@ -101,7 +115,8 @@ describe('the generated OpenAPI document', () => {
       expect(ref).toMatch(/^#\/components\/schemas\/\w+$/);
       expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
     }
-    for (const name of Object.keys(doc.components.schemas)) expect(() => ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` }), name).not.toThrow();
+    for (const name of Object.keys(doc.components.schemas))
+      expect(() => ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` }), name).not.toThrow();
   });
 
   it('takes enums from the code: report verdicts, and job statuses the store accepts', () => {
@@ -109,17 +124,25 @@ describe('the generated OpenAPI document', () => {
     expect(doc.components.schemas.CheckRequest.properties.dnsServers.type).toBe('array');
     expect(doc.components.schemas.Job.properties.status).toEqual({ $ref: '#/components/schemas/JobStatus' });
     const statuses: JobStatus[] = doc.components.schemas.JobStatus.enum;
-    expect(new Set(statuses)).toEqual(new Set(['running', 'ok', 'failed', 'refused', 'timeout', 'cancelled', 'disconnected', 'interrupted']));
+    expect(new Set(statuses)).toEqual(
+      new Set(['running', 'ok', 'failed', 'refused', 'timeout', 'cancelled', 'disconnected', 'interrupted']),
+    );
   });
 });
 
 describe('real responses match the document', () => {
   it('agents, one agent, its monitor events', async () => {
-    const list = (await matchesDocument(await api(server, '/api/v1/agents'), '/api/v1/agents', 'get')) as { agents: { name: string; capabilities: unknown }[] };
+    const list = (await matchesDocument(await api(server, '/api/v1/agents'), '/api/v1/agents', 'get')) as {
+      agents: { name: string; capabilities: unknown }[];
+    };
     expect(list.agents.map((a) => a.name)).toEqual(['doc-agent']);
     expect(list.agents[0]!.capabilities).not.toBeNull();
     await matchesDocument(await api(server, '/api/v1/agents/doc-agent'), '/api/v1/agents/{name}', 'get');
-    const events = (await matchesDocument(await api(server, '/api/v1/agents/doc-agent/events?limit=5'), '/api/v1/agents/{name}/events', 'get')) as { events: { kind: string }[] };
+    const events = (await matchesDocument(
+      await api(server, '/api/v1/agents/doc-agent/events?limit=5'),
+      '/api/v1/agents/{name}/events',
+      'get',
+    )) as { events: { kind: string }[] };
     expect(events.events.map((e) => e.kind)).toEqual(['down', 'up']);
   });
 
@@ -127,10 +150,24 @@ describe('real responses match the document', () => {
     const finished: Exclude<JobStatus, 'running'>[] = ['ok', 'failed', 'refused', 'timeout', 'cancelled', 'disconnected', 'interrupted'];
     const now = Date.now();
     for (const [i, status] of [...finished, 'running' as const].entries()) {
-      server.store.audit.start({ id: `job-${i}`, checkId: 'chk-1', requestedAt: now + i, requestedBy: 'api', platform: 'api', channel: null, agent: 'doc-agent', probe: 'tcp', target: '127.0.0.1:443', params: {} });
-      if (status !== 'running') server.store.audit.finish(`job-${i}`, { status, detail: status === 'ok' ? null : `${status} detail`, durationMs: 12 }, now + i + 5);
+      server.store.audit.start({
+        id: `job-${i}`,
+        checkId: 'chk-1',
+        requestedAt: now + i,
+        requestedBy: 'api',
+        platform: 'api',
+        channel: null,
+        agent: 'doc-agent',
+        probe: 'tcp',
+        target: '127.0.0.1:443',
+        params: {},
+      });
+      if (status !== 'running')
+        server.store.audit.finish(`job-${i}`, { status, detail: status === 'ok' ? null : `${status} detail`, durationMs: 12 }, now + i + 5);
     }
-    const jobs = (await matchesDocument(await api(server, '/api/v1/jobs?agent=doc-agent'), '/api/v1/jobs', 'get')) as { jobs: { status: string }[] };
+    const jobs = (await matchesDocument(await api(server, '/api/v1/jobs?agent=doc-agent'), '/api/v1/jobs', 'get')) as {
+      jobs: { status: string }[];
+    };
     expect(new Set(jobs.jobs.map((j) => j.status))).toEqual(new Set([...finished, 'running']));
   });
 
@@ -140,6 +177,10 @@ describe('real responses match the document', () => {
     await matchesDocument(await api(server, '/api/v1/ask', { json: { text: '' } }), '/api/v1/ask', 'post');
     await matchesDocument(await api(server, '/api/v1/ask', { json: { text: 'x' }, token: null }), '/api/v1/ask', 'post');
     await matchesDocument(await api(server, '/api/v1/agents/nobody'), '/api/v1/agents/{name}', 'get');
-    await matchesDocument(await api(server, '/api/v1/checks', { json: { host: 'acme.outsystemsenterprise.com', dnsServers: ['127.0.0.1'], agent: 'ghost' } }), '/api/v1/checks', 'post');
+    await matchesDocument(
+      await api(server, '/api/v1/checks', { json: { host: 'acme.outsystemsenterprise.com', dnsServers: ['127.0.0.1'], agent: 'ghost' } }),
+      '/api/v1/checks',
+      'post',
+    );
   });
 });
