@@ -354,6 +354,37 @@ describe('observability', () => {
 });
 
 describe('the one body reader', () => {
+  it('stops buffering a streamed body at the limit, and the connection can still be answered', async () => {
+    app.route({
+      method: 'POST',
+      path: '/raw/small',
+      auth: 'none',
+      handler: async ({ req, res }) => {
+        try {
+          const body = await readBody(req, { limit: 100 });
+          res.writeHead(200).end(String(body.length));
+        } catch (err) {
+          res.writeHead((err as HttpError).status).end((err as HttpError).code);
+        }
+      },
+    });
+    const chunked = (size: number) =>
+      fetch(`${base}/raw/small`, {
+        method: 'POST',
+        body: new ReadableStream({
+          start(c) {
+            for (let sent = 0; sent < size; sent += 50) c.enqueue(new Uint8Array(50));
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const small = await chunked(100);
+    expect([small.status, await small.text()]).toEqual([200, '100']);
+    const big = await chunked(5000);
+    expect([big.status, await big.text()]).toEqual([413, 'payload-too-large']);
+  });
+
   it('rejects a body that arrives too slowly with 408', async () => {
     app.route({
       method: 'POST',
