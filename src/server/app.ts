@@ -77,6 +77,8 @@ export class HttpApp {
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs },
       routerOptions: { ignoreTrailingSlash: true },
+      // Malformed URLs are refused before routing; they get the same error body as everything else.
+      frameworkErrors: (err, request, reply) => void this.respond(err, request, reply as FastifyReply),
     });
     // JSON only: a body in any other type is a 415 before a handler runs.
     this.fastify.removeContentTypeParser(['text/plain']);
@@ -90,10 +92,7 @@ export class HttpApp {
       reply.header('x-content-type-options', 'nosniff');
       return payload;
     });
-    this.fastify.setErrorHandler((err, request, reply) => {
-      const http = this.failure(err, request.method, request.url);
-      return reply.code(http.status).headers(http.headers).send(http.body);
-    });
+    this.fastify.setErrorHandler((err, request, reply) => this.respond(err, request, reply));
     // Reached only if the onRequest hook let an unmatched request through (it does not): the same answer.
     this.fastify.setNotFoundHandler(async (request) => {
       throw new HttpError(404, 'not-found', `no route for ${request.method} ${pathOf(request.url)}`);
@@ -192,6 +191,12 @@ export class HttpApp {
       });
       res.end(text);
     }
+  }
+
+  /** The one error handler: every failure of a fastify-handled request becomes the error body. */
+  private respond(err: unknown, request: { method: string; url: string }, reply: FastifyReply): FastifyReply {
+    const http = this.failure(err, request.method, request.url);
+    return reply.code(http.status).headers(http.headers).send(http.body);
   }
 
   /** Logs a failure once (5xx only: client errors are the client's business) and returns its response. */

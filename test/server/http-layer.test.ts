@@ -170,6 +170,15 @@ describe('routing answers in the one error shape', () => {
     expect(await errorOf(badQuery)).toMatchObject({ code: 'invalid-request', details: [{ path: 'query.verbose' }] });
   });
 
+  it('a malformed URL is a 400 and an unknown method a 405, in the same shape', async () => {
+    const bad = await fetch(`${base}/things/%E0%A4%A`);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).code).toBe('bad-request');
+    const options = await fetch(`${base}/things/1`, { method: 'OPTIONS' });
+    expect(options.status).toBe(405);
+    expect(options.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('HEAD is answered for GET routes, without a body', async () => {
     const res = await fetch(`${base}/things/7`, { method: 'HEAD' });
     expect(res.status).toBe(200);
