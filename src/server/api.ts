@@ -1,190 +1,133 @@
 import { z } from 'zod';
-import { AgentUnavailableError, type AgentHub, type AgentStatus } from '../agents/hub.js';
 import { AgentNameSchema } from '../agents/protocol.js';
-import { AgentCheckError, AgentChoiceError, type RemoteChecks } from '../agents/remote-checks.js';
+import type { AgentHub, AgentStatus } from '../agents/hub.js';
 import type { AnswerDocument } from '../conversation/answer-document.js';
-import { CheckInputError, parseCheckInput } from '../diagnosis/input.js';
+import type { RemoteChecks } from '../agents/remote-checks.js';
 import type { Store } from '../store/index.js';
-import { HttpError, readJson, sendJson } from './http.js';
-import { openApiDocument } from './openapi.js';
-import { AskRequestSchema, CheckRequestSchema } from './schemas.js';
-import type { Router } from './router.js';
+import { defineRoute, type ApiRoute } from './api-route.js';
+import { checkRoute } from './check-route.js';
+import { HttpError } from './errors.js';
+import {
+  AgentListSchema,
+  AgentParamsSchema,
+  AgentSchema,
+  AnswerDocumentSchema,
+  AskRequestSchema,
+  JobListSchema,
+  LimitSchema,
+  MonitorEventListSchema,
+} from './schemas.js';
 
 export interface ApiDeps {
   hub: AgentHub;
   store: Store;
   checks: RemoteChecks;
   ask: (text: string) => Promise<AnswerDocument>;
-  /** Largest JSON body accepted by the API. */
-  bodyLimit?: number;
 }
-
-const LimitSchema = z.coerce.number().int().min(1).max(1000).default(100);
 
 /** The runbook API: checks through agents, the agent registry, the audit log and the question answerer. */
-export function registerApiRoutes(router: Router, deps: ApiDeps): void {
-  const limit = deps.bodyLimit ?? 64 * 1024;
-
-  router.add({
-    method: 'GET',
-    path: '/api/v1/openapi.json',
-    auth: 'none',
-    handler: ({ res }) => sendJson(res, 200, openApiDocument()),
-  });
-
-  router.add({
-    method: 'POST',
-    path: '/api/v1/checks',
-    auth: 'api',
-    handler: async ({ req, res, log }) => {
-      const body = await readJson(req, CheckRequestSchema, limit);
-      let input;
-      try {
-        input = parseCheckInput({
-          hosts: [...(body.host ? [body.host] : []), ...(body.hosts ?? [])],
-          dnsServers: body.dnsServers,
-          ...(body.resolver ? { resolver: body.resolver } : {}),
-          ...(body.edge ? { edge: body.edge } : {}),
-          ...(body.sentry !== undefined ? { sentry: body.sentry } : {}),
-          ...(body.timeoutMs ? { timeoutMs: body.timeoutMs } : {}),
-        });
-      } catch (err) {
-        if (err instanceof CheckInputError) throw new HttpError(400, 'invalid-request', err.message, err.problems);
-        throw err;
-      }
-      // A client that hangs up cancels the check: its jobs are cancelled on the agent too.
-      const abort = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) abort.abort();
-      });
-      try {
-        const { agent, checkId, report } = await deps.checks.run({
-          agent: body.agent,
-          input,
-          requestedBy: { user: 'api', platform: 'api', channel: req.socket.remoteAddress ?? null },
-          signal: abort.signal,
-        });
-        log.info({ agent, checkId, verdict: report.verdict }, 'check through the API');
-        // The body is exactly `check --json`; where it ran travels in headers.
-        sendJson(res, 200, report, { 'x-vpn-doctor-agent': agent, 'x-vpn-doctor-check-id': checkId });
-      } catch (err) {
-        throw toHttpError(err);
-      }
-    },
-  });
-
-  router.add({
-    method: 'GET',
-    path: '/api/v1/agents',
-    auth: 'api',
-    handler: ({ res }) => sendJson(res, 200, { agents: deps.hub.list().map(agentJson) }),
-  });
-
-  router.add({
-    method: 'GET',
-    path: '/api/v1/agents/:name',
-    auth: 'api',
-    handler: ({ res, params }) => {
-      const agent = deps.hub.list().find((a) => a.name === params.name);
-      if (!agent) throw new HttpError(404, 'agent-not-found', `no agent named "${params.name}"`);
-      sendJson(res, 200, agentJson(agent));
-    },
-  });
-
-  router.add({
-    method: 'GET',
-    path: '/api/v1/agents/:name/events',
-    auth: 'api',
-    handler: ({ res, params, url }) => {
-      const n = parseQuery(LimitSchema, url.searchParams.get('limit') ?? undefined, 'limit');
-      if (!deps.store.agents.byName(params.name!)) throw new HttpError(404, 'agent-not-found', `no agent named "${params.name}"`);
-      const events = deps.store.monitor.recent(params.name!, n).map((e) => ({
-        id: e.eventId,
-        kind: e.kind,
-        target: e.target,
-        at: iso(e.at),
-        sent: e.sent,
-        received: e.received,
-        loss: e.loss,
-        rttMs: e.rttMs,
-        idleBeforeMs: e.idleBeforeMs,
-        topic: e.topic,
-      }));
-      sendJson(res, 200, { events });
-    },
-  });
-
-  router.add({
-    method: 'GET',
-    path: '/api/v1/jobs',
-    auth: 'api',
-    handler: ({ res, url }) => {
-      const n = parseQuery(LimitSchema, url.searchParams.get('limit') ?? undefined, 'limit');
-      const agent = url.searchParams.get('agent') ?? undefined;
-      if (agent !== undefined) parseQuery(AgentNameSchema, agent, 'agent');
-      const jobs = deps.store.audit.recent({ limit: n, ...(agent ? { agent } : {}) }).map((j) => ({
-        id: j.id,
-        checkId: j.checkId,
-        requestedAt: iso(j.requestedAt),
-        requestedBy: j.requestedBy,
-        platform: j.platform,
-        channel: j.channel,
-        agent: j.agent,
-        probe: j.probe,
-        target: j.target,
-        status: j.status,
-        detail: j.detail,
-        durationMs: j.durationMs,
-        finishedAt: j.finishedAt === null ? null : iso(j.finishedAt),
-      }));
-      sendJson(res, 200, { jobs });
-    },
-  });
-
-  router.add({
-    method: 'POST',
-    path: '/api/v1/ask',
-    auth: 'api',
-    handler: async ({ req, res }) => {
-      const body = await readJson(req, AskRequestSchema, limit);
-      sendJson(res, 200, await deps.ask(body.text));
-    },
-  });
-}
-
-function parseQuery<S extends z.ZodType>(schema: S, value: string | undefined, name: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'invalid-request', `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
-}
-
-function toHttpError(err: unknown): unknown {
-  if (err instanceof AgentChoiceError) {
-    return err.reason === 'none-online'
-      ? new HttpError(503, 'no-agent-online', err.message)
-      : new HttpError(409, 'agent-required', err.message, { online: err.online });
-  }
-  if (err instanceof AgentCheckError) {
-    // 422: the agent's own policy refused a target (fix the allowlist or the request); 502: the agent failed.
-    return new HttpError(err.refused ? 422 : 502, err.refused ? 'agent-refused' : 'agent-failed', err.message, {
-      agent: err.agent,
-      checkId: err.checkId,
-      failures: err.failures,
-    });
-  }
-  if (err instanceof AgentUnavailableError) {
-    const status = err.reason === 'unknown' || err.reason === 'revoked' ? 404 : 503;
-    return new HttpError(status, `agent-${err.reason}`, err.message);
-  }
-  if (err instanceof CheckInputError) return new HttpError(400, 'invalid-request', err.message, err.problems);
-  return err;
+export function apiRoutes(deps: ApiDeps): ApiRoute[] {
+  const agentNotFound = (name: string) => new HttpError(404, 'agent-not-found', `no agent named "${name}"`);
+  return [
+    checkRoute(deps.checks),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/agents',
+      operationId: 'listAgents',
+      summary: 'List probe agents with their live state',
+      auth: 'api',
+      response: { description: 'Registered agents, online first', schema: AgentListSchema, name: 'AgentList' },
+      handler: () => ({ agents: deps.hub.list().map(agentJson) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/agents/:name',
+      operationId: 'getAgent',
+      summary: 'One agent',
+      auth: 'api',
+      params: AgentParamsSchema,
+      response: { description: 'The agent', schema: AgentSchema, name: 'Agent' },
+      errors: { 404: 'No such agent' },
+      handler: ({ params }) => {
+        const agent = deps.hub.list().find((a) => a.name === params.name);
+        if (!agent) throw agentNotFound(params.name);
+        return agentJson(agent);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/agents/:name/events',
+      operationId: 'listMonitorEvents',
+      summary: "Tunnel up/down transitions seen by an agent's keep-alive monitor, newest first",
+      auth: 'api',
+      params: AgentParamsSchema,
+      query: z.object({ limit: LimitSchema }),
+      response: { description: 'Events', schema: MonitorEventListSchema, name: 'MonitorEventList' },
+      errors: { 404: 'No such agent' },
+      handler: ({ params, query }) => {
+        if (!deps.store.agents.byName(params.name)) throw agentNotFound(params.name);
+        const events = deps.store.monitor.recent(params.name, query.limit).map((e) => ({
+          id: e.eventId,
+          kind: e.kind,
+          target: e.target,
+          at: iso(e.at),
+          sent: e.sent,
+          received: e.received,
+          loss: e.loss,
+          rttMs: e.rttMs,
+          idleBeforeMs: e.idleBeforeMs,
+          topic: e.topic,
+        }));
+        return { events };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/jobs',
+      operationId: 'listJobs',
+      summary: 'The audit log: every probe job, newest first',
+      auth: 'api',
+      query: z.object({ limit: LimitSchema, agent: AgentNameSchema.optional() }),
+      response: { description: 'Jobs', schema: JobListSchema, name: 'JobList' },
+      handler: ({ query }) => {
+        const jobs = deps.store.audit.recent({ limit: query.limit, ...(query.agent ? { agent: query.agent } : {}) }).map((j) => ({
+          id: j.id,
+          checkId: j.checkId,
+          requestedAt: iso(j.requestedAt),
+          requestedBy: j.requestedBy,
+          platform: j.platform,
+          channel: j.channel,
+          agent: j.agent,
+          probe: j.probe,
+          target: j.target,
+          status: j.status,
+          detail: j.detail,
+          durationMs: j.durationMs,
+          finishedAt: j.finishedAt === null ? null : iso(j.finishedAt),
+        }));
+        return { jobs };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/v1/ask',
+      operationId: 'ask',
+      summary: 'Answer a question from the troubleshooting guide',
+      description: 'Returns the same document as `vpn-doctor ask --json`.',
+      auth: 'api',
+      body: AskRequestSchema,
+      bodyName: 'AskRequest',
+      response: { description: 'The answer', schema: AnswerDocumentSchema, name: 'AnswerDocument' },
+      handler: ({ body }) => deps.ask(body.text),
+    }),
+  ];
 }
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function agentJson(a: AgentStatus): Record<string, unknown> {
+export function agentJson(a: AgentStatus): z.input<typeof AgentSchema> {
   return {
     name: a.name,
     online: a.online,

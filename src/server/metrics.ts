@@ -25,8 +25,18 @@ export class Metrics implements HubObserver {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.rejected = new Counter({ name: 'vpn_doctor_agent_connections_rejected_total', help: 'Agent connections refused or closed by the hub', labelNames: ['reason'], registers });
-    this.requests = new Counter({ name: 'vpn_doctor_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers });
+    this.rejected = new Counter({
+      name: 'vpn_doctor_agent_connections_rejected_total',
+      help: 'Agent connections refused or closed by the hub',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'vpn_doctor_http_requests_total',
+      help: 'HTTP requests',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
     this.requestDuration = new Histogram({
       name: 'vpn_doctor_http_request_duration_seconds',
       help: 'HTTP request duration',

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -12,71 +14,67 @@ export interface RouteContext {
   log: Logger;
 }
 
+/**
+ * A raw route: the handler gets Node's request with its body unread and answers on Node's response.
+ * Chat adapters mount theirs this way (`POST /slack/events`, `POST /api/messages`): Slack verifies its
+ * signature over the raw bytes, and the Bot Framework SDK drives the response itself.
+ */
 export interface Route {
   method: Method;
-  /** "/api/v1/agents" or with parameters "/api/v1/agents/:name/events". */
+  /** "/slack/events", or with parameters "/things/:name". */
   path: string;
   /**
    * "api": Bearer VPN_DOCTOR_API_TOKEN is required before the handler runs. "none": the handler
-   * authenticates itself (Slack signatures, Bot Framework JWTs) or the route is public (health, metrics).
+   * authenticates itself (Slack signatures, Bot Framework JWTs) or the route is public.
    */
   auth: 'api' | 'none';
+  /** Largest body (by its declared length) let through to the handler; the server's default otherwise. */
+  bodyLimit?: number;
   handler: (ctx: RouteContext) => void | Promise<void>;
 }
 
-interface Compiled {
-  route: Route;
-  pattern: RegExp;
-  keys: string[];
+export interface RouteKey {
+  method: Method;
+  path: string;
 }
 
-export type Match = { route: Route; params: Record<string, string> } | { allowed: Method[] } | null;
+export type Match<R extends RouteKey> = { route: R; params: Record<string, string> } | { allowed: Method[] } | null;
 
 /**
- * A deliberately small router: exact paths and `:param` segments, method matching with 405 + Allow.
- * Chat adapters mount their endpoints here (`POST /slack/events`, `POST /api/messages`) so one server
- * and one port carry everything.
+ * A table of routes by method and path on find-my-way (the matcher fastify itself uses, so paths and
+ * `:param` segments mean the same in both). The HTTP app keeps every route in one, its own and the raw
+ * ones, to answer 405 with the Allow header and to dispatch raw routes mounted after the server started.
  */
-export class Router {
-  private readonly routes: Compiled[] = [];
+export class Router<R extends RouteKey = Route> {
+  private readonly table = FindMyWay({ ignoreTrailingSlash: true });
+  private readonly routes: R[] = [];
 
-  add(route: Route): void {
-    if (this.routes.some((r) => r.route.method === route.method && r.route.path === route.path)) {
-      throw new Error(`route ${route.method} ${route.path} is already registered`);
-    }
-    const keys: string[] = [];
-    const source = route.path
-      .split('/')
-      .map((seg) => {
-        if (seg.startsWith(':')) {
-          keys.push(seg.slice(1));
-          return '([^/]+)';
-        }
-        return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    this.routes.push({ route, pattern: new RegExp(`^${source}/?$`), keys });
+  add(route: R): void {
+    if (this.has(route.method, route.path)) throw new Error(`route ${route.method} ${route.path} is already registered`);
+    this.table.on(route.method, route.path, () => {}, { route });
+    this.routes.push(route);
   }
 
-  match(method: string, pathname: string): Match {
-    const allowed: Method[] = [];
-    for (const c of this.routes) {
-      const m = c.pattern.exec(pathname);
-      if (!m) continue;
-      if (c.route.method !== method && !(method === 'HEAD' && c.route.method === 'GET')) {
-        allowed.push(c.route.method);
-        continue;
-      }
-      const params: Record<string, string> = {};
-      c.keys.forEach((k, i) => {
-        params[k] = decodeURIComponent(m[i + 1]!);
-      });
-      return { route: c.route, params };
-    }
+  has(method: Method, path: string): boolean {
+    return this.table.hasRoute(method, path);
+  }
+
+  /** The route for a request (HEAD finds GET routes), else the methods the path has, else null. */
+  match(method: string, pathname: string): Match<R> {
+    const lookup = method === 'HEAD' ? 'GET' : method;
+    const found = (METHODS as readonly string[]).includes(lookup) ? this.table.find(lookup as Method, pathname) : null;
+    if (found) return { route: (found.store as { route: R }).route, params: stringParams(found.params) };
+    const allowed = METHODS.filter((m) => this.table.find(m, pathname) !== null);
     return allowed.length > 0 ? { allowed } : null;
   }
 
-  list(): Route[] {
-    return this.routes.map((c) => c.route);
+  list(): R[] {
+    return [...this.routes];
   }
+}
+
+function stringParams(params: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
+  return out;
 }

@@ -13,9 +13,13 @@ import { runConnectivityCheck } from '../diagnosis/run-check.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
 import { Store } from '../store/index.js';
-import { registerApiRoutes } from './api.js';
-import { HttpApp } from './app.js';
+import { VERSION } from '../version.js';
+import { apiRoutes } from './api.js';
+import { HttpApp, type HttpLimits } from './app.js';
 import { Metrics } from './metrics.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { SHARED_SCHEMAS } from './schemas.js';
+import { systemRoutes } from './system-routes.js';
 
 export interface ServerOptions {
   port: number;
@@ -34,6 +38,10 @@ export interface ServerOptions {
   runCheck?: RunCheck;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
+  /** Body sizes and slow-client timeouts (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<HttpLimits>;
+  /** Check every API response against its declared schema (tests). */
+  checkResponses?: boolean;
 }
 
 /** Everything a running server is made of: chat adapters take the assistant, mount routes and subscribe notifiers. */
@@ -52,6 +60,13 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
+
+const API_INFO = {
+  title: 'vpn-doctor runbook API',
+  version: VERSION,
+  description:
+    'Runs the OutSystems Cloud VPN connectivity runbook on a probe agent inside the customer network, lists the agents, and answers questions from the troubleshooting guide. Authenticate with `Authorization: Bearer $VPN_DOCTOR_API_TOKEN`. Every error is `{ "error": { "code", "message", "details"? } }`.',
+};
 
 /** Builds and starts `vpn-doctor serve`: store, hub, API and the conversation core wired to the agents. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -72,8 +87,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feedback: store.feedbackPort(),
   });
 
-  const app = new HttpApp({ log, store, hub, metrics, apiToken: options.apiToken });
-  registerApiRoutes(app.router, { hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) });
+  const app = new HttpApp({
+    log,
+    metrics,
+    apiToken: options.apiToken,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.checkResponses ? { checkResponses: true } : {}),
+  });
+  hub.attach(app.server, '/agents');
+  let document: Record<string, unknown> | undefined;
+  const openapi = () => (document ??= buildOpenApiDocument(app.apiRoutes, API_INFO, SHARED_SCHEMAS));
+  for (const route of [
+    ...systemRoutes({ store, hub, metrics, openapi }),
+    ...apiRoutes({ hub, store, checks, ask: (text) => answerDocument(kb, classifier, text) }),
+  ]) {
+    app.api(route);
+  }
 
   let address: AddressInfo;
   try {
@@ -83,7 +112,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!options.store) store.close();
     throw err;
   }
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   if (!options.apiToken) log.warn('VPN_DOCTOR_API_TOKEN is not set: the /api/v1 endpoints refuse every request');
   log.info({ address: address.address, port: address.port, db: options.store ? '(given)' : options.dbPath }, 'vpn-doctor server listening');
 

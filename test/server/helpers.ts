@@ -34,6 +34,8 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     classifier: fixedClassifier,
     log,
     hub: { heartbeatMs: 1000 },
+    // Every API response of every test is held to its declared schema.
+    checkResponses: true,
     ...options,
   });
   return Object.assign(server, { lines });
@@ -50,12 +52,20 @@ export async function connectAgent(server: RunningServer, name: string, allow: s
   return agent;
 }
 
-export function api(server: RunningServer, path: string, init: RequestInit & { token?: string | null; json?: unknown } = {}): Promise<Response> {
+export function api(
+  server: RunningServer,
+  path: string,
+  init: RequestInit & { token?: string | null; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   const token = init.token === undefined ? API_TOKEN : init.token;
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
   if (init.json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${server.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json), method: init.method ?? 'POST' } : {}) });
+  return fetch(`${server.url}${path}`, {
+    ...init,
+    headers,
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json), method: init.method ?? 'POST' } : {}),
+  });
 }
 
 /** A response's JSON, loosely typed: tests assert on its shape. */
