@@ -169,6 +169,27 @@ describe('validation of broken files', () => {
 
   it('validates requirements.yaml with its own schema', () => {
     const { problems } = checkKnowledgeDir(tempKb({ 'requirements.yaml': { kind: 'requirements', title: 'x' } }));
-    expect(problems.map((p) => p.path).sort()).toEqual(['groups', 'sources', 'summary']);
+    expect(problems.map((p) => p.path).sort()).toEqual(['groups', 'policy', 'sources', 'summary']);
+  });
+});
+
+describe('the requirements policy block', () => {
+  it('refuses an unknown parameter name and a non-numeric lifetime', () => {
+    const kb = loadKnowledgeBase();
+    const policy = { ...kb.requirements!.policy, 'p9-magic': { says: 'x' }, 'p1-lifetime': { says: 'eight hours', expect: 'long' } };
+    const data = { ...kb.requirements!, policy };
+    const { problems } = checkKnowledgeDir(tempKb({ 'requirements.yaml': data }));
+    const paths = problems.map((p) => `${p.path} ${p.message}`).join('\n');
+    expect(paths).toMatch(/policy/);
+    expect(paths).toMatch(/p9-magic/);
+    expect(paths).toMatch(/policy\.p1-lifetime\.expect/);
+  });
+
+  it('states the phase 2 lifetime and the IKEv2 workaround the guide gives', () => {
+    const { policy } = loadKnowledgeBase().requirements!;
+    expect(policy['p2-lifetime']).toMatchObject({ expect: 3600, max: 3600, workaround: 3060 });
+    expect(policy['p1-dh'].accept).not.toContain(5);
+    expect(policy.pfs.accept).toContain(5);
+    expect(policy['p1-encryption'].platform).toEqual(['aes128gcm', 'aes256gcm']);
   });
 });
