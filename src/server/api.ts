@@ -1,19 +1,18 @@
 import { z } from 'zod';
-import { AgentUnavailableError, type AgentHub, type AgentStatus } from '../agents/hub.js';
+import type { AgentHub, AgentStatus } from '../agents/hub.js';
 import { AgentNameSchema } from '../agents/protocol.js';
-import { AgentCheckError, AgentChoiceError, type RemoteChecks } from '../agents/remote-checks.js';
+import { CheckError, CheckRequestSchema, httpStatusOf, type CheckService } from '../checks/index.js';
 import type { AnswerDocument } from '../conversation/answer-document.js';
-import { CheckInputError, parseCheckInput } from '../diagnosis/input.js';
 import type { Store } from '../store/index.js';
 import { HttpError, readJson, sendJson } from './http.js';
 import { openApiDocument } from './openapi.js';
-import { AskRequestSchema, CheckRequestSchema } from './schemas.js';
+import { AskRequestSchema } from './schemas.js';
 import type { Router } from './router.js';
 
 export interface ApiDeps {
   hub: AgentHub;
   store: Store;
-  checks: RemoteChecks;
+  checks: CheckService;
   ask: (text: string) => Promise<AnswerDocument>;
   /** Largest JSON body accepted by the API. */
   bodyLimit?: number;
@@ -37,38 +36,24 @@ export function registerApiRoutes(router: Router, deps: ApiDeps): void {
     path: '/api/v1/checks',
     auth: 'api',
     handler: async ({ req, res, log }) => {
-      const body = await readJson(req, CheckRequestSchema, limit);
-      let input;
-      try {
-        input = parseCheckInput({
-          hosts: [...(body.host ? [body.host] : []), ...(body.hosts ?? [])],
-          dnsServers: body.dnsServers,
-          ...(body.resolver ? { resolver: body.resolver } : {}),
-          ...(body.edge ? { edge: body.edge } : {}),
-          ...(body.sentry !== undefined ? { sentry: body.sentry } : {}),
-          ...(body.timeoutMs ? { timeoutMs: body.timeoutMs } : {}),
-        });
-      } catch (err) {
-        if (err instanceof CheckInputError) throw new HttpError(400, 'invalid-request', err.message, err.problems);
-        throw err;
-      }
+      const request = await readJson(req, CheckRequestSchema, limit);
       // A client that hangs up cancels the check: its jobs are cancelled on the agent too.
       const abort = new AbortController();
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
       });
       try {
-        const { agent, checkId, report } = await deps.checks.run({
-          agent: body.agent,
-          input,
-          requestedBy: { user: 'api', platform: 'api', channel: req.socket.remoteAddress ?? null },
-          signal: abort.signal,
-        });
+        const { agent, checkId, report } = await deps.checks.run(
+          request,
+          { on: 'agent', agent: request.agent },
+          { requestedBy: { user: 'api', platform: 'api', channel: req.socket.remoteAddress ?? null }, signal: abort.signal },
+        );
         log.info({ agent, checkId, verdict: report.verdict }, 'check through the API');
         // The body is exactly `check --json`; where it ran travels in headers.
-        sendJson(res, 200, report, { 'x-vpn-doctor-agent': agent, 'x-vpn-doctor-check-id': checkId });
+        sendJson(res, 200, report, { 'x-vpn-doctor-agent': agent ?? '', 'x-vpn-doctor-check-id': checkId });
       } catch (err) {
-        throw toHttpError(err);
+        if (err instanceof CheckError) throw new HttpError(httpStatusOf(err.code), err.code, err.message, hasDetails(err) ? err.details : undefined);
+        throw err;
       }
     },
   });
@@ -158,26 +143,8 @@ function parseQuery<S extends z.ZodType>(schema: S, value: string | undefined, n
   return parsed.data;
 }
 
-function toHttpError(err: unknown): unknown {
-  if (err instanceof AgentChoiceError) {
-    return err.reason === 'none-online'
-      ? new HttpError(503, 'no-agent-online', err.message)
-      : new HttpError(409, 'agent-required', err.message, { online: err.online });
-  }
-  if (err instanceof AgentCheckError) {
-    // 422: the agent's own policy refused a target (fix the allowlist or the request); 502: the agent failed.
-    return new HttpError(err.refused ? 422 : 502, err.refused ? 'agent-refused' : 'agent-failed', err.message, {
-      agent: err.agent,
-      checkId: err.checkId,
-      failures: err.failures,
-    });
-  }
-  if (err instanceof AgentUnavailableError) {
-    const status = err.reason === 'unknown' || err.reason === 'revoked' ? 404 : 503;
-    return new HttpError(status, `agent-${err.reason}`, err.message);
-  }
-  if (err instanceof CheckInputError) return new HttpError(400, 'invalid-request', err.message, err.problems);
-  return err;
+function hasDetails(err: CheckError): boolean {
+  return Object.keys(err.details).length > 0;
 }
 
 function iso(ms: number): string {
