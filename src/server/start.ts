@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { AlertRouter } from '../agents/alert-router.js';
+import { AlertRouter } from '../conversation/alert-router.js';
 import { AgentHub, type HubOptions } from '../agents/hub.js';
 import { MonitorService } from '../agents/monitor-service.js';
 import { LogNotifier, Notifiers } from '../agents/notifier.js';
@@ -10,6 +10,7 @@ import { answerDocument } from '../conversation/answer-document.js';
 import { Assistant } from '../conversation/assistant.js';
 import { ServiceCheckRunner } from '../conversation/check-runner.js';
 import { storeFeedbackPort } from '../conversation/feedback-port.js';
+import { tunnelReply } from '../conversation/tunnel-alert.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
 import { Store } from '../store/index.js';
@@ -58,7 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const alerts = new AlertRouter(log);
   // Chat adapters add their alert channels later through `alerts.add` / `notifiers.add`.
   const notifiers = new Notifiers(log, [new LogNotifier(log), alerts]);
-  const monitor = new MonitorService({ store, notifier: notifiers, log });
+  const monitor = new MonitorService({ store, notifier: notifiers, alertReply: tunnelReply, log });
   const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
   const checks = new CheckService({ log, hub, knowledge: kb });
   const assistant = new Assistant({
