@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { ProbeAgent } from '../../src/agents/agent.js';
 import { Allowlist } from '../../src/agents/allowlist.js';
 import { CatalogueExecutor } from '../../src/agents/catalogue-executor.js';
@@ -7,8 +8,9 @@ import type { ExecContext, JobExecutor } from '../../src/agents/executor.js';
 import { CheckError, CheckService, httpStatusOf, parseCheckRequest, type CheckRequestDraft } from '../../src/checks/index.js';
 import { checkErrorReply } from '../../src/conversation/check-error-reply.js';
 import { runProbe, type ProbeRunner } from '../../src/probes/catalogue.js';
-import { RUNNER_OVERRUN_MS } from '../../src/probes/deadlines.js';
-import { FakeExecutor, registerAgent, startAgent, startHub, type TestHub } from '../agents/helpers.js';
+import { PROTOCOL_VERSION } from '../../src/agents/protocol.js';
+import { HUB_RESULT_GRACE_MS, RUNNER_OVERRUN_MS } from '../../src/probes/deadlines.js';
+import { FakeExecutor, registerAgent, startAgent, startHub, waitFor, type TestHub } from '../agents/helpers.js';
 import { startDnsServer, type TestDnsServer } from '../probes/dns-server.js';
 
 /**
@@ -186,6 +188,44 @@ describe('check service: here and on a real agent over loopback', () => {
         .filter((j) => j.checkId === err.details.checkId)
         .every((j) => j.status === 'timeout'),
     ).toBe(true);
+  });
+
+  it("an agent that ignores its jobs altogether: the hub's deadline says timeout before the check writes the probes off", async () => {
+    // A raw client that says hello, keeps heartbeating and never acknowledges a job (an old or wedged agent).
+    const token = registerAgent(h.store, 'deaf-1');
+    const ws = new WebSocket(h.url, { headers: { Authorization: `Bearer ${token}` } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const capabilities = {
+      icmp: 'system',
+      traceroute: true,
+      probes: ['icmp', 'traceroute', 'dns', 'tcp', 'tls'],
+      allow: [],
+      maxConcurrency: 4,
+      keepalive: null,
+      platform: 'test',
+    };
+    ws.send(
+      JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, name: 'deaf-1', version: 'test', bootId: 'boot-deaf', capabilities }),
+    );
+    const beat = setInterval(() => ws.send(JSON.stringify({ type: 'heartbeat', running: 0, monitor: 'off' })), 200);
+    try {
+      await new Promise<void>((resolve) => ws.once('message', () => resolve())); // welcome
+      const started = Date.now();
+      const err = await failure({ ...draft, timeoutMs: 600 }, { on: 'agent', agent: 'deaf-1' });
+      const took = Date.now() - started;
+      expect(err.code).toBe('timeout');
+      expect(err.details.failures!.every((f) => f.includes('did not acknowledge'))).toBe(true);
+      // The hub gave up at the probes' deadline plus its grace, before the check's own overrun.
+      expect(took).toBeGreaterThanOrEqual(600 - 100 + HUB_RESULT_GRACE_MS - 50);
+      expect(took).toBeLessThan(600 + RUNNER_OVERRUN_MS);
+    } finally {
+      clearInterval(beat);
+      ws.terminate();
+      await waitFor(() => !h.hub.isOnline('deaf-1'), 2000, 'deaf-1 gone');
+    }
   });
 
   it('no agent named with two online: agent-required, 409, and one "Run on" button per agent', async () => {
