@@ -79,3 +79,10 @@ const HTTP_STATUS: Record<CheckErrorCode, number> = {
 export function httpStatusOf(code: CheckErrorCode): number {
   return HTTP_STATUS[code];
 }
+
+/** Every HTTP status a check can fail with and the codes behind it, for the OpenAPI document's responses. */
+export function checkErrorStatuses(): { status: number; codes: CheckErrorCode[] }[] {
+  const byStatus = new Map<number, CheckErrorCode[]>();
+  for (const code of CheckErrorCodeSchema.options) byStatus.set(httpStatusOf(code), [...(byStatus.get(httpStatusOf(code)) ?? []), code]);
+  return [...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => ({ status, codes }));
+}

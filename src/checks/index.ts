@@ -4,6 +4,13 @@
  */
 export { CheckReportSchema as CheckResultSchema, type CheckReport } from '../diagnosis/report.js';
 export type { CheckProgress } from '../diagnosis/run-check.js';
-export { CheckError, CheckErrorCodeSchema, httpStatusOf, type CheckErrorCode, type CheckErrorDetails } from './errors.js';
+export {
+  CheckError,
+  CheckErrorCodeSchema,
+  checkErrorStatuses,
+  httpStatusOf,
+  type CheckErrorCode,
+  type CheckErrorDetails,
+} from './errors.js';
 export { CheckRequestSchema, parseCheckRequest, type CheckRequest, type CheckRequestDraft } from './request.js';
 export { CheckService, type CheckPlacement, type CheckResult, type CheckRunOptions, type CheckServiceDeps } from './service.js';
