@@ -13,10 +13,8 @@ import { CheckError } from './errors.js';
 export const CheckRequestSchema = z
   .strictObject({
     ...CheckInputFields,
-    /** The probe agent to run on; absent: the only agent online (server), or this machine (CLI, terminal chat). */
-    agent: AgentNameSchema.optional(),
-    /** One environment host name; the same as `hosts: [host]`. */
-    host: FqdnSchema.optional(),
+    agent: AgentNameSchema.optional().describe('The probe agent to run on; absent: the only agent online'),
+    host: FqdnSchema.optional().describe('One environment host name: the same as hosts: [host]'),
     hosts: CheckInputFields.hosts.optional(),
   })
   .refine((r) => r.host !== undefined || (r.hosts?.length ?? 0) > 0, {

@@ -6,18 +6,20 @@ import { FqdnSchema, IpSchema } from '../probes/target.js';
  * is built from these same fields, so chat, CLI and API accept exactly what the runbook does.
  */
 export const CheckInputFields = {
-    /** Environment host names (acme-dev.outsystemsenterprise.com). */
-    hosts: z.array(FqdnSchema).min(1, 'give at least one environment host name').max(10),
-    /** The OutSystems Cloud DNS servers' private IPs. */
-    dnsServers: z.array(IpSchema).min(1, 'give at least one cloud DNS server IP').max(4),
-    /** The corporate resolver to test; absent: this machine's system resolver. */
-    resolver: IpSchema.optional(),
-    /** The VPN edge device's inside IP: lets traceroute tell internal routing from the VPN device. */
-    edge: IpSchema.optional(),
-    /** Sentry environments accept HTTPS (443) only, so port 80 is not tested. */
-    sentry: z.boolean().default(false),
-    /** Budget of the whole check, in ms. */
-    timeoutMs: z.number().int().min(500).max(60_000).default(5000),
+  hosts: z
+    .array(FqdnSchema)
+    .min(1, 'give at least one environment host name')
+    .max(10)
+    .describe('Environment host names (acme-dev.outsystemsenterprise.com)'),
+  dnsServers: z
+    .array(IpSchema)
+    .min(1, 'give at least one cloud DNS server IP')
+    .max(4)
+    .describe("The OutSystems Cloud DNS servers' private IPs, from the VPN setup e-mail"),
+  resolver: IpSchema.optional().describe('The corporate resolver to test; absent: the system resolver of the machine running the check'),
+  edge: IpSchema.optional().describe("The VPN edge device's inside IP: lets traceroute tell internal routing from the VPN device"),
+  sentry: z.boolean().default(false).describe('Sentry environment: it accepts HTTPS (443) only, so port 80 is not tested'),
+  timeoutMs: z.number().int().min(500).max(60_000).default(5000).describe('Budget of the whole check, in ms'),
 };
 
 /** What a connectivity check needs: the guide's inputs, as given in the VPN setup e-mail. */
