@@ -93,19 +93,15 @@ export function requestTarget(req: ParsedProbeRequest): string {
   }
 }
 
-export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
-  return async (request, ctx) => {
-    const parsed = ProbeRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      throw new ProbeRequestError(
-        `invalid ${String((request as { kind?: unknown }).kind)} probe: ` +
-          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
-    }
-    const req = parsed.data;
+/** Runs a request already validated at its boundary (an agent's executor): no second parse. */
+export type ParsedProbeRunner = (request: ParsedProbeRequest, ctx: ProbeContext) => Promise<AnyProbeResult>;
+
+export function createParsedProbeRunner(probes: Catalogue = catalogue): ParsedProbeRunner {
+  return async (req, ctx) => {
     const probe = probes[req.kind] as Probe<unknown, unknown>;
     const elapsed = stopwatch();
-    const failed = (message: string): AnyProbeResult => failedResult(req.kind, requestTarget(req), message, { durationMs: roundMs(elapsed()) });
+    const failed = (message: string): AnyProbeResult =>
+      failedResult(req.kind, requestTarget(req), message, { durationMs: roundMs(elapsed()) });
 
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -121,6 +117,21 @@ export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
     } finally {
       clearTimeout(timer);
     }
+  };
+}
+
+/** Validates each request (ProbeRequestError when it is wrong), then runs it. */
+export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
+  const run = createParsedProbeRunner(probes);
+  return async (request, ctx) => {
+    const parsed = ProbeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      throw new ProbeRequestError(
+        `invalid ${String((request as { kind?: unknown }).kind)} probe: ` +
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    }
+    return run(parsed.data, ctx);
   };
 }
 
