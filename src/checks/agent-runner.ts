@@ -1,13 +1,6 @@
 import type { AgentHub } from '../agents/hub.js';
 import { AgentUnavailableError, type Requester } from '../agents/hub/types.js';
-import {
-  failedResult,
-  ProbeRequestSchema,
-  ProbeResultSchema,
-  requestTarget,
-  type AnyProbeResult,
-  type ProbeRunner,
-} from '../probes/catalogue.js';
+import { failedResult, ProbeResultSchema, requestTarget, type AnyProbeResult, type ProbeRunner } from '../probes/catalogue.js';
 
 /** A probe that never ran on the agent (refused, not answered, invalid answer), as the check sees it. */
 export interface AgentFailure {
@@ -30,18 +23,17 @@ export function agentProbeRunner(
   onFailure: (failure: AgentFailure) => void,
 ): ProbeRunner {
   return async (request, ctx) => {
-    // The runbook's own plan, parsed here for its defaults and target text; the agent validates it again
-    // on its side of the wire, against its own catalogue.
-    const req = ProbeRequestSchema.parse(request);
-    const target = requestTarget(req);
+    // The runbook's own plan: not parsed here, the agent validates it on its side of the wire, against its
+    // own catalogue. What comes back is validated below, once.
+    const target = requestTarget(request);
     const failed = (status: string, message: string, durationMs = 0): AnyProbeResult => {
-      onFailure({ status, message: `${req.kind} ${target}: ${message}` });
-      return failedResult(req.kind, target, message, { backend: `agent:${agent}`, durationMs });
+      onFailure({ status, message: `${request.kind} ${target}: ${message}` });
+      return failedResult(request.kind, target, message, { backend: `agent:${agent}`, durationMs });
     };
     try {
       const outcome = await hub.dispatch(agent, {
-        probe: req.kind,
-        params: req.params as Record<string, unknown>,
+        probe: request.kind,
+        params: request.params as Record<string, unknown>,
         deadlineMs: ctx.deadline - Date.now(),
         target,
         requestedBy: job.requestedBy,
@@ -51,8 +43,8 @@ export function agentProbeRunner(
       if (outcome.status !== 'ok')
         return failed(outcome.status, `agent ${agent}: ${outcome.error?.message ?? outcome.status}`, outcome.durationMs);
       const result = ProbeResultSchema.safeParse(outcome.result);
-      if (!result.success || result.data.kind !== req.kind)
-        return failed('invalid', `agent ${agent} returned an invalid ${req.kind} result`, outcome.durationMs);
+      if (!result.success || result.data.kind !== request.kind)
+        return failed('invalid', `agent ${agent} returned an invalid ${request.kind} result`, outcome.durationMs);
       return result.data as AnyProbeResult;
     } catch (err) {
       if (err instanceof AgentUnavailableError) return failed('unavailable', err.message);

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
-import { failedResult, runProbe, type AnyProbeResult, type ProbeRequest, type ProbeRunner } from '../probes/catalogue.js';
+import { failedResult, requestTarget, runProbe, type AnyProbeResult, type ProbeRequest, type ProbeRunner } from '../probes/catalogue.js';
 import { REPORT_MARGIN_MS, RUNNER_OVERRUN_MS } from '../probes/deadlines.js';
 import type { DnsResult } from '../probes/dns.js';
 import { describeResult } from './describe.js';
@@ -126,8 +126,7 @@ async function runGuarded(
   request: ProbeRequest,
   ctx: { signal: AbortSignal; deadline: number },
 ): Promise<AnyProbeResult> {
-  const params = request.params as { target?: string; name?: string };
-  const failed = (message: string): AnyProbeResult => failedResult(request.kind, params.target ?? params.name ?? '?', message);
+  const failed = (message: string): AnyProbeResult => failedResult(request.kind, requestTarget(request), message);
   let timer: NodeJS.Timeout | undefined;
   try {
     const late = new Promise<AnyProbeResult>((resolve) => {

@@ -80,14 +80,14 @@ export function failedResult(
   } as AnyProbeResult;
 }
 
-/** The envelope's target for a request, also when the probe itself never produced one. */
-export function requestTarget(req: ParsedProbeRequest): string {
+/** The envelope's target for a request (validated or not: defaults are applied here), also when no probe ran. */
+export function requestTarget(req: ProbeRequest): string {
   switch (req.kind) {
     case 'dns':
       return dnsTarget(req.params.name, req.params.server, req.params.port);
     case 'tcp':
     case 'tls':
-      return formatHostPort(req.params.target, req.params.port);
+      return formatHostPort(req.params.target, req.params.port ?? 443); // only TLS may leave it out (default 443)
     default:
       return req.params.target;
   }
