@@ -4,7 +4,8 @@ import { createClassifier } from './nlu/index.js';
 import type { IntentClassifier } from './nlu/types.js';
 import type { CheckRunner } from './conversation/assistant.js';
 import { loadConfig, type AppConfig } from './config/env.js';
-import { LocalCheckRunner } from './diagnosis/local-check-runner.js';
+import { CheckService } from './checks/service.js';
+import { ServiceCheckRunner } from './conversation/check-runner.js';
 
 export interface Runtime {
   config: AppConfig;
@@ -29,6 +30,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     config,
     kb,
     classifier,
-    ...(options.withLocalChecks ? { checks: new LocalCheckRunner(kb) } : {}),
+    ...(options.withLocalChecks ? { checks: new ServiceCheckRunner(new CheckService({ knowledge: kb }), kb, 'local') } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { AGENT_OVERRUN_MS } from '../probes/deadlines.js';
 import { VERSION } from '../version.js';
 import type { Allowlist } from './allowlist.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
@@ -276,7 +277,7 @@ export class ProbeAgent {
         ),
         abort.signal,
         // A probe is expected to answer by its deadline; past it (plus a little) the slot is freed anyway.
-        msg.deadlineMs + 250 - (this.now() - started),
+        msg.deadlineMs + AGENT_OVERRUN_MS - (this.now() - started),
       );
     } catch (err) {
       const reason = abort.signal.aborted ? String((abort.signal.reason as Error | undefined)?.message ?? abort.signal.reason) : (err as Error).message;
@@ -395,7 +396,7 @@ function withDeadline<T>(work: Promise<T>, signal: AbortSignal, ms: number): Pro
       reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
     };
     // The executor should honour the signal itself; this only makes sure the slot is freed if it does not.
-    signal.addEventListener('abort', () => setTimeout(onAbort, 250), { once: true });
+    signal.addEventListener('abort', () => setTimeout(onAbort, AGENT_OVERRUN_MS), { once: true });
     work.then(
       (v) => {
         clearTimeout(timer);

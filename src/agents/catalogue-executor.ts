@@ -1,4 +1,4 @@
-import { createProbeRunner, catalogue as defaultCatalogue, ProbeRequestSchema, requestTarget, type Catalogue } from '../probes/catalogue.js';
+import { createParsedProbeRunner, catalogue as defaultCatalogue, ProbeRequestSchema, requestTarget, type Catalogue } from '../probes/catalogue.js';
 import type { Allowlist } from './allowlist.js';
 import type { ExecContext, ExecOutcome, JobExecutor } from './executor.js';
 import { guardRequest, type GuardDeps } from './job-guard.js';
@@ -18,7 +18,8 @@ export class CatalogueExecutor implements JobExecutor {
   ) {
     const probes = deps.catalogue ?? defaultCatalogue;
     this.kinds = Object.keys(probes);
-    this.run = createProbeRunner(probes);
+    // The job's params are validated once, here, where they enter the agent; the runner does not parse again.
+    this.run = createParsedProbeRunner(probes);
   }
 
   async execute(job: { probe: string; params: Record<string, unknown> }, ctx: ExecContext): Promise<ExecOutcome> {

@@ -14,13 +14,16 @@ export interface TunnelNotification {
   delayed: boolean;
   /** Conversations that asked for this agent's alerts ("keepalive on AGENT here"). */
   subscriptions: Subscription[];
-  /** The message itself, platform-neutral: chat adapters render it like any other reply. */
+  /** The message itself, platform-neutral, worded by the conversation (src/conversation/tunnel-alert.ts). */
   reply: Reply;
 }
 
+/** The facts of a transition, before the conversation words them. */
+export type TunnelTransition = Omit<TunnelNotification, 'reply'>;
+
 /**
- * Where tunnel alerts go. The Slack and Teams adapters will implement it and post `reply` into each
- * subscription's conversation; until then the log is the only channel.
+ * Where tunnel alerts go: the log, and the chat platforms (src/conversation/alert-router.ts posts the
+ * alert into each subscription's conversation).
  */
 export interface Notifier {
   notify(notification: TunnelNotification): void | Promise<void>;

@@ -1,12 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
-import {
-  catalogue,
-  ProbeResultSchema,
-  runProbe,
-  type AnyProbeResult,
-  type ProbeRequest,
-  type ProbeRunner,
-} from '../probes/catalogue.js';
+import { failedResult, requestTarget, runProbe, type AnyProbeResult, type ProbeRequest, type ProbeRunner } from '../probes/catalogue.js';
+import { REPORT_MARGIN_MS, RUNNER_OVERRUN_MS } from '../probes/deadlines.js';
 import type { DnsResult } from '../probes/dns.js';
 import { describeResult } from './describe.js';
 import { parseCheckInput, type CheckInput, type CheckInputDraft } from './input.js';
@@ -37,18 +31,18 @@ export interface CheckOptions {
   signal?: AbortSignal;
 }
 
-/** How long past the check's budget a probe runner may be before its probe is written off. */
-const LATE_MS = 1500;
-/** Time kept back for the rules and the report after the last probe. */
-const MARGIN_MS = 100;
+/** Validates a draft input (CheckInputError when it is wrong), then runs the runbook on it. */
+export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, options: CheckOptions = {}): Promise<CheckReport> {
+  return runRunbook(parseCheckInput(raw), options);
+}
 
 /**
- * Runs the connectivity runbook: plans the probes, runs the independent ones at once, connects to each
- * host's private address as soon as DNS gives one, then lets the rules name the cause. The whole check
- * keeps within `input.timeoutMs` (plus a small margin), whatever the network does.
+ * Runs the connectivity runbook on a validated input: plans the probes, runs the independent ones at once,
+ * connects to each host's private address as soon as DNS gives one, then lets the rules name the cause.
+ * The whole check keeps within `input.timeoutMs` (plus the margins of src/probes/deadlines.ts), whatever
+ * the network or the probe runner does.
  */
-export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, options: CheckOptions = {}): Promise<CheckReport> {
-  const input = parseCheckInput(raw);
+export async function runRunbook(input: CheckInput, options: CheckOptions = {}): Promise<CheckReport> {
   const runner = options.probes ?? runProbe;
   const start = Date.now();
   const deadline = start + input.timeoutMs;
@@ -57,7 +51,7 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
   const onOuterAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) controller.abort();
-  const hardStop = setTimeout(() => controller.abort(), input.timeoutMs + LATE_MS);
+  const hardStop = setTimeout(() => controller.abort(), input.timeoutMs + RUNNER_OVERRUN_MS);
 
   const outcomes = new Map<string, Outcome>();
   const firstPlan = firstStage(input);
@@ -92,7 +86,7 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
     // of the longest chain; the independent probes follow in the same tick.
     const gates = (p: PlannedProbe): boolean => p.slot.role === 'cloud-dns' || p.slot.role === 'local-dns';
     const started = new Map<PlannedProbe, Promise<AnyProbeResult>>();
-    for (const p of [...firstPlan.filter(gates), ...firstPlan.filter((x) => !gates(x))]) started.set(p, execute(p, deadline - MARGIN_MS));
+    for (const p of [...firstPlan.filter(gates), ...firstPlan.filter((x) => !gates(x))]) started.set(p, execute(p, deadline - REPORT_MARGIN_MS));
     const stage1 = firstPlan.map((p) => ({ p, done: started.get(p)! }));
     const byHost = input.hosts.map(async (host) => {
       const cloud = stage1
@@ -100,8 +94,8 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
         .map(({ done }) => done as Promise<DnsResult>);
       const local = stage1.find(({ p }) => p.slot.role === 'local-dns' && p.slot.host === host)!.done as Promise<DnsResult>;
       const address = (await firstPrivate(cloud)) ?? privateAddress(await local);
-      const stage2 = address ? secondStage(input, host, address, deadline - MARGIN_MS - Date.now()) : [];
-      await Promise.all(stage2.map((p) => execute(p, deadline - MARGIN_MS)));
+      const stage2 = address ? secondStage(input, host, address, deadline - REPORT_MARGIN_MS - Date.now()) : [];
+      await Promise.all(stage2.map((p) => execute(p, deadline - REPORT_MARGIN_MS)));
     });
     await Promise.all([...stage1.map(({ done }) => done), ...byHost]);
   } finally {
@@ -123,35 +117,22 @@ export async function runConnectivityCheck(raw: CheckInputDraft | CheckInput, op
   });
 }
 
-/** A runner's answer, validated (it may come from a remote agent) and bounded in time. */
+/**
+ * A runner's answer, bounded in time: a runner that throws or never answers gives a failed probe, never a
+ * stuck check. The runner vouches for its results' shape: a remote one validates what it receives.
+ */
 async function runGuarded(
   runner: ProbeRunner,
   request: ProbeRequest,
   ctx: { signal: AbortSignal; deadline: number },
 ): Promise<AnyProbeResult> {
-  const failed = (message: string): AnyProbeResult => {
-    const params = request.params as { target?: string; name?: string; port?: number };
-    return {
-      kind: request.kind,
-      target: params.target ?? params.name ?? '?',
-      ok: false,
-      durationMs: 0,
-      backend: 'none',
-      detail: catalogue[request.kind].errorDetail(message),
-      error: message,
-    } as AnyProbeResult;
-  };
+  const failed = (message: string): AnyProbeResult => failedResult(request.kind, requestTarget(request), message);
   let timer: NodeJS.Timeout | undefined;
   try {
     const late = new Promise<AnyProbeResult>((resolve) => {
-      timer = setTimeout(() => resolve(failed('the probe runner did not answer in time')), Math.max(0, ctx.deadline - Date.now()) + LATE_MS);
+      timer = setTimeout(() => resolve(failed('the probe runner did not answer in time')), Math.max(0, ctx.deadline - Date.now()) + RUNNER_OVERRUN_MS);
     });
-    const result = await Promise.race([runner(request, ctx), late]);
-    const parsed = ProbeResultSchema.safeParse(result);
-    if (!parsed.success || parsed.data.kind !== request.kind) {
-      return failed(`the probe runner returned an invalid ${request.kind} result`);
-    }
-    return parsed.data as AnyProbeResult;
+    return await Promise.race([runner(request, ctx), late]);
   } catch (err) {
     return failed(`probe failed: ${(err as Error).message}`);
   } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DnsParamsSchema, DnsResultSchema, dnsProbe, dnsTarget, type DnsResult } from './dns.js';
 import { IcmpParamsSchema, IcmpResultSchema, icmpProbe, type IcmpResult } from './icmp.js';
+import { PROBE_OVERRUN_MS } from './deadlines.js';
 import { formatHostPort } from './target.js';
 import { TcpParamsSchema, TcpResultSchema, tcpProbe, type TcpResult } from './tcp.js';
 import { TlsParamsSchema, TlsResultSchema, tlsProbe, type TlsResult } from './tls.js';
@@ -58,51 +59,56 @@ export class ProbeRequestError extends Error {
   override name = 'ProbeRequestError';
 }
 
-/** How late a probe may be past its deadline before the runner stops waiting for it. */
-const LATE_MS = 1000;
+/**
+ * The one builder of a failed result envelope: a probe that threw or overran, a probe the check wrote off,
+ * a job an agent refused or never answered. `backend` says who failed ('none': no probe ran).
+ */
+export function failedResult(
+  kind: ProbeKind,
+  target: string,
+  message: string,
+  where: { backend?: string; durationMs?: number } = {},
+): AnyProbeResult {
+  return {
+    kind,
+    target,
+    ok: false,
+    durationMs: where.durationMs ?? 0,
+    backend: where.backend ?? 'none',
+    detail: catalogue[kind].errorDetail(message),
+    error: message,
+  } as AnyProbeResult;
+}
 
-/** The envelope's target for a request, also when the probe itself never produced one. */
-export function requestTarget(req: ParsedProbeRequest): string {
+/** The envelope's target for a request (validated or not: defaults are applied here), also when no probe ran. */
+export function requestTarget(req: ProbeRequest): string {
   switch (req.kind) {
     case 'dns':
       return dnsTarget(req.params.name, req.params.server, req.params.port);
     case 'tcp':
     case 'tls':
-      return formatHostPort(req.params.target, req.params.port);
+      return formatHostPort(req.params.target, req.params.port ?? 443); // only TLS may leave it out (default 443)
     default:
       return req.params.target;
   }
 }
 
-export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
-  return async (request, ctx) => {
-    const parsed = ProbeRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      throw new ProbeRequestError(
-        `invalid ${String((request as { kind?: unknown }).kind)} probe: ` +
-          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
-    }
-    const req = parsed.data;
+/** Runs a request already validated at its boundary (an agent's executor): no second parse. */
+export type ParsedProbeRunner = (request: ParsedProbeRequest, ctx: ProbeContext) => Promise<AnyProbeResult>;
+
+export function createParsedProbeRunner(probes: Catalogue = catalogue): ParsedProbeRunner {
+  return async (req, ctx) => {
     const probe = probes[req.kind] as Probe<unknown, unknown>;
     const elapsed = stopwatch();
     const failed = (message: string): AnyProbeResult =>
-      ({
-        kind: req.kind,
-        target: requestTarget(req),
-        ok: false,
-        durationMs: roundMs(elapsed()),
-        backend: 'none',
-        detail: probe.errorDetail(message),
-        error: message,
-      }) as AnyProbeResult;
+      failedResult(req.kind, requestTarget(req), message, { durationMs: roundMs(elapsed()) });
 
     let timer: NodeJS.Timeout | undefined;
     try {
       const late = new Promise<AnyProbeResult>((resolve) => {
         timer = setTimeout(
           () => resolve(failed('the probe did not finish by its deadline')),
-          Math.max(0, ctx.deadline - Date.now()) + LATE_MS,
+          Math.max(0, ctx.deadline - Date.now()) + PROBE_OVERRUN_MS,
         );
       });
       return await Promise.race([probe.run(req.params, ctx) as Promise<AnyProbeResult>, late]);
@@ -111,6 +117,21 @@ export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
     } finally {
       clearTimeout(timer);
     }
+  };
+}
+
+/** Validates each request (ProbeRequestError when it is wrong), then runs it. */
+export function createProbeRunner(probes: Catalogue = catalogue): ProbeRunner {
+  const run = createParsedProbeRunner(probes);
+  return async (request, ctx) => {
+    const parsed = ProbeRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      throw new ProbeRequestError(
+        `invalid ${String((request as { kind?: unknown }).kind)} probe: ` +
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    }
+    return run(parsed.data, ctx);
   };
 }
 

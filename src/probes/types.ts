@@ -61,11 +61,6 @@ export function probeResultSchema<K extends ProbeKind, D extends z.ZodType>(kind
 /** Per-probe timeout in ms, bounded so a typo cannot make a probe hang for an hour. */
 export const TimeoutMsSchema = z.number().int().min(50).max(120_000);
 
-/** Milliseconds left before the deadline (never negative). */
-export function remainingMs(ctx: Pick<ProbeContext, 'deadline'>, now: number = Date.now()): number {
-  return Math.max(0, ctx.deadline - now);
-}
-
 /** The earlier of the context deadline and `now + timeoutMs`. */
 export function effectiveDeadline(ctx: ProbeContext, timeoutMs: number, now: number = Date.now()): number {
   return Math.min(ctx.deadline, now + timeoutMs);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentNameSchema } from '../agents/protocol.js';
 import type { AgentHub, AgentStatus } from '../agents/hub.js';
 import type { AnswerDocument } from '../conversation/answer-document.js';
-import type { RemoteChecks } from '../agents/remote-checks.js';
+import type { CheckService } from '../checks/index.js';
 import type { Store } from '../store/index.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
 import { checkRoute } from './check-route.js';
@@ -21,7 +21,7 @@ import {
 export interface ApiDeps {
   hub: AgentHub;
   store: Store;
-  checks: RemoteChecks;
+  checks: CheckService;
   ask: (text: string) => Promise<AnswerDocument>;
 }
 

@@ -1,15 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { AlertRouter } from '../agents/alert-router.js';
+import { AlertRouter } from '../conversation/alert-router.js';
 import { AgentHub, type HubOptions } from '../agents/hub.js';
 import { MonitorService } from '../agents/monitor-service.js';
-import { LogNotifier, Notifiers, type Notifier } from '../agents/notifier.js';
-import { HubAgentsPort, HubCheckRunner } from '../agents/ports.js';
-import { RemoteChecks, type RunCheck } from '../agents/remote-checks.js';
+import { LogNotifier, Notifiers } from '../agents/notifier.js';
+import { CheckService } from '../checks/service.js';
+import { HubAgentsPort } from '../conversation/agents-port.js';
 import { answerDocument } from '../conversation/answer-document.js';
 import { Assistant } from '../conversation/assistant.js';
-import { checkReply } from '../diagnosis/check-reply.js';
-import { runConnectivityCheck } from '../diagnosis/run-check.js';
+import { ServiceCheckRunner } from '../conversation/check-runner.js';
+import { storeFeedbackPort } from '../conversation/feedback-port.js';
+import { tunnelReply } from '../conversation/tunnel-alert.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
 import { Store } from '../store/index.js';
@@ -31,11 +32,7 @@ export interface ServerOptions {
   classifier: IntentClassifier;
   log: Logger;
   store?: Store;
-  /** Extra alert channels besides the log (chat adapters add theirs later through `notifiers.add`). */
-  notifiers?: Notifier[];
   hub?: Partial<Pick<HubOptions, 'heartbeatMs' | 'helloTimeoutMs' | 'deadlineGraceMs' | 'maxMessagesPerSecond'>>;
-  /** The runbook; tests may substitute it. */
-  runCheck?: RunCheck;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
   /** Body sizes and slow-client timeouts (defaults: DEFAULT_LIMITS). */
@@ -54,7 +51,8 @@ export interface RunningServer {
   notifiers: Notifiers;
   /** Chat adapters register their AlertChannel here: `alerts.add(channel)`. */
   alerts: AlertRouter;
-  checks: RemoteChecks;
+  /** The check service: every check of this server runs on a probe agent. */
+  checks: CheckService;
   address: AddressInfo;
   /** http://HOST:PORT (loopback when listening on every interface). */
   url: string;
@@ -74,17 +72,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = options.store ?? Store.open(options.dbPath);
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   const alerts = new AlertRouter(log);
-  const notifiers = new Notifiers(log, [new LogNotifier(log), alerts, ...(options.notifiers ?? [])]);
-  const monitor = new MonitorService({ store, notifier: notifiers, log });
+  // Chat adapters add their alert channels later through `alerts.add` / `notifiers.add`.
+  const notifiers = new Notifiers(log, [new LogNotifier(log), alerts]);
+  const monitor = new MonitorService({ store, notifier: notifiers, alertReply: tunnelReply, log });
   const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
-  const runCheck: RunCheck = options.runCheck ?? ((input, opts) => runConnectivityCheck(input, { knowledge: kb, ...opts }));
-  const checks = new RemoteChecks(hub, runCheck, log);
+  const checks = new CheckService({ log, hub, knowledge: kb });
   const assistant = new Assistant({
     kb,
     classifier,
-    checks: new HubCheckRunner(checks, (report, { agent, input }) => checkReply(report, { input, kb, agent }), log),
+    checks: new ServiceCheckRunner(checks, kb, 'agent'),
     agents: new HubAgentsPort(hub, store),
-    feedback: store.feedbackPort(),
+    feedback: storeFeedbackPort(store.feedback),
   });
 
   const app = new HttpApp({

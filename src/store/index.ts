@@ -1,4 +1,3 @@
-import type { FeedbackPort } from '../conversation/assistant.js';
 import { AgentRepo } from './agents.js';
 import { AuditRepo } from './audit.js';
 import { openDatabase, type Db } from './db.js';
@@ -30,15 +29,6 @@ export class Store {
 
   static open(path: string): Store {
     return new Store(openDatabase(path));
-  }
-
-  /** The conversation core's feedback port, backed by the feedback table. */
-  feedbackPort(now: () => number = Date.now): FeedbackPort {
-    return {
-      record: ({ inbound, topic, fixed }) => {
-        this.feedback.insert({ at: now(), platform: inbound.platform, channel: inbound.channel, user: inbound.user, topic, fixed });
-      },
-    };
   }
 
   close(): void {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HOURLY_TOPIC, IDLE_TOPIC, analyzeDrop } from '../../src/agents/keepalive-analysis.js';
 import { KeepaliveMonitor, type PingResult } from '../../src/agents/keepalive-monitor.js';
-import { AlertRouter } from '../../src/agents/alert-router.js';
 import { MonitorService } from '../../src/agents/monitor-service.js';
 import type { Notifier, TunnelNotification } from '../../src/agents/notifier.js';
 import type { MonitorEvent } from '../../src/agents/protocol.js';
+import { tunnelReply } from '../../src/conversation/tunnel-alert.js';
 import { Store } from '../../src/store/index.js';
 import { captureLogger } from './helpers.js';
 
@@ -130,7 +130,7 @@ describe('monitor service (hub side)', () => {
     const notifier: Notifier = { notify: (n) => void got.push(n) };
     const { log } = captureLogger();
     store.subscriptions.upsert({ agent: 'lan-1', conversationKey: 'slack:C1:-', platform: 'slack', reference: { channel: 'C1' }, createdBy: 'u', createdAt: 0 });
-    return { store, got, service: new MonitorService({ store, notifier, log, now }) };
+    return { store, got, service: new MonitorService({ store, notifier, alertReply: tunnelReply, log, now }) };
   }
   const ev = (id: string, kind: 'up' | 'down', at: number, idleBeforeMs: number | null = 5000): MonitorEvent => ({ id, kind, target: '10.0.0.2', at, sent: 12, received: kind === 'up' ? 12 : 0, loss: kind === 'up' ? 0 : 1, rttMs: kind === 'up' ? 10 : null, idleBeforeMs });
 
@@ -158,51 +158,5 @@ describe('monitor service (hub side)', () => {
     await service.ingest('lan-1', [ev('b-1', 'down', 0, 30_000)]);
     expect(got[0]).toMatchObject({ delayed: true, diagnosis: { topic: IDLE_TOPIC } });
     expect(got[0]!.reply.summary).toContain('reported late');
-  });
-});
-
-describe('alert routing to chat platforms', () => {
-  const notification = (subscriptions: { platform: string; reference: unknown }[]) =>
-    ({
-      agent: 'lan-1',
-      subscriptions: subscriptions.map((s) => ({ agent: 'lan-1', conversationKey: `${s.platform}:x:-`, createdBy: 'u', createdAt: 0, ...s })),
-      reply: { title: 'VPN tunnel down (agent lan-1)' },
-    }) as unknown as TunnelNotification;
-
-  it("posts each subscription's address to its platform's channel, the default destination when nobody subscribed", async () => {
-    const { log, lines } = captureLogger();
-    const router = new AlertRouter(log);
-    const posts: string[] = [];
-    router.add({ platform: 'slack', defaultAddress: { channel: '#vpn' }, post: async (a, r) => void posts.push(`slack ${JSON.stringify(a)} ${r.title}`) });
-    const removeTeams = router.add({
-      platform: 'teams',
-      post: async () => {
-        throw new Error('Teams is down');
-      },
-    });
-    await router.notify(notification([{ platform: 'slack', reference: { channel: 'C1' } }, { platform: 'teams', reference: { id: 'x' } }]));
-    expect(posts).toEqual(['slack {"channel":"C1"} VPN tunnel down (agent lan-1)']);
-    expect(lines.some((l) => l.msg === 'tunnel alert could not be posted')).toBe(true);
-    await router.notify(notification([]));
-    expect(posts.at(-1)).toBe('slack {"channel":"#vpn"} VPN tunnel down (agent lan-1)');
-    removeTeams();
-    // A Teams subscription (even with Teams gone) does not silence the Slack default channel.
-    await router.notify(notification([{ platform: 'teams', reference: {} }]));
-    expect(posts).toHaveLength(3);
-    expect(posts.at(-1)).toBe('slack {"channel":"#vpn"} VPN tunnel down (agent lan-1)');
-  });
-
-  it('the default destination is per platform: a subscription elsewhere does not silence it', async () => {
-    const { log } = captureLogger();
-    const router = new AlertRouter(log);
-    const posts: string[] = [];
-    router.add({ platform: 'slack', defaultAddress: { channel: '#vpn' }, post: async (a) => void posts.push(`slack ${JSON.stringify(a)}`) });
-    router.add({ platform: 'teams', post: async (a) => void posts.push(`teams ${JSON.stringify(a)}`) });
-    await router.notify(notification([{ platform: 'teams', reference: { id: 'ops' } }]));
-    expect(posts.sort()).toEqual(['slack {"channel":"#vpn"}', 'teams {"id":"ops"}']);
-    posts.length = 0;
-    // A Slack subscription replaces Slack's default (no double post), Teams without a default gets nothing extra.
-    await router.notify(notification([{ platform: 'slack', reference: { channel: 'C1' } }]));
-    expect(posts).toEqual(['slack {"channel":"C1"}']);
   });
 });

@@ -5,6 +5,7 @@ import type { ProbeAgent } from '../../src/agents/agent.js';
 import { CheckReportSchema } from '../../src/diagnosis/report.js';
 import { runConnectivityCheck } from '../../src/diagnosis/run-check.js';
 import type { RunningServer } from '../../src/server/start.js';
+import { FakeExecutor, registerAgent, startAgent } from '../agents/helpers.js';
 import { api, bodyOf, connectAgent, kb, startTestServer } from './helpers.js';
 
 /**
@@ -125,5 +126,56 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(r.kind).toBe('error');
     expect(r.title).toBe('Agent lab-agent refused part of the check');
     expect(r.findings).toEqual([]);
+  });
+});
+
+/** How check errors reach an API client: each code with its status (httpStatusOf), no root needed. */
+describe('POST /api/v1/checks when the check cannot run on the agent', () => {
+  let server: RunningServer;
+  let slow: ProbeAgent;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    // Takes jobs and never finishes them: the agent's own deadline answers "timeout".
+    slow = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) }).agent;
+    registerAgent(server.store, 'gone-1');
+    await slow.whenOnline();
+  });
+
+  afterAll(async () => {
+    await slow?.stop({ timeoutMs: 200 });
+    await server?.close();
+  });
+
+  const body = { host: HOST, dnsServers: ['127.0.0.1'], resolver: '127.0.0.1' };
+
+  it('an offline agent: 503 agent-offline; an unknown one: 404 agent-unknown', async () => {
+    const offline = await api(server, '/api/v1/checks', { json: { ...body, agent: 'gone-1' } });
+    expect(offline.status).toBe(503);
+    expect((await bodyOf(offline)).error).toMatchObject({ code: 'agent-offline', details: { agent: 'gone-1' } });
+    const unknown = await api(server, '/api/v1/checks', { json: { ...body, agent: 'nobody' } });
+    expect(unknown.status).toBe(404);
+    expect((await bodyOf(unknown)).error.code).toBe('agent-unknown');
+  });
+
+  it('an agent that does not answer in time: 504 timeout, with the check id of the audited jobs', async () => {
+    const res = await api(server, '/api/v1/checks', { json: { ...body, agent: 'slow-1', timeoutMs: 600 } });
+    expect(res.status).toBe(504);
+    const error = (await bodyOf(res)).error as { code: string; details: { checkId: string; failures: string[] } };
+    expect(error.code).toBe('timeout');
+    const jobs = server.store.audit.recent().filter((j) => j.checkId === error.details.checkId);
+    expect(jobs.length).toBe(error.details.failures.length);
+    expect(jobs.every((j) => j.status === 'timeout')).toBe(true);
+  });
+
+  it('the same request from the chat gets the timeout Reply, not a diagnosis', async () => {
+    const r = await server.assistant.handle({ text: `check ${HOST} dns 127.0.0.1 resolver 127.0.0.1 on slow-1 timeout 600`, user: 'u', channel: 'c', platform: 'test' });
+    expect(r).toMatchObject({ kind: 'error', title: 'Agent slow-1 did not answer in time', findings: [] });
+  });
+
+  it('a request the schema refuses: 400 invalid-request before any agent is asked', async () => {
+    const res = await api(server, '/api/v1/checks', { json: { dnsServers: ['127.0.0.1'], agent: 'slow-1' } });
+    expect(res.status).toBe(400);
+    expect((await bodyOf(res)).error.code).toBe('invalid-request');
   });
 });

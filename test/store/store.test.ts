@@ -142,11 +142,10 @@ describe('repositories', () => {
     expect(s.subscriptions.forAgent('lan-1')).toEqual([]);
   });
 
-  it('feedback rows through the conversation port', async () => {
+  it('feedback rows are summarised per topic', () => {
     const s = Store.open(':memory:');
-    const port = s.feedbackPort(() => 5);
-    await port.record({ inbound: { text: 'fixed', user: 'u', channel: 'C', platform: 'teams' }, topic: 'keep-traffic-flowing', fixed: true });
-    await port.record({ inbound: { text: 'still broken', user: 'u', channel: 'C', platform: 'teams' }, topic: 'keep-traffic-flowing', fixed: false });
+    s.feedback.insert({ at: 5, platform: 'teams', channel: 'C', user: 'u', topic: 'keep-traffic-flowing', fixed: true });
+    s.feedback.insert({ at: 6, platform: 'teams', channel: 'C', user: 'u', topic: 'keep-traffic-flowing', fixed: false });
     expect(s.feedback.summary()).toEqual([{ topic: 'keep-traffic-flowing', fixed: 1, notFixed: 1 }]);
   });
 });

@@ -1,9 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import pc from 'picocolors';
-import type { okness as Okness, probeLabel as ProbeLabel } from '../../diagnosis/check-reply.js';
-import { CheckInputError, parseCheckInput, type CheckInput } from '../../diagnosis/input.js';
+import { CheckError } from '../../checks/errors.js';
+import { parseCheckRequest, type CheckRequest } from '../../checks/request.js';
+import { CheckService } from '../../checks/service.js';
+import type { okness as Okness, probeLabel as ProbeLabel } from '../../conversation/check-reply.js';
+import type { CheckInput } from '../../diagnosis/input.js';
 import type { Verdict } from '../../diagnosis/report.js';
-import { runConnectivityCheck, type CheckProgress } from '../../diagnosis/run-check.js';
+import type { CheckProgress } from '../../diagnosis/run-check.js';
 import type { KnowledgeBase } from '../../knowledge/loader.js';
 import type { ProbeRunner } from '../../probes/catalogue.js';
 import { UsageError } from '../errors.js';
@@ -99,20 +102,21 @@ export async function runCheckCli(opts: CheckCliOptions, io: CheckCliIo): Promis
 }
 
 async function runCheck(opts: CheckCliOptions, io: CheckCliIo): Promise<number> {
-  let input: CheckInput;
+  let request: CheckRequest;
   try {
-    input = parseCheckInput({
+    request = parseCheckRequest({
       hosts: opts.host,
       dnsServers: opts.dnsServer,
-      ...(opts.resolver !== undefined ? { resolver: opts.resolver } : {}),
-      ...(opts.edge !== undefined ? { edge: opts.edge } : {}),
+      resolver: opts.resolver,
+      edge: opts.edge,
       sentry: opts.sentry === true,
-      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+      timeoutMs: opts.timeout,
     });
   } catch (err) {
-    if (err instanceof CheckInputError) throw new UsageError(`check: ${err.problems.join('; ')}`);
+    if (err instanceof CheckError) throw new UsageError(`check: ${(err.details.problems ?? [err.message]).join('; ')}`);
     throw err;
   }
+  const input = request.input;
 
   // An explicit --knowledge folder must be valid; the bundled one is optional (fallback steps), and the
   // check reads only the topics its findings name. Modules only some runs need are loaded by those runs.
@@ -123,24 +127,21 @@ async function runCheck(opts: CheckCliOptions, io: CheckCliIo): Promise<number> 
         ? (await import('../../knowledge/loader.js')).loadKnowledgeBase(opts.knowledge)
         : undefined;
   const color = pc.createColors(io.stderr.isTTY === true);
-  const judge = io.stderr.isTTY ? await import('../../diagnosis/check-reply.js') : undefined;
+  const judge = io.stderr.isTTY ? await import('../../conversation/check-reply.js') : undefined;
   const onProgress = judge
     ? (p: CheckProgress): void => {
         io.stderr.write(progressLine(p, input, color, judge.probeLabel, judge.okness) + '\n');
       }
     : undefined;
 
-  const report = await runConnectivityCheck(input, {
-    ...(io.probes ? { probes: io.probes } : {}),
-    ...(knowledge !== undefined ? { knowledge } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  const service = new CheckService({ ...(io.probes ? { localProbes: io.probes } : {}), ...(knowledge !== undefined ? { knowledge } : {}) });
+  const { report } = await service.run(request, { on: 'local' }, { requestedBy: { user: 'cli', platform: 'cli' }, ...(onProgress ? { onProgress } : {}) });
 
   if (opts.json) {
     io.stdout.write(JSON.stringify(report) + '\n');
   } else {
     const [{ checkReply }, { renderTerminal }] = await Promise.all([
-      import('../../diagnosis/check-reply.js'),
+      import('../../conversation/check-reply.js'),
       import('../../reply/render-terminal.js'),
     ]);
     io.stdout.write(renderTerminal(checkReply(report, { input, kb: knowledge ?? null }), { color: io.stdout.isTTY === true }));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { AlertChannel } from '../conversation/alerts.js';
-import type { Notifier, TunnelNotification } from './notifier.js';
+import type { Notifier, TunnelNotification } from '../agents/notifier.js';
+import type { AlertChannel } from './alerts.js';
 
 /** An alert channel may also have a default destination (Slack: SLACK_ALERT_CHANNEL). */
 type Channel = AlertChannel & { readonly defaultAddress?: unknown };
@@ -35,7 +35,8 @@ export class AlertRouter implements Notifier {
     // channel (SLACK_ALERT_CHANNEL), only a Slack subscription to that agent replaces it.
     const subscribedPlatforms = new Set(n.subscriptions.map((s) => s.platform));
     for (const channel of this.channels.values()) {
-      if (channel.defaultAddress !== undefined && !subscribedPlatforms.has(channel.platform)) targets.push({ channel, address: channel.defaultAddress });
+      if (channel.defaultAddress !== undefined && !subscribedPlatforms.has(channel.platform))
+        targets.push({ channel, address: channel.defaultAddress });
     }
     await Promise.all(
       targets.map(async ({ channel, address }) => {

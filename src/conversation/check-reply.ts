@@ -1,10 +1,10 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import { ProbeResultSchema, type AnyProbeResult } from '../probes/catalogue.js';
 import { reply, type Reply, type ReplyAction, type ReplyEvidence, type ReplyStep } from '../reply/reply.js';
-import { describeResult } from './describe.js';
-import type { CheckInput } from './input.js';
-import { RELATED_TOPICS } from './rules.js';
-import type { CheckReport, ReportProbe, Verdict } from './report.js';
+import { describeResult } from '../diagnosis/describe.js';
+import type { CheckInput } from '../diagnosis/input.js';
+import { RELATED_TOPICS } from '../diagnosis/rules.js';
+import type { CheckReport, ReportProbe, Verdict } from '../diagnosis/report.js';
 
 /** Steps shown at once; the rest stay behind "Show all steps" (chat messages must stay short). */
 const STEPS_SHOWN = 6;

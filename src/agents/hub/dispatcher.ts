@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { JOB_DEADLINE_MAX_MS, JOB_DEADLINE_MIN_MS } from '../../probes/deadlines.js';
+import type { Store } from '../../store/index.js';
+import type { HubMessage, ResultMessage } from '../protocol.js';
+import type { AgentRegistry } from './registry.js';
+import {
+  AgentUnavailableError,
+  type Connection,
+  type HubObserver,
+  type JobOutcome,
+  type JobOutcomeStatus,
+  type JobRequest,
+  type PendingJob,
+} from './types.js';
+
+export interface DispatcherDeps {
+  store: Store;
+  log: Logger;
+  registry: AgentRegistry;
+  send: (conn: Connection, message: HubMessage) => void;
+  /** How long past a job's deadline the result may still arrive. */
+  graceMs: number;
+  now: () => number;
+  observer?: HubObserver | undefined;
+}
+
+/**
+ * Jobs: sends each to its agent with a deadline, writes it to the audit log before it leaves, and settles it
+ * exactly once (result, timeout, cancel, disconnect), recording how it ended.
+ */
+export class JobDispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
+  dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+    const { store, registry, send, now } = this.deps;
+    const conn = registry.available(agentName);
+    if (conn.hello && !conn.hello.capabilities.probes.includes(request.probe)) {
+      throw new AgentUnavailableError(`agent "${agentName}" does not run ${request.probe} probes`, 'unsupported-probe', agentName);
+    }
+
+    const id = randomUUID();
+    const startedAt = now();
+    // Within what the protocol allows: an agent would refuse anything else as malformed.
+    const deadlineMs = Math.min(JOB_DEADLINE_MAX_MS, Math.max(JOB_DEADLINE_MIN_MS, Math.round(request.deadlineMs)));
+    // Audit first: a job that reaches an agent always has its row, whatever happens to the hub next.
+    store.audit.start({
+      id,
+      checkId: request.checkId ?? null,
+      requestedAt: startedAt,
+      requestedBy: request.requestedBy.user,
+      platform: request.requestedBy.platform,
+      channel: request.requestedBy.channel ?? null,
+      agent: agentName,
+      probe: request.probe,
+      target: request.target,
+      params: request.params,
+    });
+
+    return new Promise<JobOutcome>((resolve) => {
+      const onAbort = () => {
+        send(conn, { type: 'cancel', jobId: id, reason: 'cancelled by the requester' });
+        this.settle(job, { status: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the requester' } });
+      };
+      const job: PendingJob = {
+        id,
+        agent: agentName,
+        probe: request.probe,
+        startedAt,
+        conn,
+        resolve,
+        onProgress: request.onProgress,
+        acked: false,
+        timer: setTimeout(() => {
+          send(conn, { type: 'cancel', jobId: id, reason: 'deadline exceeded' });
+          this.settle(job, {
+            status: 'timeout',
+            error: {
+              code: 'deadline',
+              message: `agent ${agentName} did not ${job.acked ? 'finish' : 'acknowledge'} the job within ${deadlineMs} ms`,
+            },
+          });
+        }, deadlineMs + this.deps.graceMs),
+        cleanup: () => request.signal?.removeEventListener('abort', onAbort),
+      };
+      conn.jobs.set(id, job);
+      if (request.signal?.aborted) return onAbort();
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs });
+    });
+  }
+
+  acked(conn: Connection, jobId: string): void {
+    const job = conn.jobs.get(jobId);
+    if (job) job.acked = true;
+  }
+
+  progress(conn: Connection, jobId: string, text: string): void {
+    conn.jobs.get(jobId)?.onProgress?.(text);
+  }
+
+  result(conn: Connection, msg: ResultMessage): void {
+    const job = conn.jobs.get(msg.jobId);
+    if (job) {
+      this.settle(job, {
+        status: msg.status,
+        ...(msg.status === 'ok' ? { result: msg.result } : {}),
+        ...(msg.error ? { error: msg.error } : {}),
+      });
+      return;
+    }
+    // A result for a job this hub is not waiting for: the job finished while the hub was away (restart),
+    // or after its deadline. It still belongs in the audit log if the row is this agent's and still open.
+    const { store, log } = this.deps;
+    const row = store.audit.get(msg.jobId);
+    if (row && row.agent === conn.record.name) {
+      const updated = store.audit.finish(msg.jobId, {
+        status: msg.status,
+        detail: `${msg.late ? 'reported after a reconnect' : 'reported late'}: ${msg.error?.message ?? msg.status}`,
+        durationMs: Math.round(msg.durationMs),
+      });
+      if (updated) log.info({ agent: conn.record.name, jobId: msg.jobId, status: msg.status }, 'late job result recorded');
+    }
+  }
+
+  /** Ends every job of a connection that went away. */
+  failAll(conn: Connection, status: Extract<JobOutcomeStatus, 'disconnected' | 'interrupted'>, why: string): void {
+    for (const job of [...conn.jobs.values()]) this.settle(job, { status, error: { code: status, message: why } });
+  }
+
+  private settle(job: PendingJob, end: Pick<JobOutcome, 'status' | 'result' | 'error'>): void {
+    if (!job.conn.jobs.delete(job.id)) return;
+    clearTimeout(job.timer);
+    job.cleanup();
+    const durationMs = this.deps.now() - job.startedAt;
+    const outcome: JobOutcome = { jobId: job.id, agent: job.agent, probe: job.probe, durationMs, ...end };
+    try {
+      this.deps.store.audit.finish(job.id, { status: end.status, detail: end.error?.message ?? null, durationMs });
+    } catch (err) {
+      // The caller still gets the answer; the row stays "running" and is marked interrupted at next start.
+      this.deps.log.error({ err, jobId: job.id }, 'could not record the job outcome');
+    }
+    this.deps.observer?.jobFinished(job.probe, end.status, durationMs / 1000);
+    job.resolve(outcome);
+  }
+}

@@ -1,0 +1,129 @@
+import type { WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import type { AgentRecord } from '../../store/agents.js';
+import type { Store } from '../../store/index.js';
+import type { Capabilities, MonitorEvent } from '../protocol.js';
+
+/** How a job ended, as the hub saw it. `result` is the probe's result envelope when status is ok. */
+export type JobOutcomeStatus = 'ok' | 'failed' | 'refused' | 'timeout' | 'cancelled' | 'disconnected' | 'interrupted';
+
+export interface JobOutcome {
+  jobId: string;
+  agent: string;
+  probe: string;
+  status: JobOutcomeStatus;
+  result?: unknown;
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+/** Who asked for a job: written to the audit log. */
+export interface Requester {
+  user: string;
+  platform: string;
+  channel?: string | null;
+}
+
+export interface JobRequest {
+  probe: string;
+  params: Record<string, unknown>;
+  /** Time the agent has for the job; the hub waits this plus HUB_RESULT_GRACE_MS (src/probes/deadlines.ts). */
+  deadlineMs: number;
+  /** Human-readable target for the audit log ("10.0.0.2", "acme.outsystemsenterprise.com:443"). */
+  target: string;
+  requestedBy: Requester;
+  /** Groups the jobs of one connectivity check in the audit log. */
+  checkId?: string;
+  onProgress?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export class AgentUnavailableError extends Error {
+  override name = 'AgentUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: 'unknown' | 'offline' | 'draining' | 'revoked' | 'unsupported-probe',
+    readonly agent: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the hub reports to metrics; the server passes prom-client instruments, tests pass nothing. */
+export interface HubObserver {
+  agentsOnline(count: number): void;
+  jobFinished(probe: string, status: JobOutcomeStatus, seconds: number): void;
+  connectionRejected(reason: string): void;
+}
+
+/** Where monitor events go once stored (the keep-alive analysis and the notifiers). */
+export interface MonitorSink {
+  ingest(agent: string, events: MonitorEvent[]): void | Promise<void>;
+}
+
+export interface HubOptions {
+  store: Store;
+  log: Logger;
+  observer?: HubObserver;
+  monitor?: MonitorSink;
+  /** Interval the agents are told to heartbeat at; a connection silent for 3 intervals is dropped. */
+  heartbeatMs?: number;
+  /** Time an authenticated socket has to say hello. */
+  helloTimeoutMs?: number;
+  /** Extra time beyond a job's deadline for the result to travel back; default HUB_RESULT_GRACE_MS. */
+  deadlineGraceMs?: number;
+  /** Messages per second per agent (token bucket, burst = 2x); beyond it the connection is closed. */
+  maxMessagesPerSecond?: number;
+  now?: () => number;
+}
+
+export interface AgentStatus {
+  name: string;
+  online: boolean;
+  draining: boolean;
+  revoked: boolean;
+  lastSeen: number | null;
+  connectedAt: number | null;
+  address: string | null;
+  version: string | null;
+  capabilities: Capabilities | null;
+  runningJobs: number;
+  monitor: 'up' | 'down' | 'unknown' | 'off' | null;
+}
+
+export interface PendingJob {
+  id: string;
+  agent: string;
+  probe: string;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+  conn: Connection;
+  resolve: (o: JobOutcome) => void;
+  onProgress: ((text: string) => void) | undefined;
+  acked: boolean;
+  cleanup: () => void;
+}
+
+/** One authenticated agent socket, from the upgrade to its close. */
+export interface Connection {
+  ws: WebSocket;
+  record: AgentRecord;
+  /** Hash of the token this connection authenticated with (revocation and re-issue are checked against it). */
+  tokenHash: string;
+  address: string | null;
+  connectedAt: number;
+  lastMessageAt: number;
+  lastSeenWrite: number;
+  hello: { version: string; capabilities: Capabilities; bootId: string } | null;
+  draining: boolean;
+  monitor: AgentStatus['monitor'];
+  /** The jobs running on this connection (owned by the dispatcher). */
+  jobs: Map<string, PendingJob>;
+  tokens: number;
+  tokensAt: number;
+  helloTimer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+/** Closes one agent's connection with a logged reason (the connection layer's job; others call it). */
+export type DropConnection = (conn: Connection, code: number, reason: string) => void;
