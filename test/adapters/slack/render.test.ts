@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMoreButtonValue, renderReply, type SlackMessage } from '../../../adapters/slack/render-blocks.js';
+import { parseMoreButtonValue, renderReply, type SlackMessage } from '../../../adapters/slack/render.js';
 import { helpReply } from '../../../src/conversation/assistant.js';
 import { topicReply } from '../../../src/conversation/topic-reply.js';
 import { loadKnowledgeBase } from '../../../src/knowledge/loader.js';
@@ -41,7 +41,13 @@ const long = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0
 
 /** The largest answer the Reply model can carry: every topic's steps, facts and more, all at their longest. */
 function largestPossibleReply(): Reply {
-  const allSteps = kb.topics.flatMap((t) => t.steps.map((s) => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) })));
+  const allSteps = kb.topics.flatMap((t) =>
+    t.steps.map((s) => ({
+      text: s.action,
+      ...(s.commands ? { commands: s.commands } : {}),
+      ...(s.snippets ? { snippets: s.snippets } : {}),
+    })),
+  );
   return reply({
     kind: 'check',
     verdict: 'down',
@@ -53,7 +59,10 @@ function largestPossibleReply(): Reply {
     summary: Array.from({ length: 120 }, (_, i) => `Line ${i + 1}: ${long('the tunnel & <its> `phase 2` SA ', 150)}`).join('\n'),
     steps: [
       ...allSteps,
-      { text: long('A step whose text alone is longer than a section allows <b> & ', 5000), commands: Array.from({ length: 60 }, (_, i) => `show crypto ipsec sa peer 10.0.0.${i} ${long('detail ', 120)}`) },
+      {
+        text: long('A step whose text alone is longer than a section allows <b> & ', 5000),
+        commands: Array.from({ length: 60 }, (_, i) => `show crypto ipsec sa peer 10.0.0.${i} ${long('detail ', 120)}`),
+      },
       { text: 'A step with a command that contains a code fence', commands: ['echo ```oops``` && cat <file>'] },
       {
         text: long('A step with more vendors than a section holds ', 2900),
@@ -98,10 +107,13 @@ function largestPossibleReply(): Reply {
 describe('renderReply (Block Kit)', () => {
   it('renders every topic, with all its steps, within Slack limits and on one message', () => {
     for (const topic of kb.topics) {
-      const pages = renderReply(topicReply(kb, topic, { allSteps: true, confidence: 0.87, checkCommand: 'check acme.outsystemsenterprise.com dns 10.0.0.2' }), {
-        continuationToken: 'tok',
-        trigger: { userId: 'U0ONCALL01', text: `/vpn topic ${topic.id} all` },
-      });
+      const pages = renderReply(
+        topicReply(kb, topic, { allSteps: true, confidence: 0.87, checkCommand: 'check acme.outsystemsenterprise.com dns 10.0.0.2' }),
+        {
+          continuationToken: 'tok',
+          trigger: { userId: 'U0ONCALL01', text: `/vpn topic ${topic.id} all` },
+        },
+      );
       expectWithinSlackLimits(pages);
       expect(pages, topic.id).toHaveLength(1);
       expect(json(pages)).toContain(`*${topic.steps.length}.*`);
@@ -123,7 +135,9 @@ describe('renderReply (Block Kit)', () => {
     expect(firstJson).toContain('"action_id":"vpn_more"');
     // Every page but the last links to the next.
     pages.slice(0, -1).forEach((page, i) => {
-      const more = page.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => 'action_id' in e && e.action_id === 'vpn_more');
+      const more = page.blocks
+        .flatMap((b) => (b.type === 'actions' ? b.elements : []))
+        .find((e) => 'action_id' in e && e.action_id === 'vpn_more');
       expect(more && 'value' in more ? parseMoreButtonValue(String(more.value)) : undefined).toEqual({ token: 'tok123', page: i + 2 });
     });
     // Content that fits in ten messages is not lost: the first steps and evidence rows are all there.
@@ -145,7 +159,9 @@ describe('renderReply (Block Kit)', () => {
     const text = mrkdwnOf(pages).join('\n');
     expect(text).toContain('*Linux* _(shell)_\n```\nping -D -i 5 &lt;DNS_SERVER_PRIVATE_IP&gt;\n```');
     expect(text).toContain('*Windows* _(shell)_\n```\nping -t &lt;DNS_SERVER_PRIVATE_IP&gt;\n```');
-    expect(text).toContain('*FortiGate* _(cli)_\n```\nconfig vpn ipsec phase2-interface\nedit &lt;P2_NAME&gt;\nset keylifeseconds 3060\nend\n```');
+    expect(text).toContain(
+      '*FortiGate* _(cli)_\n```\nconfig vpn ipsec phase2-interface\nedit &lt;P2_NAME&gt;\nset keylifeseconds 3060\nend\n```',
+    );
     expect(text).toContain('_(config file)_\n```\nrekey_time = 51m\n```');
     // Linux and Windows pings never share one unlabelled code block.
     expect(text).not.toMatch(/ping -D -i 5[^`]*\nping -t/);
@@ -160,7 +176,9 @@ describe('renderReply (Block Kit)', () => {
   });
 
   it('escapes what users wrote, so nobody can ping @channel or forge links through the bot', () => {
-    const [page] = renderReply(reply({ kind: 'answer', title: '<!channel> hi', summary: 'I saw <!channel> & <@U123> and <https://evil.example|click>' }));
+    const [page] = renderReply(
+      reply({ kind: 'answer', title: '<!channel> hi', summary: 'I saw <!channel> & <@U123> and <https://evil.example|click>' }),
+    );
     const blocks = JSON.stringify(page!.blocks);
     expect(blocks).toContain('&lt;!channel&gt; &amp; &lt;@U123&gt;');
     expect(blocks).not.toContain('<https://evil');
@@ -197,7 +215,8 @@ describe('renderReply (Block Kit)', () => {
   });
 
   it('keeps any Reply within the limits (property test)', () => {
-    const str = (max: number) => fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '<', '>', '&', '`', '*', '\n', 'é', '🔥'), maxLength: max });
+    const str = (max: number) =>
+      fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '<', '>', '&', '`', '*', '\n', 'é', '🔥'), maxLength: max });
     const replyArb = fc.record({
       kind: fc.constantFrom('answer', 'choices', 'help', 'list', 'check', 'progress', 'error') as fc.Arbitrary<Reply['kind']>,
       title: str(300),
@@ -210,7 +229,14 @@ describe('renderReply (Block Kit)', () => {
           text: str(3500),
           commands: fc.option(fc.array(str(600), { maxLength: 8 }), { nil: undefined }),
           snippets: fc.option(
-            fc.array(fc.record({ platform: str(200), kind: fc.constantFrom('shell', 'cli', 'config') as fc.Arbitrary<'shell'>, lines: fc.array(str(600), { maxLength: 10 }) }), { maxLength: 8 }),
+            fc.array(
+              fc.record({
+                platform: str(200),
+                kind: fc.constantFrom('shell', 'cli', 'config') as fc.Arbitrary<'shell'>,
+                lines: fc.array(str(600), { maxLength: 10 }),
+              }),
+              { maxLength: 8 },
+            ),
             { nil: undefined },
           ),
         }),
@@ -218,8 +244,13 @@ describe('renderReply (Block Kit)', () => {
       ),
       moreSteps: fc.option(fc.nat(40), { nil: undefined }),
       facts: fc.array(fc.record({ label: str(300), value: str(2500) }), { maxLength: 30 }),
-      findings: fc.array(fc.record({ code: str(40), severity: fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<'error'>, summary: str(2000) }), { maxLength: 12 }),
-      evidence: fc.array(fc.record({ label: str(80), target: str(80), outcome: str(400), ok: fc.constantFrom(true, false, null) }), { maxLength: 120 }),
+      findings: fc.array(
+        fc.record({ code: str(40), severity: fc.constantFrom('error', 'warning', 'info') as fc.Arbitrary<'error'>, summary: str(2000) }),
+        { maxLength: 12 },
+      ),
+      evidence: fc.array(fc.record({ label: str(80), target: str(80), outcome: str(400), ok: fc.constantFrom(true, false, null) }), {
+        maxLength: 120,
+      }),
       items: fc.array(fc.record({ label: str(100), detail: fc.option(str(600), { nil: undefined }) }), { maxLength: 60 }),
       actions: fc.array(fc.record({ id: str(10), label: str(120), command: str(2100) }), { maxLength: 40 }),
       followUps: fc.array(str(300), { maxLength: 8 }),

@@ -39,10 +39,13 @@ export class AnswerPacer {
     const sinceArrival = t - this.lastArrival;
     const oldestWaited = t - this.waiting[0]!.since;
     if (sinceArrival < this.quietMs && oldestWaited < this.maxDeferMs) {
-      setTimeout(() => {
-        this.scheduled = false;
-        this.schedule();
-      }, Math.max(1, this.quietMs - sinceArrival));
+      setTimeout(
+        () => {
+          this.scheduled = false;
+          this.schedule();
+        },
+        Math.max(1, this.quietMs - sinceArrival),
+      );
       return;
     }
     // A setImmediate queued from inside a setImmediate callback runs in the next loop iteration, after the

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SlackMessage } from './render-blocks.js';
+import type { SlackMessage } from './render.js';
 
 /**
  * The few Slack calls the adapter makes, with Slack's rate limits honoured: on HTTP 429 Slack says how
@@ -9,7 +9,11 @@ import type { SlackMessage } from './render-blocks.js';
  * inside the client on its own schedule (which would also stall every other call queued behind it).
  */
 export interface SlackApi {
-  postMessage(target: { channel: string; threadTs?: string | undefined }, message: SlackMessage, options?: CallOptions): Promise<{ ts: string }>;
+  postMessage(
+    target: { channel: string; threadTs?: string | undefined },
+    message: SlackMessage,
+    options?: CallOptions,
+  ): Promise<{ ts: string }>;
   update(target: { channel: string; ts: string }, message: SlackMessage, options?: CallOptions): Promise<void>;
   /** POSTs to a slash command's or action's `response_url` (works where the bot is not a member). */
   respond(responseUrl: string, body: ResponseUrlBody, options?: CallOptions): Promise<void>;
@@ -74,7 +78,11 @@ export class WebApiSlackApi implements SlackApi {
     private readonly apiUrl: string,
   ) {}
 
-  async postMessage(target: { channel: string; threadTs?: string | undefined }, message: SlackMessage, options: CallOptions = {}): Promise<{ ts: string }> {
+  async postMessage(
+    target: { channel: string; threadTs?: string | undefined },
+    message: SlackMessage,
+    options: CallOptions = {},
+  ): Promise<{ ts: string }> {
     const result = await this.withRetryAfter('chat.postMessage', options, () =>
       this.client.chat.postMessage({
         channel: target.channel,

@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSlackText } from '../../../adapters/slack/slack-text.js';
+import { decodeSlackText } from '../../../adapters/slack/text.js';
 import { escapeMrkdwn, fitEscaped, splitEscaped, truncate } from '../../../adapters/slack/mrkdwn.js';
 
 describe('decodeSlackText', () => {
   it('removes the bot mention and undoes auto-links, so commands arrive as typed', () => {
-    expect(decodeSlackText('<@UBOT> check <http://acme.outsystemsenterprise.com|acme.outsystemsenterprise.com> dns 10.0.0.2', { botUserId: 'UBOT' })).toBe(
-      'check acme.outsystemsenterprise.com dns 10.0.0.2',
-    );
+    expect(
+      decodeSlackText('<@UBOT> check <http://acme.outsystemsenterprise.com|acme.outsystemsenterprise.com> dns 10.0.0.2', {
+        botUserId: 'UBOT',
+      }),
+    ).toBe('check acme.outsystemsenterprise.com dns 10.0.0.2');
     expect(decodeSlackText('see <https://success.outsystems.com/x>')).toBe('see https://success.outsystems.com/x');
     expect(decodeSlackText('mail <mailto:ops@example.com|ops@example.com>')).toBe('mail ops@example.com');
   });
 
   it('keeps other mentions and channels readable, and unescapes entities', () => {
-    expect(decodeSlackText('<@U123|alice> and <@U456> in <#C1|network> <!here> <!subteam^S1|@netops>')).toBe('@alice and @U456 in #network @here @netops');
+    expect(decodeSlackText('<@U123|alice> and <@U456> in <#C1|network> <!here> <!subteam^S1|@netops>')).toBe(
+      '@alice and @U456 in #network @here @netops',
+    );
     expect(decodeSlackText('a &lt;b&gt; &amp;lt; c')).toBe('a <b> &lt; c');
   });
 });

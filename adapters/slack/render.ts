@@ -1,6 +1,14 @@
 import type { types } from '@slack/bolt';
-import { SNIPPET_KIND_LABEL, type Reply, type ReplyAction, type ReplyEvidence, type ReplyFinding, type ReplySnippet, type ReplyStep } from '../../src/reply/reply.js';
-import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './block-kit-limits.js';
+import {
+  SNIPPET_KIND_LABEL,
+  type Reply,
+  type ReplyAction,
+  type ReplyEvidence,
+  type ReplyFinding,
+  type ReplySnippet,
+  type ReplyStep,
+} from '../../src/reply/reply.js';
+import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './limits.js';
 import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
@@ -235,7 +243,14 @@ function stepUnits(n: number, step: ReplyStep, first: boolean): Unit[] {
 
 /** One snippet: a bold platform label with its kind, then its lines in a code block (never more than SNIPPET_SHARE + 150). */
 function snippetText(sn: ReplySnippet): string {
-  const platform = fitEscaped(sn.platform.replace(/[*_~`]/g, ' ').replace(/\s+/g, ' ').trim(), 100) || 'Other';
+  const platform =
+    fitEscaped(
+      sn.platform
+        .replace(/[*_~`]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+      100,
+    ) || 'Other';
   const label = `*${platform}* _(${SNIPPET_KIND_LABEL[sn.kind] ?? 'shell'})_`;
   const lines = sn.lines.map((l) => defuseFences(fitEscaped(l.replace(/\r?\n/g, ' '), 500)));
   const joined = chunkLines(lines, SNIPPET_SHARE - 8)[0] ?? '';
@@ -315,7 +330,9 @@ function paginate(reply: Reply, head: Unit[], body: Unit[], interactive: Unit[],
     const blocks = [...page.head, ...page.body].map((u) => u.block);
     if (i < pages.length - 1) blocks.push(moreBlock(token!, i + 2, pages.length));
     else if (trimmed > 0) {
-      blocks.push(contextUnit([`_${trimmed} more part${trimmed === 1 ? '' : 's'} not shown: the answer is longer than Slack messages allow._`]).block);
+      blocks.push(
+        contextUnit([`_${trimmed} more part${trimmed === 1 ? '' : 's'} not shown: the answer is longer than Slack messages allow._`]).block,
+      );
     }
     blocks.push(...page.tail.map((u) => u.block));
     return { text: fallbackText(reply, i + 1, pages.length), blocks };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerPacer } from '../../../adapters/slack/answer-pacer.js';
+import { AnswerPacer } from '../../src/chat/answer-pacer.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -15,7 +15,9 @@ export interface DecodeOptions {
 
 export function decodeSlackText(text: string, options: DecodeOptions = {}): string {
   const decoded = text.replace(SPAN, (_whole, inner: string) => decodeSpan(inner, options));
-  return unescapeEntities(decoded).replace(/[ \t]+/g, ' ').trim();
+  return unescapeEntities(decoded)
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 function decodeSpan(inner: string, options: DecodeOptions): string {
@@ -41,4 +43,3 @@ function decodeSpan(inner: string, options: DecodeOptions): string {
 function unescapeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
-

@@ -1,24 +1,19 @@
 import type { App } from '@slack/bolt';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { Inbound } from '../../src/conversation/assistant.js';
+import type { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { Reply } from '../../src/reply/reply.js';
-import type { ExpiringMap } from '../../src/util/expiring-map.js';
+import type { SlackApi } from './api.js';
+import { inbound } from './inbound.js';
 import { BlockActionsPayload, MessageEventPayload, SlashCommandPayload } from './payloads.js';
-import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render-blocks.js';
-import type { SlackApi } from './slack-api.js';
-import { decodeSlackText } from './slack-text.js';
-import { SLACK_PLATFORM, SLASH_COMMAND } from './surface.js';
-import type { TurnRunner } from './turns.js';
+import { SlackPort, type SlackTarget } from './port.js';
+import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render.js';
+import { SLASH_COMMAND } from './surface.js';
+import { decodeSlackText } from './text.js';
 
 export interface ListenerDeps {
-  turns: TurnRunner;
+  engine: TurnEngine<SlackMessage>;
   api: SlackApi;
-  /** "Show more" pages by continuation token. */
-  pages: ExpiringMap<string, SlackMessage[]>;
-  /** `channel:ts` of a message that opened a conversation -> that conversation's thread id. */
-  threads: ExpiringMap<string, string>;
-  /** Event ids and message keys already handled (Slack retries events it thinks we missed). */
-  seen: ExpiringMap<string, true>;
   logger: Logger;
   /** SLACK_TEAM_ID: only these workspaces (or Enterprise Grid orgs) are answered; empty or absent: any. */
   allowedTeams?: readonly string[];
@@ -32,20 +27,33 @@ const HUMAN_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 
 /** A second click on the same button of the same message within this window is a double click. */
 const DOUBLE_CLICK_MS = 3000;
+/** How long a /vpn answer's thread stays tied to the command's conversation. */
+const THREAD_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Maps Slack's entry points onto conversation turns. Every listener acknowledges first (Bolt acks events
  * itself before listeners run; commands and actions ack here, before any work), then hands the work to
- * the TurnRunner. Conversations:
+ * the turn engine. Conversations:
  * - an @mention or DM is answered in its thread, and the thread is the conversation;
  * - a /vpn command is the user's own running conversation in that channel (like a terminal session); its
  *   public answer opens a thread that continues it;
  * - a button click continues the conversation of the message it is on, as if its command had been typed.
  */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  const { logger } = deps;
-  const threadOf = (channel: string, rootTs: string) => deps.threads.get(`${channel}:${rootTs}`) ?? rootTs;
-  const aliasThread = (channel: string, ts: string, thread: string) => deps.threads.set(`${channel}:${ts}`, thread);
+  const { logger, engine } = deps;
+  // `channel:ts` of a message that opened a conversation (a /vpn answer) -> that conversation's thread id.
+  const threads = new LRUCache<string, string>({ max: 50_000, ttl: THREAD_MEMORY_MS });
+  const threadOf = (channel: string, rootTs: string) => threads.get(`${channel}:${rootTs}`) ?? rootTs;
+  const aliasThread = (channel: string, ts: string, thread: string) => threads.set(`${channel}:${ts}`, thread);
+  const answer = async (turn: { inbound: ReturnType<typeof inbound>; target: SlackTarget; deliveryKeys?: string[] }) => {
+    const { handle, retry } = engine.run({
+      inbound: turn.inbound,
+      port: new SlackPort(deps.api, turn.target, logger),
+      deliveryKeys: turn.deliveryKeys ?? [],
+    });
+    if (retry) return logger.debug({ keys: turn.deliveryKeys }, 'delivery already handled (Slack retry); skipped');
+    await handle.done;
+  };
 
   // Whatever no listener here handles (another command sent to this Request URL, buttons of messages from
   // an older version, shortcuts, dialogs) is acknowledged at once: Slack shows the user no error, and Bolt
@@ -60,7 +68,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (!(from.team && allowedTeams.has(from.team)) && !(from.enterprise && allowedTeams.has(from.enterprise))) {
         // Acknowledged (so Slack does not retry) and otherwise ignored: no answer, no work.
         await ack?.();
-        logger.warn({ team: from.team ?? null, enterprise: from.enterprise ?? null, type: body.type, command: body.command }, 'Slack request from a workspace not in SLACK_TEAM_ID: ignored');
+        logger.warn(
+          { team: from.team ?? null, enterprise: from.enterprise ?? null, type: body.type, command: body.command },
+          'Slack request from a workspace not in SLACK_TEAM_ID: ignored',
+        );
         return;
       }
     }
@@ -76,7 +87,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const c = parsed.data;
     const text = decodeSlackText(c.text, { botUserId: context.botUserId });
     const thread = `slash-${c.user_id}`;
-    await deps.turns.run({
+    await answer({
       inbound: inbound(text, c.user_id, c.channel_id, thread),
       target: {
         channel: c.channel_id,
@@ -94,14 +105,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const e = parsed.data;
     if (!e.user || e.bot_id || e.bot_profile || e.user === botUserId) return; // bots, including this one
     if (e.subtype && !HUMAN_SUBTYPES.has(e.subtype)) return;
-    if (!firstDelivery(deps.seen, body, `${e.channel}:${e.ts}`)) {
-      return logger.debug({ channel: e.channel, ts: e.ts, retryNum }, 'event already handled (Slack retry); skipped');
-    }
     const root = e.thread_ts ?? e.ts;
     const text = decodeSlackText(e.text, { botUserId });
-    await deps.turns.run({
+    if (retryNum) logger.debug({ channel: e.channel, ts: e.ts, retryNum }, 'Slack retried an event');
+    await answer({
       inbound: inbound(text, e.user, e.channel, threadOf(e.channel, root)),
       target: { channel: e.channel, threadTs: root },
+      deliveryKeys: deliveryKeys(body, `${e.channel}:${e.ts}`),
     });
   };
 
@@ -115,7 +125,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await onMessage(event, body, context.botUserId, context.retryNum);
   });
 
-  const recentClicks = new Map<string, number>();
+  const recentClicks = new LRUCache<string, true>({ max: 10_000, ttl: DOUBLE_CLICK_MS });
 
   app.action(COMMAND_ACTION_ID, async ({ ack, body }) => {
     await ack();
@@ -125,18 +135,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const action = b.actions[0]!;
     const where = clickLocation(b);
     if (!action.value || !where) return;
-    if (isDoubleClick(recentClicks, `${where.channel}:${where.messageTs}:${action.action_id}:${b.user.id}`)) return;
+    const click = `${where.channel}:${where.messageTs}:${action.action_id}:${b.user.id}`;
+    if (recentClicks.has(click)) return;
+    recentClicks.set(click, true);
 
     const label = action.text?.text ?? action.value;
     if (where.ephemeral || !where.rootTs) {
       // Ephemeral messages only come from /vpn answers: the click continues that user's command conversation.
-      await deps.turns.run({
+      await answer({
         inbound: inbound(action.value, b.user.id, where.channel, `slash-${b.user.id}`),
         target: { channel: where.channel, responseUrl: b.response_url, isPrivate: () => b.response_url !== undefined },
       });
       return;
     }
-    await deps.turns.run({
+    await answer({
       inbound: inbound(action.value, b.user.id, where.channel, threadOf(where.channel, where.rootTs)),
       target: { channel: where.channel, threadTs: where.rootTs, responseUrl: b.response_url, trigger: { userId: b.user.id, text: label } },
     });
@@ -150,7 +162,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const where = clickLocation(b);
     const ref = parseMoreButtonValue(b.actions[0]!.value ?? '');
     if (!where || !ref) return;
-    const page = deps.pages.get(ref.token)?.[ref.page - 2];
+    const page = engine.page(ref.token, ref.page);
     try {
       if (!page) {
         if (b.response_url) {
@@ -199,38 +211,22 @@ export function requestTeam(body: Record<string, unknown>): { team?: string; ent
   return { ...(team ? { team } : {}), ...(enterprise ? { enterprise } : {}) };
 }
 
-function inbound(text: string, user: string, channel: string, thread: string): Inbound {
-  // The address is what an alert needs to find this conversation again: the channel. Alerts go to the
-  // channel itself rather than into a thread, where a "tunnel down" would go unseen.
-  return { text, user, channel, thread, platform: SLACK_PLATFORM, address: { channel } };
-}
-
 /**
- * Records the delivery and tells whether it is the first: by Slack's event id (a retry carries the same
- * one, X-Slack-Retry-Num says it is a retry) and by the message itself, which Slack may deliver as two
- * different events (app_mention and message.im for a mention inside a DM).
+ * The ids a delivery of a message is known by: Slack's event id (a retry carries the same one, with
+ * X-Slack-Retry-Num) and the message itself, which Slack may deliver as two different events
+ * (app_mention and message.im for a mention inside a DM).
  */
-function firstDelivery(seen: ExpiringMap<string, true>, body: unknown, messageKey: string): boolean {
+function deliveryKeys(body: unknown, messageKey: string): string[] {
   const eventId = (body as { event_id?: unknown } | undefined)?.event_id;
-  if (typeof eventId === 'string' && !seen.addIfAbsent(`event:${eventId}`, true)) return false;
-  return seen.addIfAbsent(`message:${messageKey}`, true);
+  return [...(typeof eventId === 'string' ? [`event:${eventId}`] : []), `message:${messageKey}`];
 }
 
-function clickLocation(b: BlockActionsPayload): { channel: string; messageTs: string | undefined; rootTs: string | undefined; ephemeral: boolean } | undefined {
+function clickLocation(
+  b: BlockActionsPayload,
+): { channel: string; messageTs: string | undefined; rootTs: string | undefined; ephemeral: boolean } | undefined {
   const channel = b.channel?.id ?? b.container?.channel_id;
   if (!channel) return undefined;
   const messageTs = b.message?.ts ?? b.container?.message_ts;
   const rootTs = b.message?.thread_ts ?? b.container?.thread_ts ?? messageTs;
   return { channel, messageTs, rootTs, ephemeral: b.container?.is_ephemeral === true };
-}
-
-function isDoubleClick(recent: Map<string, number>, key: string): boolean {
-  const now = Date.now();
-  for (const [k, at] of recent) {
-    if (now - at <= DOUBLE_CLICK_MS) break; // insertion order is time order
-    recent.delete(k);
-  }
-  if (recent.has(key)) return true;
-  recent.set(key, now);
-  return false;
 }

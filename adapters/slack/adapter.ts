@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { AnswerPacer } from '../../src/chat/answer-pacer.js';
+import type { ConversationCore } from '../../src/chat/core.js';
+import { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { SlackConfig } from '../../src/config/slack-env.js';
-import { AnswerPacer } from './answer-pacer.js';
 import { SlackAlertChannel } from './alerts.js';
+import { slackErrorCode, WebApiSlackApi } from './api.js';
 import { boltLogger } from './bolt-logger.js';
-import { ConversationQueue } from './conversation-queue.js';
-import { ExpiringMap } from '../../src/util/expiring-map.js';
-import { slackEventsRoute, type SlackRoute } from './http-route.js';
-import { InFlight } from './in-flight.js';
-import { registerListeners } from './listeners.js';
-import type { SlackMessage } from './render-blocks.js';
-import { slackErrorCode, WebApiSlackApi } from './slack-api.js';
-import { TurnRunner, type ConversationCore } from './turns.js';
+import { registerListeners } from './events.js';
+import { slackEventsRoute, type SlackRoute } from './http.js';
+import type { SlackMessage } from './render.js';
 
 /** Events, slash commands and interactivity all arrive here (one Request URL in manifest.json). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -109,32 +106,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
 
   const api = new WebApiSlackApi(app.client, logger, config.apiUrl);
-  const pages = new ExpiringMap<string, SlackMessage[]>(24 * HOUR, 2_000);
-  const inFlight = new InFlight();
   const pacer = new AnswerPacer();
-  const turns = new TurnRunner(
-    options.assistant,
-    {
-      api,
-      pages,
-      logger,
-      pacer,
-      progressIntervalMs: tuning.progressIntervalMs ?? 1000,
-      newToken: () => randomBytes(9).toString('base64url'),
-    },
-    new ConversationQueue(),
-    inFlight,
+  const engine = new TurnEngine<SlackMessage>({
+    core: options.assistant,
     logger,
-  );
-  registerListeners(app, {
-    turns,
-    api,
-    pages,
-    threads: new ExpiringMap<string, string>(24 * HOUR, 50_000),
-    seen: new ExpiringMap<string, true>(HOUR, 50_000),
-    logger,
-    allowedTeams: config.allowedTeams ?? [],
+    pacer,
+    progressIntervalMs: tuning.progressIntervalMs ?? 1000,
   });
+  registerListeners(app, { engine, api, logger, allowedTeams: config.allowedTeams ?? [] });
   if (config.allowedTeams?.length) logger.info({ teams: config.allowedTeams }, 'Slack: only these workspaces are answered (SLACK_TEAM_ID)');
 
   let accepting = false;
@@ -163,28 +142,37 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       try {
         await app.init();
       } catch (err) {
-        throw new Error(`Slack did not accept SLACK_BOT_TOKEN (${describe(err)}): check the Bot User OAuth Token and that the app is installed`, { cause: err });
+        throw new Error(
+          `Slack did not accept SLACK_BOT_TOKEN (${describe(err)}): check the Bot User OAuth Token and that the app is installed`,
+          { cause: err },
+        );
       }
       if (receiver instanceof SocketModeReceiver) {
         try {
           await app.start();
         } catch (err) {
-          throw new Error(`Socket Mode could not connect (${describe(err)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is enabled for the app`, { cause: err });
+          throw new Error(
+            `Socket Mode could not connect (${describe(err)}): check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is enabled for the app`,
+            { cause: err },
+          );
         }
       }
       accepting = true;
-      logger.info({ apiUrl: config.apiUrl }, config.mode === 'http' ? `Slack ready: POST ${SLACK_EVENTS_PATH}` : 'Slack connected over Socket Mode');
+      logger.info(
+        { apiUrl: config.apiUrl },
+        config.mode === 'http' ? `Slack ready: POST ${SLACK_EVENTS_PATH}` : 'Slack connected over Socket Mode',
+      );
     },
 
     async stop() {
       accepting = false;
       if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
-      const drained = await inFlight.drain(tuning.shutdownDrainMs ?? 10_000);
-      if (!drained) logger.warn({ running: inFlight.size }, 'stopped with Slack answers still being written');
+      const drained = await engine.drain(tuning.shutdownDrainMs ?? 10_000);
+      if (!drained) logger.warn({ running: engine.running }, 'stopped with Slack answers still being written');
     },
 
     async idle() {
-      await inFlight.drain(HOUR);
+      await engine.drain(HOUR);
     },
   };
 }

@@ -1,14 +1,17 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AnswerPacer } from '../../../adapters/slack/answer-pacer.js';
-import { ExpiringMap } from '../../../src/util/expiring-map.js';
-import { LiveReply, type ReplyTarget } from '../../../adapters/slack/live-reply.js';
-import type { SlackMessage } from '../../../adapters/slack/render-blocks.js';
-import type { CallOptions, ResponseUrlBody, SlackApi } from '../../../adapters/slack/slack-api.js';
+import { AnswerPacer } from '../../../src/chat/answer-pacer.js';
+import { Continuations } from '../../../src/chat/continuations.js';
+import { LiveAnswer } from '../../../src/chat/live-answer.js';
+import { SlackPort, type SlackRef, type SlackTarget } from '../../../adapters/slack/port.js';
+import type { SlackMessage } from '../../../adapters/slack/render.js';
+import type { CallOptions, ResponseUrlBody, SlackApi } from '../../../adapters/slack/api.js';
 import { reply } from '../../../src/reply/reply.js';
 
-const platformError = (error: string) => Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
-const rateLimited = (seconds: number) => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: seconds });
+const platformError = (error: string) =>
+  Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } });
+const rateLimited = (seconds: number) =>
+  Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: seconds });
 
 /** An in-memory SlackApi: records calls, fails the ones it is told to. */
 class RecordingApi implements SlackApi {
@@ -32,14 +35,18 @@ class RecordingApi implements SlackApi {
   }
 }
 
-function live(target: Partial<ReplyTarget> = {}, progressIntervalMs = 30) {
+/** One answer through the turn engine's live answer and the Slack port, against a recording Web API. */
+function live(target: Partial<SlackTarget> = {}, progressIntervalMs = 30) {
   const api = new RecordingApi();
-  const pages = new ExpiringMap<string, SlackMessage[]>(60_000, 10);
+  const logger = pino({ level: 'silent' });
   let n = 0;
-  const answer = new LiveReply(
-    { api, pages, logger: pino({ level: 'silent' }), pacer: new AnswerPacer(), progressIntervalMs, newToken: () => `tok${++n}` },
-    { channel: 'C0NETWORK1', ...target },
-  );
+  const pages = new Continuations<SlackMessage>(() => `tok${++n}`);
+  const answer = new LiveAnswer<SlackMessage, SlackRef>(new SlackPort(api, { channel: 'C0NETWORK1', ...target }, logger), {
+    logger,
+    continuations: pages,
+    pacer: new AnswerPacer(),
+    progressIntervalMs,
+  });
   return { api, pages, answer };
 }
 
@@ -47,7 +54,7 @@ const progress = (text: string) => reply({ kind: 'progress', title: 'Running con
 const final = reply({ kind: 'check', title: 'Connectivity check', summary: 'All good', verdict: 'healthy' });
 const text = (m: SlackMessage | ResponseUrlBody) => JSON.stringify(m.blocks) + m.text;
 
-describe('LiveReply', () => {
+describe('SlackPort (through the live answer of the turn engine)', () => {
   it('posts once, coalesces a burst of progress into few updates, and ends with the result', async () => {
     const { api, answer } = live();
     await answer.progress(progress('step 0'));
@@ -77,7 +84,9 @@ describe('LiveReply', () => {
   it('sends plain text when Slack refuses the blocks', async () => {
     const { api, answer } = live();
     api.failPost.push(platformError('invalid_blocks'));
-    await answer.finish(reply({ kind: 'answer', title: 'Title', summary: 'Summary <x>', steps: [{ text: 'Do this', commands: ['ping 10.0.0.2'] }] }));
+    await answer.finish(
+      reply({ kind: 'answer', title: 'Title', summary: 'Summary <x>', steps: [{ text: 'Do this', commands: ['ping 10.0.0.2'] }] }),
+    );
     const [refused, plain] = api.calls;
     expect(refused!.message.blocks.length).toBeGreaterThan(0);
     expect(plain!.message.blocks).toEqual([]);
@@ -113,10 +122,17 @@ describe('LiveReply', () => {
 
   it('answers privately when the target says so, and keeps later pages for "Show more"', async () => {
     const { api, pages, answer } = live({ responseUrl: 'https://hooks.slack.com/commands/T/1/x', isPrivate: (r) => r.kind === 'help' });
-    await answer.finish(reply({ kind: 'help', title: 'Help', summary: 'Use /vpn', items: Array.from({ length: 200 }, (_, i) => ({ label: `item-${i}`, detail: 'x'.repeat(150) })) }));
+    await answer.finish(
+      reply({
+        kind: 'help',
+        title: 'Help',
+        summary: 'Use /vpn',
+        items: Array.from({ length: 200 }, (_, i) => ({ label: `item-${i}`, detail: 'x'.repeat(150) })),
+      }),
+    );
     expect(api.calls).toHaveLength(1);
     expect(api.calls[0]).toMatchObject({ op: 'respond', message: { response_type: 'ephemeral' } });
     expect(JSON.stringify(api.calls[0]!.message.blocks)).toContain('tok1:2');
-    expect(pages.get('tok1')!.length).toBeGreaterThan(0);
+    expect(pages.page('tok1', 2)?.blocks.length).toBeGreaterThan(0);
   });
 });
