@@ -13,7 +13,7 @@ export class Continuations<M extends object> {
   private readonly pages: LRUCache<string, M[]>;
 
   constructor(
-    private readonly newToken: () => string = () => randomBytes(9).toString('base64url'),
+    private readonly newToken: () => string = () => randomBytes(12).toString('base64url'),
     now?: () => number,
   ) {
     this.pages = new LRUCache<string, M[]>({ max: MAX_ANSWERS, ttl: CONTINUATION_TTL_MS, ...(now ? { perf: { now } } : {}) });

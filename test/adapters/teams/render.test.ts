@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readActionData } from '../../../adapters/teams/card-actions.js';
-import { CardComposer } from '../../../adapters/teams/cards.js';
-import { byteSize, CARD_MAX_BYTES, renderCard, TEAMS_MESSAGE_MAX_BYTES, type AdaptiveCard, type CardElement } from '../../../adapters/teams/render-card.js';
+import {
+  byteSize,
+  CARD_MAX_BYTES,
+  MAX_CARDS,
+  renderCard,
+  renderMessages,
+  TEAMS_MESSAGE_MAX_BYTES,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../../adapters/teams/render.js';
 import { helpReply } from '../../../src/conversation/assistant.js';
 import { newSession } from '../../../src/conversation/session.js';
 import { supportCaseReply } from '../../../src/conversation/support-case.js';
@@ -25,14 +33,16 @@ function checkCard(card: AdaptiveCard): string[] {
   const problems: string[] = [];
   if (card.type !== 'AdaptiveCard' || card.version !== '1.5') problems.push('root: not an Adaptive Card 1.5');
   const enums = (o: Record<string, unknown>, where: string) => {
-    for (const [k, allowed] of Object.entries(ENUMS)) if (k in o && !allowed.has(String(o[k]))) problems.push(`${where}: ${k}=${String(o[k])}`);
+    for (const [k, allowed] of Object.entries(ENUMS))
+      if (k in o && !allowed.has(String(o[k]))) problems.push(`${where}: ${k}=${String(o[k])}`);
   };
   const action = (a: Record<string, unknown>, where: string) => {
     if (!ACTIONS.has(String(a.type))) problems.push(`${where}: action type ${String(a.type)}`);
     if (typeof a.title !== 'string' || a.title === '') problems.push(`${where}: action without title`);
     if (a.type === 'Action.Execute' && typeof a.verb !== 'string') problems.push(`${where}: Action.Execute without verb`);
     if (!readActionData(a.data)) problems.push(`${where}: data the adapter cannot read back`);
-    if (a.style !== undefined && !['default', 'positive', 'destructive'].includes(String(a.style))) problems.push(`${where}: style ${String(a.style)}`);
+    if (a.style !== undefined && !['default', 'positive', 'destructive'].includes(String(a.style)))
+      problems.push(`${where}: style ${String(a.style)}`);
   };
   const element = (e: Record<string, unknown>, where: string): void => {
     const type = String(e.type);
@@ -58,7 +68,8 @@ function checkCard(card: AdaptiveCard): string[] {
         (e.items as Record<string, unknown>[]).forEach((x, j) => element(x, `${where}.items.${j}`));
         break;
       case 'FactSet':
-        for (const f of e.facts as Record<string, unknown>[]) if (typeof f.title !== 'string' || typeof f.value !== 'string') problems.push(`${where}: bad fact`);
+        for (const f of e.facts as Record<string, unknown>[])
+          if (typeof f.title !== 'string' || typeof f.value !== 'string') problems.push(`${where}: bad fact`);
         break;
       case 'ActionSet':
         (e.actions as Record<string, unknown>[]).forEach((a, j) => action(a, `${where}.actions.${j}`));
@@ -68,7 +79,9 @@ function checkCard(card: AdaptiveCard): string[] {
         for (const [i, row] of (e.rows as Record<string, unknown>[]).entries()) {
           const cells = row.cells as Record<string, unknown>[];
           if (row.type !== 'TableRow' || cells.length !== columns.length) problems.push(`${where}.rows.${i}: bad row`);
-          cells.forEach((c, j) => (c.items as Record<string, unknown>[]).forEach((x, k) => element(x, `${where}.rows.${i}.cells.${j}.items.${k}`)));
+          cells.forEach((c, j) =>
+            (c.items as Record<string, unknown>[]).forEach((x, k) => element(x, `${where}.rows.${i}.cells.${j}.items.${k}`)),
+          );
         }
         break;
       }
@@ -86,12 +99,21 @@ describe('renderCard', () => {
   const topic = kb().byId.get('phase1-ike-failure')!;
 
   it('renders an answer: title, guide section, summary, numbered steps with monospace commands, facts, buttons', () => {
-    const r = topicReply(kb(), topic, { confidence: 0.87, answeredBy: 'llm:openai', checkCommand: 'check acme.outsystemsenterprise.com dns 10.0.0.2' });
+    const r = topicReply(kb(), topic, {
+      confidence: 0.87,
+      answeredBy: 'llm:openai',
+      checkCommand: 'check acme.outsystemsenterprise.com dns 10.0.0.2',
+    });
     const { card, bytes, rest } = renderCard(r);
     expect(checkCard(card)).toEqual([]);
     expect(rest).toBeNull();
     expect(bytes).toBe(byteSize(card));
-    expect(card).toMatchObject({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', msteams: { width: 'Full' } });
+    expect(card).toMatchObject({
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      msteams: { width: 'Full' },
+    });
     expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: topic.title, style: 'heading', weight: 'Bolder' });
     expect(card.body[1]).toMatchObject({ isSubtle: true, text: `Guide: ${topic.section} · confidence 87% · via llm:openai` });
     const json = texts(card);
@@ -104,7 +126,16 @@ describe('renderCard', () => {
         columns: expect.arrayContaining([
           expect.objectContaining({
             items: expect.arrayContaining([
-              expect.objectContaining({ type: 'Container', items: expect.arrayContaining([{ type: 'RichTextBlock', spacing: 'Default', inlines: [{ type: 'TextRun', text: withCommand.commands![0], fontType: 'Monospace' }] }]) }),
+              expect.objectContaining({
+                type: 'Container',
+                items: expect.arrayContaining([
+                  {
+                    type: 'RichTextBlock',
+                    spacing: 'Default',
+                    inlines: [{ type: 'TextRun', text: withCommand.commands![0], fontType: 'Monospace' }],
+                  },
+                ]),
+              }),
             ]),
           }),
         ]),
@@ -114,7 +145,9 @@ describe('renderCard', () => {
     expect(card.actions!.map((a) => [a.title, a.style])).toEqual(
       r.actions.map((a) => [a.label, a.style === 'primary' ? 'positive' : a.style === 'danger' ? 'destructive' : undefined]),
     );
-    expect(card.actions!.map((a) => a.title)).toEqual(expect.arrayContaining(['Run checks', 'Fixed it', 'Still broken', 'Prepare support case']));
+    expect(card.actions!.map((a) => a.title)).toEqual(
+      expect.arrayContaining(['Run checks', 'Fixed it', 'Still broken', 'Prepare support case']),
+    );
     expect(card.actions![0]).toEqual({
       type: 'Action.Submit',
       title: 'Run checks',
@@ -130,11 +163,11 @@ describe('renderCard', () => {
     expect(rest).toBeNull();
     const items = (card.body as CardElement[])
       .filter((e) => e.type === 'ColumnSet')
-      .flatMap((e) => ((e.columns as { items: CardElement[] }[])[1]?.items ?? []));
+      .flatMap((e) => (e.columns as { items: CardElement[] }[])[1]?.items ?? []);
     const label = (platform: string) =>
       items.findLastIndex((e) => e.type === 'RichTextBlock' && (e.inlines as { text: string }[])[0]?.text === platform);
     const linesAfter = (i: number) =>
-      ((items[i + 1]!.items as CardElement[]).map((r) => (r.inlines as { text: string; fontType: string }[])[0]!));
+      (items[i + 1]!.items as CardElement[]).map((r) => (r.inlines as { text: string; fontType: string }[])[0]!);
     const fg = label('FortiGate'); // the last one: the phase 2 lifetime block of step 2
     expect(items[fg]).toEqual({
       type: 'RichTextBlock',
@@ -145,10 +178,16 @@ describe('renderCard', () => {
       ],
     });
     expect(linesAfter(fg)).toEqual(
-      ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'].map((text) => ({ type: 'TextRun', text, fontType: 'Monospace' })),
+      ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'].map((text) => ({
+        type: 'TextRun',
+        text,
+        fontType: 'Monospace',
+      })),
     );
     expect(linesAfter(label('Windows'))).toEqual([{ type: 'TextRun', text: 'ping -t <DNS_SERVER_PRIVATE_IP>', fontType: 'Monospace' }]);
-    const swan = items.findIndex((e) => e.type === 'RichTextBlock' && /swanctl\.conf/.test((e.inlines as { text: string }[])[0]?.text ?? ''));
+    const swan = items.findIndex(
+      (e) => e.type === 'RichTextBlock' && /swanctl\.conf/.test((e.inlines as { text: string }[])[0]?.text ?? ''),
+    );
     expect((items[swan]!.inlines as { text: string }[])[1]!.text).toBe(' (config file)');
     expect(linesAfter(swan)[0]!.text).toBe('rekey_time = 51m');
   });
@@ -180,7 +219,12 @@ describe('renderCard', () => {
     expect(checkCard(card)).toEqual([]);
     expect(card.body[1]).toMatchObject({ text: '⚠️ Verdict: DEGRADED', color: 'Warning' });
     // Codes and commands are TextRuns, not markdown: "*" and "_" show as typed.
-    expect(card.body).toContainEqual(expect.objectContaining({ type: 'RichTextBlock', inlines: expect.arrayContaining([expect.objectContaining({ text: ': No conditional forwarder for *.outsystemsenterprise.com.' })]) }));
+    expect(card.body).toContainEqual(
+      expect.objectContaining({
+        type: 'RichTextBlock',
+        inlines: expect.arrayContaining([expect.objectContaining({ text: ': No conditional forwarder for *.outsystemsenterprise.com.' })]),
+      }),
+    );
     const table = card.body.find((e) => e.type === 'Table') as unknown as { rows: { cells: { items: { text: string }[] }[] }[] };
     expect(table.rows.map((row) => row.cells.map((c) => c.items[0]!.text))).toEqual([
       ['Result', 'Check', 'Target', 'Outcome'],
@@ -209,11 +253,15 @@ describe('renderCard', () => {
 
     const list = renderCard(helpReply()).card;
     expect(checkCard(list)).toEqual([]);
-    expect(list.body).toContainEqual(expect.objectContaining({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'help', value: 'this list' }]) }));
+    expect(list.body).toContainEqual(
+      expect.objectContaining({ type: 'FactSet', facts: expect.arrayContaining([{ title: 'help', value: 'this list' }]) }),
+    );
   });
 
   it('gives each summary line its own block (Teams ignores single line breaks)', () => {
-    const { card } = renderCard(reply({ kind: 'answer', title: 't', summary: 'Problem: x\nGuide section followed: y\n\nEnvironment(s): z' }));
+    const { card } = renderCard(
+      reply({ kind: 'answer', title: 't', summary: 'Problem: x\nGuide section followed: y\n\nEnvironment(s): z' }),
+    );
     expect(card.body.slice(1).map((e) => [e.text, e.spacing])).toEqual([
       ['Problem: x', 'Medium'],
       ['Guide section followed: y', 'None'],
@@ -232,10 +280,20 @@ describe('renderCard: the 28 KB limit', () => {
   it('fits every real answer in one card: each topic with all steps, the support case, help, the topic list', () => {
     const session = newSession(Date.now());
     session.currentTopic = 'phase2-ipsec-failure';
-    session.history = Array.from({ length: 20 }, (_, i) => `message ${i}: ${'the tunnel comes up then phase 2 fails with TS_UNACCEPTABLE '.repeat(4)}`);
+    session.history = Array.from(
+      { length: 20 },
+      (_, i) => `message ${i}: ${'the tunnel comes up then phase 2 fails with TS_UNACCEPTABLE '.repeat(4)}`,
+    );
     session.lastCheckArgs = { hosts: ['acme-dev.outsystemsenterprise.com'], dnsServers: ['10.0.0.2'] };
     const replies: Reply[] = [
-      ...kb().topics.map((t) => topicReply(kb(), t, { allSteps: true, confidence: 0.5, answeredBy: 'llm:anthropic', checkCommand: 'check acme-dev.outsystemsenterprise.com dns 10.0.0.2 dns 10.0.0.3' })),
+      ...kb().topics.map((t) =>
+        topicReply(kb(), t, {
+          allSteps: true,
+          confidence: 0.5,
+          answeredBy: 'llm:anthropic',
+          checkCommand: 'check acme-dev.outsystemsenterprise.com dns 10.0.0.2 dns 10.0.0.3',
+        }),
+      ),
       supportCaseReply(kb(), session),
       helpReply(),
       reply({ kind: 'list', title: 'topics', summary: 's', items: kb().topics.map((t) => ({ label: t.id, detail: t.title })) }),
@@ -270,20 +328,29 @@ describe('renderCard: the 28 KB limit', () => {
         })),
       })),
       moreSteps: 3,
-      findings: Array.from({ length: 450 }, (_, i) => ({ code: big(60, `code-${i}`), severity: 'error' as const, summary: big(900, `finding-${i}`) })),
-      evidence: Array.from({ length: 900 }, (_, i) => ({ label: big(100, `ev-${i}`), target: big(100, 't'), outcome: big(600, 'o'), ok: i % 3 === 0 ? true : i % 3 === 1 ? false : null })),
+      findings: Array.from({ length: 450 }, (_, i) => ({
+        code: big(60, `code-${i}`),
+        severity: 'error' as const,
+        summary: big(900, `finding-${i}`),
+      })),
+      evidence: Array.from({ length: 900 }, (_, i) => ({
+        label: big(100, `ev-${i}`),
+        target: big(100, 't'),
+        outcome: big(600, 'o'),
+        ok: i % 3 === 0 ? true : i % 3 === 1 ? false : null,
+      })),
       facts: Array.from({ length: 450 }, (_, i) => ({ label: big(100, `fact-${i}`), value: big(600, 'v') })),
       items: Array.from({ length: 450 }, (_, i) => ({ label: big(100, `item-${i}`), detail: big(600, 'd') })),
       actions: Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, label: big(100, `button-${i}`), command: `topic t${i}` })),
       followUps: Array.from({ length: 30 }, (_, i) => big(300, `follow-${i}`)),
     });
 
-    const composer = new CardComposer({ actionType: 'Action.Submit' });
+    const token = 'tok-huge-answer';
+    const messages = renderMessages(huge, { continuationToken: token, maxCards: 2000 });
     const seen = { summary: 0, steps: 0, findings: 0, evidence: 0, facts: 0, items: 0, actions: 0, followUps: 0 };
-    let message = composer.message(huge);
     let cards = 0;
     let lastStepNumber = 0;
-    for (;;) {
+    for (const message of messages) {
       cards++;
       const card = message.attachments[0]!.content as AdaptiveCard;
       expect(checkCard(card)).toEqual([]);
@@ -292,7 +359,11 @@ describe('renderCard: the 28 KB limit', () => {
       const activity = {
         type: 'message',
         serviceUrl: 'https://smba.trafficmanager.net/emea/',
-        conversation: { id: `19:${'c'.repeat(60)}@thread.tacv2;messageid=1700000000000`, conversationType: 'channel', tenantId: 't'.repeat(36) },
+        conversation: {
+          id: `19:${'c'.repeat(60)}@thread.tacv2;messageid=1700000000000`,
+          conversationType: 'channel',
+          tenantId: 't'.repeat(36),
+        },
         from: { id: `28:${'b'.repeat(36)}`, name: 'vpn-doctor' },
         recipient: { id: `29:${'u'.repeat(120)}`, name: 'A Person With A Long Name', aadObjectId: 'a'.repeat(36) },
         replyToId: '1700000000001',
@@ -302,28 +373,55 @@ describe('renderCard: the 28 KB limit', () => {
 
       const json = JSON.stringify(card);
       for (const [key, re] of Object.entries({
-        summary: /line-\d+ /g, steps: /step-\d+ /g, findings: /finding-\d+ /g, evidence: /ev-\d+ /g,
-        facts: /fact-\d+ /g, items: /item-\d+ /g, actions: /button-\d+ /g, followUps: /follow-\d+ /g,
-      })) seen[key as keyof typeof seen] += json.match(re)?.length ?? 0;
+        summary: /line-\d+ /g,
+        steps: /step-\d+ /g,
+        findings: /finding-\d+ /g,
+        evidence: /ev-\d+ /g,
+        facts: /fact-\d+ /g,
+        items: /item-\d+ /g,
+        actions: /button-\d+ /g,
+        followUps: /follow-\d+ /g,
+      }))
+        seen[key as keyof typeof seen] += json.match(re)?.length ?? 0;
       for (const m of json.matchAll(/"text":"(\d+)\."/g)) {
         expect(Number(m[1])).toBe(lastStepNumber + 1); // numbering goes on across cards
         lastStepNumber = Number(m[1]);
       }
 
       const more = (card.actions ?? []).find((a) => a.title === 'Show the rest');
-      if (!more) break;
-      const token = (more.data as { moreToken: string }).moreToken;
-      const cont = composer.continuation(token)!;
-      message = composer.message(cont.reply, cont.firstStepNumber);
-      expect(cards).toBeLessThan(2000);
+      // Every card but the last links to the next one by the token and its page number.
+      expect(more?.data).toEqual(cards < messages.length ? { moreToken: token, page: cards + 1 } : undefined);
     }
     // Follow-ups appear twice per button (title and command), everything else once.
-    expect({ ...seen, followUps: seen.followUps / 2 }).toEqual({ summary: 600, steps: 450, findings: 450, evidence: 900, facts: 450, items: 450, actions: 12, followUps: 30 });
+    expect({ ...seen, followUps: seen.followUps / 2 }).toEqual({
+      summary: 600,
+      steps: 450,
+      findings: 450,
+      evidence: 900,
+      facts: 450,
+      items: 450,
+      actions: 12,
+      followUps: 30,
+    });
     expect(cards).toBeGreaterThan(10);
+
+    // By default an answer stops at MAX_CARDS, and the last card says that part was left out.
+    const capped = renderMessages(huge, { continuationToken: token });
+    expect(capped).toHaveLength(MAX_CARDS);
+    expect(JSON.stringify(capped.at(-1))).toContain('was left out');
+    expect(JSON.stringify(capped.at(-1))).not.toContain('Show the rest');
   });
 
   it('never sends a button whose command could not be read back', () => {
-    const r = reply({ kind: 'answer', title: 't', summary: 's', actions: [{ id: 'big', label: 'Run checks', command: `check ${'a.outsystemsenterprise.com '.repeat(200)}` }, { id: 'ok', label: 'Fixed it', command: 'fixed it' }] });
+    const r = reply({
+      kind: 'answer',
+      title: 't',
+      summary: 's',
+      actions: [
+        { id: 'big', label: 'Run checks', command: `check ${'a.outsystemsenterprise.com '.repeat(200)}` },
+        { id: 'ok', label: 'Fixed it', command: 'fixed it' },
+      ],
+    });
     const { card } = renderCard(r);
     expect(card.actions!.map((a) => a.title)).toEqual(['Fixed it']);
   });

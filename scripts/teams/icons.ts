@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib';
 
 /**
  * Draws the two icons of the Teams app package and writes them as PNG with node:zlib only (no image
- * library for two small files). Run `npx tsx adapters/teams/icons.ts` after changing the drawing; the
+ * library for two small files). Run `npx tsx scripts/teams/icons.ts` after changing the drawing; the
  * PNGs are committed. Teams wants a 192x192 full-colour icon and a 32x32 outline icon that is white on a
  * transparent background.
  *
@@ -117,7 +117,7 @@ export function crc32(buf: Buffer): number {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = new URL('./appPackage/', import.meta.url);
+  const dir = new URL('../../adapters/teams/appPackage/', import.meta.url);
   writeFileSync(new URL('color.png', dir), drawColorIcon());
   writeFileSync(new URL('outline.png', dir), drawOutlineIcon());
   process.stderr.write(`wrote color.png (192x192) and outline.png (32x32) in ${fileURLToPath(dir)}\n`);

@@ -1,4 +1,14 @@
-import { SNIPPET_KIND_LABEL, type Reply, type ReplyAction, type ReplyEvidence, type ReplyFact, type ReplyFinding, type ReplyListItem, type ReplySnippet, type ReplyStep } from '../../src/reply/reply.js';
+import {
+  SNIPPET_KIND_LABEL,
+  type Reply,
+  type ReplyAction,
+  type ReplyEvidence,
+  type ReplyFact,
+  type ReplyFinding,
+  type ReplyListItem,
+  type ReplySnippet,
+  type ReplyStep,
+} from '../../src/reply/reply.js';
 import type { CommandData, MoreData } from './card-actions.js';
 
 /**
@@ -12,6 +22,15 @@ import type { CommandData, MoreData } from './card-actions.js';
  * caller supplies (it stores `rest` and renders it when clicked). Nothing is silently lost, except the
  * extreme: single strings are clipped to a sane length and buttons whose command is too long to be one.
  */
+
+/** A message as the adapter posts it: one attachment (the card) and a short notification text. */
+export interface TeamsMessage {
+  attachments: { contentType: string; content: unknown }[];
+  summary: string;
+}
+
+/** An answer never becomes more cards than this; the rest is left out (and the last card says so). */
+export const MAX_CARDS = 10;
 
 /** Teams' limit for one message (activity JSON) is about 28 KB. */
 export const TEAMS_MESSAGE_MAX_BYTES = 28 * 1024;
@@ -87,6 +106,7 @@ const MAX_CARD_ACTIONS = 6;
 /** More entries than this per section cannot fit anyway; they go to `rest` without being measured. */
 const MAX_MEASURED_ENTRIES = 400;
 const MORE_TOKEN_PLACEHOLDER = 'x'.repeat(64);
+const MORE_PAGE_PLACEHOLDER = 9999;
 
 interface Parts {
   summary: string[];
@@ -148,7 +168,7 @@ export function renderCard(r: Reply, options: RenderCardOptions = {}): RenderedC
   }
   const kept = emptyParts();
   const rest = emptyParts();
-  const reserve: Overflow = { data: { moreToken: MORE_TOKEN_PLACEHOLDER } };
+  const reserve: Overflow = { data: { moreToken: MORE_TOKEN_PLACEHOLDER, page: MORE_PAGE_PLACEHOLDER } };
   for (const section of PRIORITY) {
     const candidates = affordable(section, maxBytes);
     const fits = (k: number) => byteSize(assemble(ctx, { ...kept, [section]: candidates.slice(0, k) }, reserve)) <= maxBytes;
@@ -173,7 +193,8 @@ export function renderCard(r: Reply, options: RenderCardOptions = {}): RenderedC
     firstStepNumber: ctx.firstStep + kept.steps.length,
   };
   const data = options.onOverflow?.(continuation);
-  const overflow: Overflow = { data: data && data.moreToken.length <= MORE_TOKEN_PLACEHOLDER.length ? data : undefined };
+  const fitsReserve = data && data.moreToken.length <= MORE_TOKEN_PLACEHOLDER.length && (data.page ?? 0) <= MORE_PAGE_PLACEHOLDER;
+  const overflow: Overflow = { data: fitsReserve ? data : undefined };
   const card = assemble(ctx, kept, overflow);
   const bytes = byteSize(card);
   if (bytes <= maxBytes) return { card, bytes, rest: continuation };
@@ -181,6 +202,40 @@ export function renderCard(r: Reply, options: RenderCardOptions = {}): RenderedC
   // Unreachable with the limits above; kept so that a future change cannot send an oversized card.
   const minimal = assemble(ctx, { ...emptyParts(), summary: ['This answer is too large to show in Teams.'] }, null);
   return { card: minimal, bytes: byteSize(minimal), rest: continuation };
+}
+
+export interface RenderMessagesOptions {
+  actionType?: CardActionType;
+  maxBytes?: number;
+  /** Key under which the caller keeps cards 2..n; their "Show the rest" buttons carry it. Omit: one card. */
+  continuationToken?: string;
+  /** Default MAX_CARDS. */
+  maxCards?: number;
+}
+
+/**
+ * A Reply as Teams messages: the first card, and when it does not fit, the chain of continuation cards
+ * (each "Show the rest" button names the next card's page), numbering steps on across cards.
+ */
+export function renderMessages(r: Reply, options: RenderMessagesOptions = {}): TeamsMessage[] {
+  const token = options.continuationToken;
+  const maxCards = options.maxCards ?? MAX_CARDS;
+  const messages: TeamsMessage[] = [];
+  let next: CardContinuation | null = { reply: r, firstStepNumber: 1 };
+  while (next) {
+    const page = messages.length + 1;
+    const more = token !== undefined && page < maxCards;
+    const { card, rest } = renderCard(next.reply, {
+      actionType: options.actionType ?? 'Action.Submit',
+      firstStepNumber: next.firstStepNumber,
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+      onOverflow: () => (more ? { moreToken: token, page: page + 1 } : undefined),
+    });
+    // `summary` is what Teams shows in notifications and the activity feed for a card.
+    messages.push({ attachments: [cardAttachment(card)], summary: clip(r.title, 200) });
+    next = more ? rest : null;
+  }
+  return messages;
 }
 
 /** The card wrapped as a Bot Framework attachment. */
@@ -273,7 +328,12 @@ function clipEntry(section: Section, x: unknown): unknown {
       return clipStep(x as ReplyStep);
     case 'evidence': {
       const e = x as ReplyEvidence;
-      return { ...e, label: clip(e.label, LIMIT.evidenceShort), target: clip(e.target, LIMIT.evidenceShort), outcome: clip(e.outcome, LIMIT.evidenceOutcome) };
+      return {
+        ...e,
+        label: clip(e.label, LIMIT.evidenceShort),
+        target: clip(e.target, LIMIT.evidenceShort),
+        outcome: clip(e.outcome, LIMIT.evidenceOutcome),
+      };
     }
     case 'facts': {
       const f = x as ReplyFact;
@@ -377,7 +437,13 @@ function assemble(ctx: Ctx, p: Parts, overflow: Overflow | null): AdaptiveCard {
   }
   const allStepsShown = p.steps.length === r.steps.length || (p.steps.length > 0 && p.steps.at(-1) === r.steps.at(-1));
   if (r.moreSteps && allStepsShown && p.steps.length > 0) {
-    body.push({ type: 'TextBlock', text: `${r.moreSteps} more step${r.moreSteps === 1 ? '' : 's'} not shown.`, isSubtle: true, size: 'Small', wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: `${r.moreSteps} more step${r.moreSteps === 1 ? '' : 's'} not shown.`,
+      isSubtle: true,
+      size: 'Small',
+      wrap: true,
+    });
   }
 
   if (p.evidence.length > 0) {
@@ -404,7 +470,8 @@ function assemble(ctx: Ctx, p: Parts, overflow: Overflow | null): AdaptiveCard {
 
   if (p.followUps.length > 0) {
     body.push({ type: 'TextBlock', text: 'You can also ask:', isSubtle: true, size: 'Small', spacing: 'Medium', wrap: true });
-    for (const f of p.followUps) body.push({ type: 'ActionSet', spacing: 'None', actions: [action(ctx, { id: 'follow-up', label: f, command: f }, f)] });
+    for (const f of p.followUps)
+      body.push({ type: 'ActionSet', spacing: 'None', actions: [action(ctx, { id: 'follow-up', label: f, command: f }, f)] });
   }
 
   const actions: CardElement[] = choices ? [] : p.actions.map((a) => action(ctx, a, a.label));
@@ -446,13 +513,21 @@ function header(r: Reply): CardElement[] {
   });
   if (r.verdict) {
     const v = VERDICT[r.verdict];
-    out.push({ type: 'TextBlock', text: `${v.mark} Verdict: ${r.verdict.toUpperCase()}`, color: v.color, weight: 'Bolder', spacing: 'Small', wrap: true });
+    out.push({
+      type: 'TextBlock',
+      text: `${v.mark} Verdict: ${r.verdict.toUpperCase()}`,
+      color: v.color,
+      weight: 'Bolder',
+      spacing: 'Small',
+      wrap: true,
+    });
   }
   const meta: string[] = [];
   if (r.section) meta.push(`Guide: ${r.section}`);
   if (r.confidence !== undefined && Number.isFinite(r.confidence)) meta.push(`confidence ${Math.round(r.confidence * 100)}%`);
   if (r.answeredBy && r.answeredBy !== 'local') meta.push(`via ${r.answeredBy}`);
-  if (meta.length > 0) out.push({ type: 'TextBlock', text: clip(meta.join(' · '), LIMIT.meta), isSubtle: true, size: 'Small', spacing: 'None', wrap: true });
+  if (meta.length > 0)
+    out.push({ type: 'TextBlock', text: clip(meta.join(' · '), LIMIT.meta), isSubtle: true, size: 'Small', spacing: 'None', wrap: true });
   return out;
 }
 
@@ -539,7 +614,11 @@ function evidenceTable(rows: ReplyEvidence[]): CardElement {
     items: [{ type: 'TextBlock', text, wrap: true, ...extra }],
   });
   const mark = (ok: boolean | null) =>
-    ok === true ? cell('✅ ok', { color: 'Good' }) : ok === false ? cell('❌ FAIL', { color: 'Attention', weight: 'Bolder' }) : cell('ℹ️ info');
+    ok === true
+      ? cell('✅ ok', { color: 'Good' })
+      : ok === false
+        ? cell('❌ FAIL', { color: 'Attention', weight: 'Bolder' })
+        : cell('ℹ️ info');
   return {
     type: 'Table',
     gridStyle: 'accent',
@@ -547,7 +626,15 @@ function evidenceTable(rows: ReplyEvidence[]): CardElement {
     showGridLines: true,
     columns: [{ width: 2 }, { width: 3 }, { width: 4 }, { width: 6 }],
     rows: [
-      { type: 'TableRow', cells: [cell('Result', { weight: 'Bolder' }), cell('Check', { weight: 'Bolder' }), cell('Target', { weight: 'Bolder' }), cell('Outcome', { weight: 'Bolder' })] },
+      {
+        type: 'TableRow',
+        cells: [
+          cell('Result', { weight: 'Bolder' }),
+          cell('Check', { weight: 'Bolder' }),
+          cell('Target', { weight: 'Bolder' }),
+          cell('Outcome', { weight: 'Bolder' }),
+        ],
+      },
       ...rows.map((e) => ({
         type: 'TableRow',
         cells: [mark(e.ok), cell(e.label), cell(e.target), cell(e.outcome)],

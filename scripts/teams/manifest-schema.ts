@@ -23,5 +23,8 @@ export async function validateManifest(manifest: Record<string, unknown>): Promi
   // The published schemas contain "\a" escapes that are not JSON; the package's own loader does the same fix.
   const text = readFileSync(bundledSchemaPath(manifest), 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b');
   const schema = JSON.parse(text) as Parameters<typeof AppManifestUtils.validateAgainstSchema>[1];
-  return AppManifestUtils.validateAgainstSchema(manifest as unknown as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0], schema);
+  return AppManifestUtils.validateAgainstSchema(
+    manifest as unknown as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0],
+    schema,
+  );
 }

@@ -17,7 +17,7 @@ import { validateManifest } from './manifest-schema.js';
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const APP_PACKAGE = resolve(HERE, 'appPackage');
+const APP_PACKAGE = resolve(HERE, '../../adapters/teams/appPackage');
 export const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Fixed timestamps make the zip reproducible: same inputs, same bytes. */
@@ -30,7 +30,12 @@ export interface PackageOptions {
   /** The Teams app id; defaults to the bot id. */
   teamsAppId?: string | undefined;
   version?: string;
-  developer?: { name?: string | undefined; websiteUrl?: string | undefined; privacyUrl?: string | undefined; termsOfUseUrl?: string | undefined };
+  developer?: {
+    name?: string | undefined;
+    websiteUrl?: string | undefined;
+    privacyUrl?: string | undefined;
+    termsOfUseUrl?: string | undefined;
+  };
 }
 
 export interface PackageResult {
@@ -40,7 +45,10 @@ export interface PackageResult {
 }
 
 export async function buildTeamsPackage(options: PackageOptions): Promise<PackageResult> {
-  for (const [name, id] of [['MicrosoftAppId', options.botId], ['TEAMS_APP_ID', options.teamsAppId]] as const) {
+  for (const [name, id] of [
+    ['MicrosoftAppId', options.botId],
+    ['TEAMS_APP_ID', options.teamsAppId],
+  ] as const) {
     if (id !== undefined && !GUID.test(id)) throw new Error(`${name} must be a GUID, got "${id}"`);
   }
   const manifest = JSON.parse(readFileSync(resolve(APP_PACKAGE, 'manifest.json'), 'utf8')) as Record<string, unknown> & {
@@ -96,7 +104,9 @@ async function main(): Promise<void> {
   });
   process.stderr.write(`wrote ${result.file} (app id ${String(result.manifest.id)}, version ${String(result.manifest.version)})\n`);
   if (result.placeholder) {
-    process.stderr.write('warning: MicrosoftAppId is not set: the package carries a placeholder bot id; set it and run again before uploading\n');
+    process.stderr.write(
+      'warning: MicrosoftAppId is not set: the package carries a placeholder bot id; set it and run again before uploading\n',
+    );
   }
 }
 

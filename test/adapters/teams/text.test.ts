@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, sameAccountId, stripMentions } from '../../../adapters/teams/mention.js';
+import { decodeEntities, sameAccountId, stripMentions } from '../../../adapters/teams/text.js';
 import { interpretActivity, splitConversationId } from '../../../adapters/teams/inbound.js';
 import { BOT, CHANNEL, channelMention, personalMessage } from './harness.js';
 
@@ -21,18 +21,27 @@ describe('stripMentions', () => {
   });
 
   it('keeps other people as plain names and does not count them as the bot', () => {
-    const r = stripMentions('ask <at>Rui</at> about it', [{ type: 'mention', text: '<at>Rui</at>', mentioned: { id: '29:rui', name: 'Rui' } }], BOT.id);
+    const r = stripMentions(
+      'ask <at>Rui</at> about it',
+      [{ type: 'mention', text: '<at>Rui</at>', mentioned: { id: '29:rui', name: 'Rui' } }],
+      BOT.id,
+    );
     expect(r).toEqual({ text: 'ask Rui about it', botMentioned: false });
   });
 
   it('matches the bot with or without the 28: prefix, case-insensitively', () => {
     expect(sameAccountId('28:ABC-1', 'abc-1')).toBe(true);
     expect(sameAccountId('', '')).toBe(false);
-    expect(stripMentions('<at>x</at> help', [{ type: 'mention', text: '<at>x</at>', mentioned: { id: BOT.id.slice(3).toUpperCase() } }], BOT.id).botMentioned).toBe(true);
+    expect(
+      stripMentions('<at>x</at> help', [{ type: 'mention', text: '<at>x</at>', mentioned: { id: BOT.id.slice(3).toUpperCase() } }], BOT.id)
+        .botMentioned,
+    ).toBe(true);
   });
 
   it('uses the name when the entity has no text, and unwraps tags without an entity', () => {
-    expect(stripMentions('<at>vpn-doctor</at> topics', [{ type: 'mention', mentioned: { id: BOT.id, name: 'vpn-doctor' } }], BOT.id).text).toBe('topics');
+    expect(
+      stripMentions('<at>vpn-doctor</at> topics', [{ type: 'mention', mentioned: { id: BOT.id, name: 'vpn-doctor' } }], BOT.id).text,
+    ).toBe('topics');
     expect(stripMentions('<at id="0">Somebody</at> said hi', undefined, BOT.id).text).toBe('Somebody said hi');
   });
 
@@ -41,7 +50,15 @@ describe('stripMentions', () => {
   });
 
   it('survives hostile entities', () => {
-    const hostile = [null, 42, 'mention', [], { type: 'mention' }, { type: 'mention', text: '', mentioned: 'x' }, { type: 'mention', text: 7, mentioned: { id: 9 } }];
+    const hostile = [
+      null,
+      42,
+      'mention',
+      [],
+      { type: 'mention' },
+      { type: 'mention', text: '', mentioned: 'x' },
+      { type: 'mention', text: 7, mentioned: { id: 9 } },
+    ];
     expect(stripMentions('plain', hostile, BOT.id)).toEqual({ text: 'plain', botMentioned: false });
     expect(stripMentions('plain', { length: 3 }, undefined).text).toBe('plain');
   });
@@ -62,9 +79,17 @@ describe('interpretActivity', () => {
   it('reads a channel mention as a command with a conversation address', () => {
     const a = channelMention(url, 'topics');
     const r = interpretActivity(a);
-    expect(r).toMatchObject({ kind: 'command', via: 'text', inbound: { text: 'topics', channel: CHANNEL, thread: a.id, platform: 'teams' } });
+    expect(r).toMatchObject({
+      kind: 'command',
+      via: 'text',
+      inbound: { text: 'topics', channel: CHANNEL, thread: a.id, platform: 'teams' },
+    });
     if (r.kind !== 'command') throw new Error();
-    expect(r.inbound.address).toMatchObject({ v: 1, teamsChannelId: CHANNEL, reference: { serviceUrl: url, bot: BOT, conversation: { conversationType: 'channel' } } });
+    expect(r.inbound.address).toMatchObject({
+      v: 1,
+      teamsChannelId: CHANNEL,
+      reference: { serviceUrl: url, bot: BOT, conversation: { conversationType: 'channel' } },
+    });
   });
 
   it('ignores its own messages and activities it cannot answer', () => {
@@ -75,13 +100,30 @@ describe('interpretActivity', () => {
   });
 
   it('reads button data from Action.Submit and Action.Execute, and the "rest" token', () => {
-    expect(interpretActivity(personalMessage(url, '', { text: undefined, value: { command: 'fixed it', actionId: 'fixed' } }))).toMatchObject({
-      kind: 'command', via: 'submit', actionId: 'fixed', inbound: { text: 'fixed it' },
+    expect(
+      interpretActivity(personalMessage(url, '', { text: undefined, value: { command: 'fixed it', actionId: 'fixed' } })),
+    ).toMatchObject({
+      kind: 'command',
+      via: 'submit',
+      actionId: 'fixed',
+      inbound: { text: 'fixed it' },
     });
-    expect(interpretActivity(personalMessage(url, '', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x', data: { moreToken: 'abcdefgh12345678' } } } }))).toMatchObject({
-      kind: 'more', via: 'execute', token: 'abcdefgh12345678',
+    expect(
+      interpretActivity(
+        personalMessage(url, '', {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb: 'x', data: { moreToken: 'abcdefgh12345678' } } },
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'more',
+      via: 'execute',
+      token: 'abcdefgh12345678',
     });
     // A submit in a channel needs no mention: the click is addressed to the bot's card.
-    expect(interpretActivity(channelMention(url, '', undefined, { text: undefined, entities: undefined, value: { command: 'support case' } }))).toMatchObject({ kind: 'command' });
+    expect(
+      interpretActivity(channelMention(url, '', undefined, { text: undefined, entities: undefined, value: { command: 'support case' } })),
+    ).toMatchObject({ kind: 'command' });
   });
 });
