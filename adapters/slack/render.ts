@@ -8,8 +8,10 @@ import {
   type ReplySnippet,
   type ReplyStep,
 } from '../../src/reply/reply.js';
+import { paginate as paginateUnits, type PageBudget } from '../../src/chat/paginate.js';
 import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './limits.js';
-import { chunkLines, codeBlocks, defuseFences, escapeMrkdwn, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
+import { chunkLines, defuseFences, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
+import { evidenceTable, findingText, parameterTable, tableSections, type MonospaceTable } from './render-tables.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -81,6 +83,7 @@ function titleEmoji(reply: Reply): string {
   if (reply.verdict) return VERDICT_EMOJI[reply.verdict];
   if (reply.kind === 'progress') return ':hourglass_flowing_sand:';
   if (reply.kind === 'error') return ':warning:';
+  if (reply.kind === 'analysis') return ':mag:';
   if (reply.kind === 'choices') return ':thinking_face:';
   return '';
 }
@@ -118,6 +121,9 @@ const EVIDENCE_ROWS_INLINE = 25;
 function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   const units: Unit[] = [];
   const overflow: Unit[] = [];
+  // The direct answer first, then what must not be missed (a redacted secret), then the explanation.
+  if (reply.answer) units.push(sectionUnit(`*Answer:* ${fitEscaped(reply.answer, LIMITS.sectionText - 12)}`));
+  for (const notice of reply.notices ?? []) units.push(sectionUnit(`:rotating_light: *${fitEscaped(notice, LIMITS.sectionText - 24)}*`));
   const lines = reply.summary.split('\n').flatMap((l) => splitEscaped(l, LIMITS.sectionText));
   for (const chunk of chunkLines(lines, LIMITS.sectionText)) {
     // Progress summaries are status lines, kept small; everything else is the answer's main text.
@@ -125,16 +131,19 @@ function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   }
 
   if (reply.findings.length > 0) {
-    const findingLines = reply.findings.map(findingLine);
-    units.push(...labelledChunks('*Findings*', findingLines));
+    units.push(...labelledChunks('*Findings*', reply.findings.map(findingText)));
+  }
+  if (reply.table && reply.table.rows.length > 0) {
+    const caption = reply.table.caption ? `*${fitEscaped(reply.table.caption, 200)}*` : '*Parameters*';
+    units.push(...tableUnits(caption, parameterTable(reply.table)));
   }
   if (reply.evidence.length > 0) {
     const table = evidenceTable(reply.evidence);
-    units.push(...evidenceUnits('*Evidence*', table.header, table.rows.slice(0, EVIDENCE_ROWS_INLINE)));
+    units.push(...tableUnits('*Evidence*', { header: table.header, rows: table.rows.slice(0, EVIDENCE_ROWS_INLINE) }));
     const rest = table.rows.length - EVIDENCE_ROWS_INLINE;
     if (rest > 0) {
       units.push(contextUnit([`_${rest} more evidence row${rest === 1 ? '' : 's'} at the end of the answer._`]));
-      overflow.push(...evidenceUnits('*Evidence, continued*', table.header, table.rows.slice(EVIDENCE_ROWS_INLINE)));
+      overflow.push(...tableUnits('*Evidence, continued*', { header: table.header, rows: table.rows.slice(EVIDENCE_ROWS_INLINE) }));
     }
   }
 
@@ -166,47 +175,14 @@ function bodyUnits(reply: Reply): { main: Unit[]; overflow: Unit[] } {
   return { main: units, overflow };
 }
 
-const SEVERITY_EMOJI: Record<ReplyFinding['severity'], string> = {
-  error: ':red_circle:',
-  warning: ':warning:',
-  info: ':information_source:',
-};
-
-function findingLine(f: ReplyFinding): string {
-  return `${SEVERITY_EMOJI[f.severity]} *${fitEscaped(f.code, 100)}* (${f.severity}): ${fitEscaped(f.summary, 1500)}`;
-}
-
 /** A heading glued to the first chunk, so it never ends up alone at the bottom of a page. */
 function labelledChunks(heading: string, lines: string[]): Unit[] {
   return chunkLines([heading, ...lines], LIMITS.sectionText).map(sectionUnit);
 }
 
-const EVIDENCE_COLUMNS = { label: 28, target: 40, outcome: 110 };
-
-/**
- * The probe evidence as a monospace table in code blocks: it renders on every Slack client (the newer
- * table block does not) and pastes cleanly into a ticket. Status is a word, not only a colour.
- */
-function evidenceTable(rows: ReplyEvidence[]): { header: string; rows: string[] } {
-  const cell = (s: string, w: number) => truncate(s.replace(/\s+/g, ' ').trim(), w);
-  const cells = rows.map((r) => ({
-    mark: r.ok === true ? 'ok' : r.ok === false ? 'FAIL' : 'info',
-    label: cell(r.label, EVIDENCE_COLUMNS.label),
-    target: cell(r.target, EVIDENCE_COLUMNS.target),
-    outcome: cell(r.outcome, EVIDENCE_COLUMNS.outcome),
-  }));
-  const lw = Math.max(5, ...cells.map((c) => c.label.length));
-  const tw = Math.max(6, ...cells.map((c) => c.target.length));
-  const line = (mark: string, label: string, target: string, outcome: string) =>
-    escapeMrkdwn(`${mark.padEnd(4)}  ${label.padEnd(lw)}  ${target.padEnd(tw)}  ${outcome}`.trimEnd());
-  return { header: line('', 'check', 'target', 'result'), rows: cells.map((c) => line(c.mark, c.label, c.target, c.outcome)) };
-}
-
-/** Table rows in as many sections as they need; every chunk repeats the column header so it reads alone. */
-function evidenceUnits(title: string, header: string, rows: string[]): Unit[] {
-  const prefix = `${title}\n`;
-  const blocks = codeBlocks(rows, LIMITS.sectionText - prefix.length - header.length - 1);
-  return blocks.map((b) => sectionUnit(prefix + b.replace('```\n', `\`\`\`\n${header}\n`)));
+/** A monospace table in as many sections as it needs. */
+function tableUnits(title: string, table: MonospaceTable): Unit[] {
+  return tableSections(title, table, LIMITS.sectionText).map(sectionUnit);
 }
 
 const COMMANDS_SHARE = 2000;
@@ -308,24 +284,23 @@ function button(action: ReplyAction, index: number, label?: string): Button {
 
 // ------------------------------------------------------------------------------------------ pages
 
+/** Slack's page: 50 blocks, about 12,000 characters of text, room kept for the "Show more" block. */
+const PAGE_BUDGET: PageBudget<Unit> = {
+  size: (u) => u.size,
+  maxSize: MAX_PAGE_TEXT,
+  maxUnits: LIMITS.blocksPerMessage,
+  reservedSize: 200,
+  maxPages: MAX_PAGES,
+};
+
 function paginate(reply: Reply, head: Unit[], body: Unit[], interactive: Unit[], token: string | undefined): SlackMessage[] {
   // The divider separates reading from clicking; buttons close the first message.
   const tail = interactive.length > 0 ? [unit({ type: 'divider' }), ...interactive] : [];
-  const pages: { head: Unit[]; body: Unit[]; tail: Unit[] }[] = [];
-  let rest = body;
-  let n = take(rest, [...head, ...tail]);
-  pages.push({ head, body: rest.slice(0, n), tail });
-  rest = rest.slice(n);
-
-  while (rest.length > 0 && token !== undefined && pages.length < MAX_PAGES) {
-    const contHead = [contextUnit([`*${fitEscaped(reply.title, 300)}*, continued`])];
-    // Always at least one unit: a unit is at most one section (3,000 characters), well inside a page.
-    n = Math.max(1, take(rest, contHead));
-    pages.push({ head: contHead, body: rest.slice(0, n), tail: [] });
-    rest = rest.slice(n);
-  }
-
-  const trimmed = rest.length;
+  const { pages, trimmed } = paginateUnits(
+    { head, body, tail, continuedHead: () => [contextUnit([`*${fitEscaped(reply.title, 300)}*, continued`])] },
+    PAGE_BUDGET,
+    { continue: token !== undefined },
+  );
   return pages.map((page, i) => {
     const blocks = [...page.head, ...page.body].map((u) => u.block);
     if (i < pages.length - 1) blocks.push(moreBlock(token!, i + 2, pages.length));
@@ -337,22 +312,6 @@ function paginate(reply: Reply, head: Unit[], body: Unit[], interactive: Unit[],
     blocks.push(...page.tail.map((u) => u.block));
     return { text: fallbackText(reply, i + 1, pages.length), blocks };
   });
-}
-
-/** Room kept on every page for one more block: the "Show more" button or the trim note. */
-const RESERVED_TEXT = 200;
-
-/** How many of `body`'s leading units fit on a page that also holds `fixed`. */
-function take(body: Unit[], fixed: Unit[]): number {
-  let blocks = fixed.length + 1;
-  let text = fixed.reduce((sum, u) => sum + u.size, 0) + RESERVED_TEXT;
-  let i = 0;
-  while (i < body.length && blocks + 1 <= LIMITS.blocksPerMessage && text + body[i]!.size <= MAX_PAGE_TEXT) {
-    blocks += 1;
-    text += body[i]!.size;
-    i += 1;
-  }
-  return i;
 }
 
 function moreBlock(token: string, page: number, total: number): KnownBlock {

@@ -6,6 +6,7 @@ import { topicReply } from '../../../src/conversation/topic-reply.js';
 import { loadKnowledgeBase } from '../../../src/knowledge/loader.js';
 import { reply, type Reply } from '../../../src/reply/reply.js';
 import { blockKitViolations, blockTextLength } from './helpers/block-kit-check.js';
+import { analysisReply } from '../../reply/fixtures/analysis-reply.js';
 
 const kb = loadKnowledgeBase();
 
@@ -267,5 +268,65 @@ describe('renderReply (Block Kit)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('renderReply (Block Kit): analysis replies', () => {
+  const [page] = renderReply(analysisReply(), { continuationToken: 'tok' });
+  const sections = page!.blocks.filter((b) => b.type === 'section').map((b) => (b as { text: { text: string } }).text.text);
+
+  it('shows the direct answer first, then the notice, prominently, then the summary', () => {
+    expect(JSON.stringify(page!.blocks[0])).toContain(':mag: strongSwan log');
+    expect(sections[0]).toBe('*Answer:* No: the pre-shared key on your side does not match the one configured in the OutSystems Cloud.');
+    expect(sections[1]).toMatch(/^:rotating_light: \*A secret was redacted from what you pasted \(psk on line 14\); rotate that key/);
+    expect(sections[2]).toContain('Phase 1 negotiates');
+  });
+
+  it('quotes the lines of a finding in a code block, with their line numbers', () => {
+    const findings = sections.find((s) => s.startsWith('*Findings*'))!;
+    expect(findings).toContain(
+      '*psk-mismatch* (error): The peer answered AUTHENTICATION_FAILED to our IKE_AUTH request\n```\n41 | Jun  3 10:12:01 gw charon: 09[ENC] parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n42 | Jun  3 10:12:01 gw charon: 09[IKE] received AUTHENTICATION_FAILED notify error\n```',
+    );
+  });
+
+  it('lays the parameter table out in monospace, a status word per row, under its caption', () => {
+    const table = sections.find((s) => s.startsWith('*Tunnel parameters'))!;
+    expect(table).toBe(
+      [
+        '*Tunnel parameters (swanctl.conf, connection "outsystems")*',
+        '```',
+        '      parameter      value      required  verdict',
+        'ok    auth           psk        psk       ok',
+        'FAIL  p1-encryption  aes128     aes256    violation',
+        'FAIL  p2-lifetime    28800      3600      risk',
+        'info  nat-t          (not set)  auto      missing',
+        '```',
+      ].join('\n'),
+    );
+    expectWithinSlackLimits([page!]);
+  });
+
+  it('splits a long parameter table and many quoted lines within the limits, repeating the header', () => {
+    const base = analysisReply();
+    const big = {
+      ...base,
+      findings: Array.from({ length: 30 }, (_, i) => ({
+        ...base.findings[0]!,
+        code: `code-${i}`,
+        lines: Array.from({ length: 20 }, (_, n) => ({ n: n + 1, text: long('x` <!channel> ', 400) })),
+      })),
+      table: {
+        columns: ['parameter', 'value', 'required', 'verdict'],
+        rows: Array.from({ length: 400 }, (_, i) => ({ cells: [`p-${i}`, long('v', 80), 'r', 'violation'], ok: false })),
+      },
+    };
+    const pages = renderReply(big, { continuationToken: 'tok' });
+    expectWithinSlackLimits(pages);
+    expect(pages.length).toBeGreaterThan(1);
+    const all = mrkdwnOf(pages).join('\n');
+    expect(all).not.toContain('<!channel>');
+    const tableSections = mrkdwnOf(pages).filter((t) => t.startsWith('*Parameters*'));
+    expect(tableSections.length).toBeGreaterThan(1);
+    for (const t of tableSections) expect(t.split('\n')[2]).toMatch(/^\s+parameter\s+value/);
   });
 });
