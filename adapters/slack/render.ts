@@ -3,8 +3,6 @@ import {
   SNIPPET_KIND_LABEL,
   type Reply,
   type ReplyAction,
-  type ReplyEvidence,
-  type ReplyFinding,
   type ReplySnippet,
   type ReplyStep,
 } from '../../src/reply/reply.js';
