@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { Reply } from '../../src/reply/reply.js';
 import type { SlackApi } from './api.js';
-import { inbound } from './inbound.js';
-import { BlockActionsPayload, MessageEventPayload, SlashCommandPayload } from './payloads.js';
+import { BlockActionsPayload, inbound, MessageEventPayload, SlashCommandPayload } from './inbound.js';
+
 import { SlackPort, type SlackTarget } from './port.js';
 import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render.js';
 import { SLASH_COMMAND } from './surface.js';

@@ -1,11 +1,5 @@
 import type { types } from '@slack/bolt';
-import {
-  SNIPPET_KIND_LABEL,
-  type Reply,
-  type ReplyAction,
-  type ReplySnippet,
-  type ReplyStep,
-} from '../../src/reply/reply.js';
+import { SNIPPET_KIND_LABEL, type Reply, type ReplyAction, type ReplySnippet, type ReplyStep } from '../../src/reply/reply.js';
 import { paginate as paginateUnits, type PageBudget } from '../../src/chat/paginate.js';
 import { LIMITS, MAX_PAGES, MAX_PAGE_TEXT } from './limits.js';
 import { chunkLines, defuseFences, fitEscaped, fitPlain, splitEscaped, truncate } from './mrkdwn.js';
