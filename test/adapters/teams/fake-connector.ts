@@ -35,12 +35,12 @@ export class FakeConnector {
   ) {}
 
   static async start(prefix = '/amer/'): Promise<FakeConnector> {
-    let self!: FakeConnector;
-    const server = createServer((req, res) => void self.handle(req, res));
+    const ref: { self?: FakeConnector } = {};
+    const server = createServer((req, res) => void ref.self!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new FakeConnector(server, `http://127.0.0.1:${port}${prefix}`);
-    return self;
+    ref.self = new FakeConnector(server, `http://127.0.0.1:${port}${prefix}`);
+    return ref.self;
   }
 
   close(): Promise<void> {
