@@ -24,7 +24,12 @@ const role = process.argv[2];
 if (role === 'api') {
   const api = await new FakeSlackApi().start();
   process.on('message', (m: ToChild) => {
-    if (m.type === 'stats') send({ type: 'stats', answers: api.callsOf('chat.postMessage').length + api.responseUrlCalls.length, blockViolations: api.blockViolations.length });
+    if (m.type === 'stats')
+      send({
+        type: 'stats',
+        answers: api.callsOf('chat.postMessage').length + api.responseUrlCalls.length,
+        blockViolations: api.blockViolations.length,
+      });
     if (m.type === 'close') void api.close().then(() => process.disconnect());
   });
   send({ type: 'ready', apiUrl: api.apiUrl, responseUrlBase: api.responseUrl('bench') });

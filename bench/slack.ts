@@ -55,7 +55,12 @@ const concurrency = Number(values.concurrency);
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const fmt = (x: number): string => `${x.toFixed(1)} ms`.padStart(9);
-const kindOf = (text: string): string => (text.startsWith('check ') ? 'check ...' : ['help', 'topics'].includes(text) || text.startsWith('topic ') ? text.split(' ')[0]! : '<question>');
+const kindOf = (text: string): string =>
+  text.startsWith('check ')
+    ? 'check ...'
+    : ['help', 'topics'].includes(text) || text.startsWith('topic ')
+      ? text.split(' ')[0]!
+      : '<question>';
 
 /** One side of the fake Slack, in a child process: one request, one reply of the same type. */
 function slackChild(role: 'api' | 'load') {
@@ -164,10 +169,15 @@ async function main(): Promise<number> {
     ];
     for (const [name, samples] of rows) {
       const s = [...samples].sort((a, b) => a - b);
-      out(`| ${name.padEnd(12)} | ${String(s.length).padStart(8)} | ${fmt(percentile(s, 50))} | ${fmt(percentile(s, 90))} | ${fmt(percentile(s, 99))} | ${fmt(s.at(-1)!)} |\n`);
+      out(
+        `| ${name.padEnd(12)} | ${String(s.length).padStart(8)} | ${fmt(percentile(s, 50))} | ${fmt(percentile(s, 90))} | ${fmt(percentile(s, 99))} | ${fmt(s.at(-1)!)} |\n`,
+      );
     }
     // The target is judged as Slack would see it: by the sender's numbers.
-    const p99 = percentile([...all].sort((a, b) => a - b), 99);
+    const p99 = percentile(
+      [...all].sort((a, b) => a - b),
+      99,
+    );
     const met = p99 < TARGET_P99_MS && failures === 0;
     out(
       `\n${all.length} commands in ${seconds.toFixed(1)} s (${Math.round(all.length / seconds)}/s); ${failures} not acknowledged with 200; ` +

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AlertChannel } from '../../src/conversation/alerts.js';
 import type { Reply } from '../../src/reply/reply.js';
-import { renderReply } from './render-blocks.js';
-import type { SlackApi } from './slack-api.js';
+import { renderReply } from './render.js';
+import type { SlackApi } from './api.js';
 import { SLACK_PLATFORM } from './surface.js';
 
 /** What a Slack conversation's `Inbound.address` holds (and keep-alive subscriptions store). */
@@ -33,7 +33,9 @@ export class SlackAlertChannel implements AlertChannel {
     const parsed = SlackAddressSchema.safeParse(address);
     const channel = parsed.success ? parsed.data.channel : this.fallbackChannel;
     if (!channel) {
-      throw new Error('no Slack channel for this alert: subscribe with "keepalive on <agent> here" in a channel, or set SLACK_ALERT_CHANNEL');
+      throw new Error(
+        'no Slack channel for this alert: subscribe with "keepalive on <agent> here" in a channel, or set SLACK_ALERT_CHANNEL',
+      );
     }
     // An alert is one message: no "Show more" page to come back to later.
     const [message] = renderReply(alert);

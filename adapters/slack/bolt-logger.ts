@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
  * as everything else. The level belongs to LOG_LEVEL, so Bolt's attempts to set it are ignored.
  */
 export function boltLogger(logger: Logger): BoltLogger {
-  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 3, breakLength: Infinity }))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 3, breakLength: Infinity }))).join(' ');
   // Bolt logs a few debug lines per request: format them only when someone will read them.
   return {
     debug: (...msg: unknown[]) => logger.isLevelEnabled('debug') && logger.debug(text(msg)),

@@ -31,7 +31,4 @@ export const BOT_WEB_API_METHODS = {
   'chat.update': 'chat:write',
 } as const satisfies Record<string, keyof typeof BOT_SCOPES | null>;
 
-/** Called with the app-level token (xapp-, scope connections:write) in Socket Mode only. */
-export const APP_TOKEN_WEB_API_METHODS = ['apps.connections.open'] as const;
-
 export const SLACK_PLATFORM = 'slack';

@@ -13,6 +13,8 @@ export interface CommandData {
 
 export interface MoreData {
   moreToken: string;
+  /** The page of the answer the button shows (2..n); cards from before pages were numbered carry none. */
+  page?: number;
 }
 
 export type ActionData = CommandData | MoreData;
@@ -20,10 +22,14 @@ export type ActionData = CommandData | MoreData;
 /** Commands are short phrases; anything longer did not come from one of our cards. */
 const MAX_COMMAND_CHARS = 4000;
 const TOKEN_RE = /^[A-Za-z0-9_-]{8,64}$/;
+const MAX_PAGE = 9999;
 
 export function readActionData(data: unknown): ActionData | null {
   if (!isRecord(data)) return null;
-  if (typeof data.moreToken === 'string' && TOKEN_RE.test(data.moreToken)) return { moreToken: data.moreToken };
+  if (typeof data.moreToken === 'string' && TOKEN_RE.test(data.moreToken)) {
+    const page = Number.isInteger(data.page) && (data.page as number) >= 2 && (data.page as number) <= MAX_PAGE ? (data.page as number) : 2;
+    return { moreToken: data.moreToken, page };
+  }
   if (typeof data.command === 'string' && data.command.length <= MAX_COMMAND_CHARS) {
     return typeof data.actionId === 'string' ? { command: data.command, actionId: data.actionId.slice(0, 64) } : { command: data.command };
   }

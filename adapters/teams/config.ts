@@ -26,10 +26,14 @@ export function allowedTenants(c: TeamsConfig): string[] {
 export function activityTenants(activity: Record<string, unknown>): string[] {
   const found = new Set<string>();
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | null | undefined;
-  const fromChannelData = typeof channelData === 'object' && channelData !== null && typeof channelData.tenant === 'object' && channelData.tenant !== null ? channelData.tenant.id : undefined;
+  const fromChannelData =
+    typeof channelData === 'object' && channelData !== null && typeof channelData.tenant === 'object' && channelData.tenant !== null
+      ? channelData.tenant.id
+      : undefined;
   if (typeof fromChannelData === 'string') found.add(fromChannelData);
   const conversation = activity.conversation as { tenantId?: unknown } | null | undefined;
-  if (typeof conversation === 'object' && conversation !== null && typeof conversation.tenantId === 'string') found.add(conversation.tenantId);
+  if (typeof conversation === 'object' && conversation !== null && typeof conversation.tenantId === 'string')
+    found.add(conversation.tenantId);
   return [...found];
 }
 
@@ -49,7 +53,8 @@ export function bearerJwtProblem(authorization: string | string[] | undefined): 
   } catch {
     return 'the JWT header is not JSON';
   }
-  if (typeof header !== 'object' || header === null || typeof (header as { alg?: unknown }).alg !== 'string') return 'the JWT header names no alg';
+  if (typeof header !== 'object' || header === null || typeof (header as { alg?: unknown }).alg !== 'string')
+    return 'the JWT header names no alg';
   return null;
 }
 

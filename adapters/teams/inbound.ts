@@ -1,6 +1,6 @@
-import type { Inbound } from '../../src/conversation/assistant.js';
+import type { Inbound } from '../../src/chat/core.js';
 import { readActionData, readExecuteValue, type ActionData } from './card-actions.js';
-import { sameAccountId, stripMentions } from './mention.js';
+import { sameAccountId, stripMentions } from './text.js';
 
 /**
  * Reads a Bot Framework activity as Teams sends it and decides what the bot should do with it. SDK-free
@@ -43,7 +43,7 @@ export interface TeamsAddress {
 
 export type Interpretation =
   | { kind: 'command'; via: 'text' | 'submit' | 'execute'; inbound: Inbound; actionId?: string }
-  | { kind: 'more'; via: 'submit' | 'execute'; token: string; inbound: Inbound }
+  | { kind: 'more'; via: 'submit' | 'execute'; token: string; page: number; inbound: Inbound }
   | { kind: 'welcome'; inbound: Inbound }
   | { kind: 'ignore'; reason: string }
   | { kind: 'bad-action'; reason: string }
@@ -68,7 +68,8 @@ export function interpretActivity(raw: unknown): Interpretation {
     const { text: stripped, botMentioned } = stripMentions(text, raw.entities, bot?.id);
     // In channels and group chats the bot only answers when addressed (with resource-specific consent
     // Teams would deliver every message; answering all of them would be noise).
-    const shared = address.reference.conversation.conversationType === 'channel' || address.reference.conversation.conversationType === 'groupChat';
+    const shared =
+      address.reference.conversation.conversationType === 'channel' || address.reference.conversation.conversationType === 'groupChat';
     if (shared && !botMentioned) return { kind: 'ignore', reason: 'not addressed to the bot' };
     return { kind: 'command', via: 'text', inbound: { ...base, text: stripped.slice(0, MAX_INBOUND_TEXT) } };
   }
@@ -93,7 +94,7 @@ export function interpretActivity(raw: unknown): Interpretation {
 }
 
 function fromAction(data: ActionData, via: 'submit' | 'execute', base: Inbound): Interpretation {
-  if ('moreToken' in data) return { kind: 'more', via, token: data.moreToken, inbound: base };
+  if ('moreToken' in data) return { kind: 'more', via, token: data.moreToken, page: data.page ?? 2, inbound: base };
   return {
     kind: 'command',
     via,

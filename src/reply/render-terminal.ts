@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { SNIPPET_KIND_LABEL, type Reply, type ReplyEvidence } from './reply.js';
+import { SNIPPET_KIND_LABEL, type Reply, type ReplyEvidence, type ReplyQuote, type ReplyTable } from './reply.js';
 
 export interface TerminalRenderOptions {
   /** ANSI colours; default: only when the output is a terminal. */
@@ -18,13 +18,22 @@ export function renderTerminal(r: Reply, options: TerminalRenderOptions = {}): s
 
   out.push(c.bold(r.title) + headerBadges(r, c));
   if (r.section) out.push(c.dim(`Guide: ${r.section}`));
+  // The direct answer comes first; notices (a redacted secret) must not scroll by unseen.
+  if (r.answer) out.push('', `${c.bold('Answer:')} ${r.answer}`);
+  for (const notice of r.notices ?? []) out.push('', c.bold(c.yellow(`!! ${notice}`)));
   if (r.summary) out.push('', r.summary);
 
   if (r.findings.length > 0) {
     out.push('', c.bold('Findings'));
     for (const f of r.findings) {
       out.push(`  ${severityMark(f.severity, c)} ${c.bold(f.code)}: ${f.summary}`);
+      out.push(...quotedLines(f.lines ?? [], c));
     }
+  }
+
+  if (r.table && r.table.rows.length > 0) {
+    out.push('', c.bold(r.table.caption ?? 'Parameters'));
+    out.push(...valueTable(r.table, c));
   }
 
   if (r.steps.length > 0) {
@@ -88,11 +97,30 @@ function severityMark(severity: 'error' | 'warning' | 'info', c: Colors): string
   return c.blue('[info]   ');
 }
 
+/** The lines a finding relies on, with their line numbers, indented under it. */
+function quotedLines(quotes: ReplyQuote[], c: Colors): string[] {
+  const w = Math.max(0, ...quotes.map((q) => String(q.n).length));
+  return quotes.map((q) => `      ${c.dim(`${String(q.n).padStart(w)} |`)} ${q.text}`);
+}
+
+function statusMark(ok: boolean | null, c: Colors): string {
+  return ok === true ? c.green('ok  ') : ok === false ? c.red('FAIL') : c.dim('info');
+}
+
+/** A table with a status column first; columns padded to their widest cell, the last one left free. */
+function valueTable(t: ReplyTable, c: Colors): string[] {
+  const widths = t.columns.map((col, i) => Math.max(col.length, ...t.rows.map((r) => (r.cells[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  return [
+    `  ${'    '}  ${c.bold(line(t.columns))}`,
+    ...t.rows.map((r) => `  ${statusMark(r.ok, c)}  ${line(t.columns.map((_, i) => r.cells[i] ?? ''))}`),
+  ];
+}
+
 function evidenceTable(rows: ReplyEvidence[], c: Colors): string[] {
   const lw = Math.max(...rows.map((r) => r.label.length));
   const tw = Math.max(...rows.map((r) => r.target.length));
   return rows.map((r) => {
-    const mark = r.ok === true ? c.green('ok  ') : r.ok === false ? c.red('FAIL') : c.dim('info');
-    return `  ${mark}  ${r.label.padEnd(lw)}  ${r.target.padEnd(tw)}  ${r.outcome}`;
+    return `  ${statusMark(r.ok, c)}  ${r.label.padEnd(lw)}  ${r.target.padEnd(tw)}  ${r.outcome}`;
   });
 }

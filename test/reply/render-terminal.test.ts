@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../src/reply/render-terminal.js';
 import { reply } from '../../src/reply/reply.js';
+import { analysisReply } from './fixtures/analysis-reply.js';
 
 const sample = reply({
   kind: 'check',
@@ -64,7 +65,11 @@ describe('renderTerminal', () => {
           commands: ['ping <DNS_SERVER_PRIVATE_IP>'],
           snippets: [
             { platform: 'Windows', kind: 'shell', lines: ['ping -t <DNS_SERVER_PRIVATE_IP>'] },
-            { platform: 'FortiGate', kind: 'cli', lines: ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'] },
+            {
+              platform: 'FortiGate',
+              kind: 'cli',
+              lines: ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'],
+            },
             { platform: 'strongSwan swanctl.conf', kind: 'config', lines: ['rekey_time = 51m'] },
           ],
         },
@@ -87,5 +92,44 @@ describe('renderTerminal', () => {
       ].join('\n'),
     );
     expect(out).not.toMatch(/\$ (?:rekey_time|config vpn|set keylifeseconds)/);
+  });
+});
+
+describe('renderTerminal: analysis replies', () => {
+  const out = renderTerminal(analysisReply(), { color: false });
+
+  it('shows the direct answer first, then the notice, then the summary', () => {
+    const answer = out.indexOf('Answer: No: the pre-shared key');
+    const notice = out.indexOf('!! A secret was redacted');
+    const summary = out.indexOf('Phase 1 negotiates');
+    expect(answer).toBeGreaterThan(0);
+    expect(answer).toBeLessThan(notice);
+    expect(notice).toBeLessThan(summary);
+  });
+
+  it("quotes each finding's lines under it, with their line numbers", () => {
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.includes('psk-mismatch'));
+    expect(lines[at + 1]).toBe('      41 | Jun  3 10:12:01 gw charon: 09[ENC] parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]');
+    expect(lines[at + 2]).toBe('      42 | Jun  3 10:12:01 gw charon: 09[IKE] received AUTHENTICATION_FAILED notify error');
+    expect(lines[at + 3]).toContain('lifetime-mismatch');
+  });
+
+  it('renders the parameter table with aligned columns and a status word per row', () => {
+    expect(out).toContain('Tunnel parameters (swanctl.conf, connection "outsystems")');
+    const rows = out.split('\n').filter((l) => /^\s+(ok|FAIL|info)\s{2}/.test(l) || l.includes('parameter  '));
+    expect(rows).toEqual([
+      '        parameter      value      required  verdict',
+      '  ok    auth           psk        psk       ok',
+      '  FAIL  p1-encryption  aes128     aes256    violation',
+      '  FAIL  p2-lifetime    28800      3600      risk',
+      '  info  nat-t          (not set)  auto      missing',
+    ]);
+  });
+
+  it('colours the notice and the statuses when colour is on', () => {
+    const coloured = renderTerminal(analysisReply(), { color: true });
+    expect(coloured).toMatch(/\u001b\[33m!! A secret was redacted/);
+    expect(coloured).toMatch(/\u001b\[31mFAIL/);
   });
 });

@@ -44,7 +44,8 @@ const text = fc.oneof(
 );
 const json = fc.jsonValue({ maxDepth: 3 });
 /** A field that is usually plausible, sometimes any JSON value, sometimes missing. */
-const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 12, arbitrary: a }, { weight: 1, arbitrary: json }, { weight: 1, arbitrary: fc.constant(undefined) });
+const maybe = <T>(a: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 12, arbitrary: a }, { weight: 1, arbitrary: json }, { weight: 1, arbitrary: fc.constant(undefined) });
 
 function toForm(record: Record<string, unknown>): string {
   const fields: Record<string, string> = {};
@@ -104,7 +105,9 @@ function caseArbitrary(responseUrl: string): fc.Arbitrary<Case> {
       { requiredKeys: [] },
     )
     .chain((r) =>
-      fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', FORM).map((contentType) => ({ body: JSON.stringify(r), contentType })),
+      fc
+        .constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', FORM)
+        .map((contentType) => ({ body: JSON.stringify(r), contentType })),
     );
 
   const click = fc
@@ -114,14 +117,22 @@ function caseArbitrary(responseUrl: string): fc.Arbitrary<Case> {
         user: maybe(fc.record({ id: maybe(slackId) }, { requiredKeys: [] })),
         channel: maybe(fc.record({ id: maybe(slackId) }, { requiredKeys: [] })),
         team: maybe(fc.record({ id: maybe(slackId) }, { requiredKeys: [] })),
-        container: maybe(fc.record({ channel_id: maybe(slackId), message_ts: maybe(ts), thread_ts: maybe(ts), is_ephemeral: maybe(fc.boolean()) }, { requiredKeys: [] })),
+        container: maybe(
+          fc.record(
+            { channel_id: maybe(slackId), message_ts: maybe(ts), thread_ts: maybe(ts), is_ephemeral: maybe(fc.boolean()) },
+            { requiredKeys: [] },
+          ),
+        ),
         message: maybe(fc.record({ ts: maybe(ts), thread_ts: maybe(ts) }, { requiredKeys: [] })),
         response_url: responseUrls,
         actions: maybe(
           fc.array(
             fc.record(
               {
-                action_id: fc.oneof(fc.constantFrom('vpn_cmd_0', 'vpn_cmd_12', 'vpn_more', 'other_app_button'), fc.string({ maxLength: 12 })),
+                action_id: fc.oneof(
+                  fc.constantFrom('vpn_cmd_0', 'vpn_cmd_12', 'vpn_more', 'other_app_button'),
+                  fc.string({ maxLength: 12 }),
+                ),
                 value: maybe(fc.oneof(text, fc.constantFrom('abc:2', 'abc:0', 'zzz:999'))),
                 text: maybe(fc.record({ text: maybe(text) }, { requiredKeys: [] })),
               },
@@ -135,21 +146,40 @@ function caseArbitrary(responseUrl: string): fc.Arbitrary<Case> {
     )
     .map((r) => ({ body: formBody({ payload: JSON.stringify(r) }), contentType: FORM }));
 
-  const junk = fc.oneof(
-    fc.constantFrom('null', '[]', '1', '"x"', 'true', '{}', 'payload=null', 'payload=%5B1%5D', 'payload=%7Bbad', 'ssl_check=1', 'ssl_check=1&command=%2Fvpn&text=help', ''),
-    fc.string({ maxLength: 300 }),
-    json.map((v) => JSON.stringify(v)),
-    fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
-  ).chain((body) => fc.constantFrom('application/json', FORM, 'text/plain', 'application/octet-stream').map((contentType) => ({ body, contentType })));
+  const junk = fc
+    .oneof(
+      fc.constantFrom(
+        'null',
+        '[]',
+        '1',
+        '"x"',
+        'true',
+        '{}',
+        'payload=null',
+        'payload=%5B1%5D',
+        'payload=%7Bbad',
+        'ssl_check=1',
+        'ssl_check=1&command=%2Fvpn&text=help',
+        '',
+      ),
+      fc.string({ maxLength: 300 }),
+      json.map((v) => JSON.stringify(v)),
+      fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+    )
+    .chain((body) =>
+      fc.constantFrom('application/json', FORM, 'text/plain', 'application/octet-stream').map((contentType) => ({ body, contentType })),
+    );
 
-  return fc.record({
-    payload: fc.oneof(slash, event, click, junk),
-    signing: fc.oneof(
-      { weight: 6, arbitrary: fc.constant('valid' as const) },
-      { weight: 1, arbitrary: fc.constantFrom('bad-secret' as const, 'none' as const, 'stale' as const, 'future' as const) },
-    ),
-    retry: fc.option(fc.constantFrom('1', '2', 'x'), { nil: undefined }),
-  }).map(({ payload, signing, retry }) => ({ ...payload, signing, ...(retry ? { retry } : {}) }));
+  return fc
+    .record({
+      payload: fc.oneof(slash, event, click, junk),
+      signing: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('valid' as const) },
+        { weight: 1, arbitrary: fc.constantFrom('bad-secret' as const, 'none' as const, 'stale' as const, 'future' as const) },
+      ),
+      retry: fc.option(fc.constantFrom('1', '2', 'x'), { nil: undefined }),
+    })
+    .map(({ payload, signing, retry }) => ({ ...payload, signing, ...(retry ? { retry } : {}) }));
 }
 
 describe('Slack endpoint under fuzzed payloads', () => {

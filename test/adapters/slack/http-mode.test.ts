@@ -34,7 +34,11 @@ describe('Slack adapter, HTTP mode', () => {
     expect(h.api.blockViolations).toEqual([]);
   });
 
-  const postsTo = (channel: string, from = 0) => h.api.callsOf('chat.postMessage').slice(from).filter((c) => c.params.channel === channel);
+  const postsTo = (channel: string, from = 0) =>
+    h.api
+      .callsOf('chat.postMessage')
+      .slice(from)
+      .filter((c) => c.params.channel === channel);
 
   it('checked the bot token at start (auth.test) with the bot token', () => {
     expect(h.api.callsOf('auth.test')).toHaveLength(1);
@@ -88,7 +92,12 @@ describe('Slack adapter, HTTP mode', () => {
       const running = await h.api.waitFor(() => postsTo(CHANNEL, before)[0]);
       expect(headerOf(running.params.blocks as unknown[])).toContain('Running connectivity checks');
       // Progress lines arrive as updates of that same message while the check is held open.
-      await h.api.waitFor(() => h.api.callsOf('chat.update').slice(updatesBefore).some((u) => allText(u.params.blocks as unknown[]).includes('Connecting to port 443')));
+      await h.api.waitFor(() =>
+        h.api
+          .callsOf('chat.update')
+          .slice(updatesBefore)
+          .some((u) => allText(u.params.blocks as unknown[]).includes('Connecting to port 443')),
+      );
       h.checks.release();
       await h.adapter.idle();
 
@@ -146,7 +155,7 @@ describe('Slack adapter, HTTP mode', () => {
       expect(b!.thread).toBe(mention.ts);
     });
 
-    it('undoes Slack\'s auto-links so a check typed in a mention reaches the core as typed', async () => {
+    it("undoes Slack's auto-links so a check typed in a mention reaches the core as typed", async () => {
       const runs = h.checks.runs.length;
       await h.event(appMention('check <http://acme-qa.outsystemsenterprise.com|acme-qa.outsystemsenterprise.com> dns 10.0.0.2'));
       await h.adapter.idle();
@@ -200,7 +209,10 @@ describe('Slack adapter, HTTP mode', () => {
     });
 
     it('answers the url_verification challenge (Slack checks the Request URL with it)', async () => {
-      const challenge = await postToSlackEndpoint(h.eventsUrl, JSON.stringify({ token: 't', challenge: 'c0ffee', type: 'url_verification' }));
+      const challenge = await postToSlackEndpoint(
+        h.eventsUrl,
+        JSON.stringify({ token: 't', challenge: 'c0ffee', type: 'url_verification' }),
+      );
       expect(challenge.status).toBe(200);
       expect(JSON.parse(challenge.body)).toEqual({ challenge: 'c0ffee' });
     });
@@ -216,12 +228,26 @@ describe('Slack adapter, HTTP mode', () => {
       return { mention, ts: String(post.params.__ts), buttons: buttonsOf(post.params.blocks as unknown[]) };
     }
 
-    async function click(on: { ts: string; threadTs?: string }, label: string, buttons: Map<string, { actionId: string; value: string }>, user = USER) {
+    async function click(
+      on: { ts: string; threadTs?: string },
+      label: string,
+      buttons: Map<string, { actionId: string; value: string }>,
+      user = USER,
+    ) {
       const b = buttons.get(label);
       if (!b) throw new Error(`no button "${label}" among ${[...buttons.keys()].join(', ')}`);
       const before = h.api.callsOf('chat.postMessage').length;
       const res = await h.action(
-        blockActions({ actionId: b.actionId, value: b.value, label, channel: CHANNEL, messageTs: on.ts, ...(on.threadTs ? { threadTs: on.threadTs } : {}), responseUrl: h.api.responseUrl(`act-${Date.now()}`), user }),
+        blockActions({
+          actionId: b.actionId,
+          value: b.value,
+          label,
+          channel: CHANNEL,
+          messageTs: on.ts,
+          ...(on.threadTs ? { threadTs: on.threadTs } : {}),
+          responseUrl: h.api.responseUrl(`act-${Date.now()}`),
+          user,
+        }),
       );
       expect(res.status).toBe(200);
       expect(res.ms).toBeLessThan(500);
@@ -242,7 +268,11 @@ describe('Slack adapter, HTTP mode', () => {
     it('"Fixed it" and "Still broken" reach the feedback port with the topic of the thread', async () => {
       const { mention, ts, buttons } = await askInThread('the tunnel drops every 60 minutes on IKEv2');
       await click({ ts, threadTs: mention.ts as string }, 'Fixed it', buttons, OTHER_USER);
-      expect(h.feedback.entries.at(-1)).toMatchObject({ fixed: true, topic: 'ikev2-hourly-drop', inbound: { platform: 'slack', user: OTHER_USER, channel: CHANNEL, thread: mention.ts } });
+      expect(h.feedback.entries.at(-1)).toMatchObject({
+        fixed: true,
+        topic: 'ikev2-hourly-drop',
+        inbound: { platform: 'slack', user: OTHER_USER, channel: CHANNEL, thread: mention.ts },
+      });
       const broken = await click({ ts, threadTs: mention.ts as string }, 'Still broken', buttons);
       expect(h.feedback.entries.at(-1)).toMatchObject({ fixed: false, topic: 'ikev2-hourly-drop' });
       expect(headerOf(broken[0]!.params.blocks as unknown[])).toContain('still broken');
@@ -252,7 +282,15 @@ describe('Slack adapter, HTTP mode', () => {
       const { mention, ts, buttons } = await askInThread('the tunnel drops every 60 minutes on IKEv2');
       const entries = h.feedback.entries.length;
       const b = buttons.get('Fixed it')!;
-      const payload = blockActions({ actionId: b.actionId, value: b.value, label: 'Fixed it', channel: CHANNEL, messageTs: ts, threadTs: mention.ts as string, responseUrl: h.api.responseUrl('dbl') });
+      const payload = blockActions({
+        actionId: b.actionId,
+        value: b.value,
+        label: 'Fixed it',
+        channel: CHANNEL,
+        messageTs: ts,
+        threadTs: mention.ts as string,
+        responseUrl: h.api.responseUrl('dbl'),
+      });
       await Promise.all([h.action(payload), h.action(payload)]);
       await h.adapter.idle();
       expect(h.feedback.entries.length).toBe(entries + 1);
@@ -285,7 +323,7 @@ describe('Slack adapter, HTTP mode', () => {
       expect(headerOf(posts[0]!.params.blocks as unknown[])).toBe(h.kb.byId.get(topicId)!.title);
     });
 
-    it('buttons on a /vpn answer continue that command\'s conversation', async () => {
+    it("buttons on a /vpn answer continue that command's conversation", async () => {
       const before = h.api.callsOf('chat.postMessage').length;
       await h.slash('topic keep-traffic-flowing');
       const answer = await h.api.waitFor(() => postsTo(CHANNEL, before)[0]);
@@ -314,7 +352,14 @@ describe('Slack adapter, HTTP mode', () => {
         expect(more.has('Fixed it')).toBe(true);
 
         const res = await h.action(
-          blockActions({ actionId: showMore[1].actionId, value: showMore[1].value, label: showMore[0], channel: CHANNEL, messageTs: String(running.params.__ts), responseUrl: h.api.responseUrl('more') }),
+          blockActions({
+            actionId: showMore[1].actionId,
+            value: showMore[1].value,
+            label: showMore[0],
+            channel: CHANNEL,
+            messageTs: String(running.params.__ts),
+            responseUrl: h.api.responseUrl('more'),
+          }),
         );
         expect(res.status).toBe(200);
         const page2 = await h.api.waitFor(() => postsTo(CHANNEL, before)[1]);

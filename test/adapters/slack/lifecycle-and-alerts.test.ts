@@ -36,7 +36,14 @@ describe('Slack adapter lifecycle', () => {
     cleanup.push(() => api.close());
     const adapter = createSlackAdapter({
       assistant: noCore,
-      config: { mode: 'socket', appToken: APP_TOKEN, signingSecret: undefined, botToken: BOT_TOKEN, apiUrl: api.apiUrl, alertChannel: undefined },
+      config: {
+        mode: 'socket',
+        appToken: APP_TOKEN,
+        signingSecret: undefined,
+        botToken: BOT_TOKEN,
+        apiUrl: api.apiUrl,
+        alertChannel: undefined,
+      },
       logger: silent,
       tuning: { webApiRetries: 0 },
     });
@@ -47,14 +54,22 @@ describe('Slack adapter lifecycle', () => {
   it('answers 503 before start(): nothing reaches a half-initialised app', async () => {
     const adapter = createSlackAdapter({
       assistant: noCore,
-      config: { mode: 'http', signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: 'http://127.0.0.1:9/api/', alertChannel: undefined },
+      config: {
+        mode: 'http',
+        signingSecret: SIGNING_SECRET,
+        botToken: BOT_TOKEN,
+        apiUrl: 'http://127.0.0.1:9/api/',
+        alertChannel: undefined,
+      },
       logger: silent,
     });
     const server = createServer((req, res) => void adapter.routes[0]!.handler({ req, res }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise((resolve) => server.close(() => resolve())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-    const res = await postToSlackEndpoint(url, formBody(slashCommandFields('help', { response_url: 'https://hooks.slack.com/x' })), { contentType: FORM });
+    const res = await postToSlackEndpoint(url, formBody(slashCommandFields('help', { response_url: 'https://hooks.slack.com/x' })), {
+      contentType: FORM,
+    });
     expect(res.status).toBe(503);
   });
 

@@ -29,7 +29,13 @@ const ManifestSchema = z.object({
     app_home: z.object({ messages_tab_enabled: z.literal(true), messages_tab_read_only_enabled: z.literal(false) }),
     bot_user: z.object({ display_name: z.string().min(1).max(80), always_online: z.boolean() }),
     slash_commands: z.array(
-      z.object({ command: z.string().regex(/^\/[a-z0-9_-]+$/), url: z.url(), description: z.string().min(1).max(2000), usage_hint: z.string().max(1000), should_escape: z.boolean() }),
+      z.object({
+        command: z.string().regex(/^\/[a-z0-9_-]+$/),
+        url: z.url(),
+        description: z.string().min(1).max(2000),
+        usage_hint: z.string().max(1000),
+        should_escape: z.boolean(),
+      }),
     ),
   }),
   oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
@@ -53,7 +59,11 @@ describe('manifest.json', () => {
   it('declares the /vpn command, the events and interactivity, all on the one Request URL', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([SLASH_COMMAND]);
     expect(sorted(manifest.settings.event_subscriptions.bot_events)).toEqual(sorted(BOT_EVENTS));
-    const urls = [manifest.features.slash_commands[0]!.url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url];
+    const urls = [
+      manifest.features.slash_commands[0]!.url,
+      manifest.settings.event_subscriptions.request_url,
+      manifest.settings.interactivity.request_url,
+    ];
     for (const url of urls) expect(new URL(url).pathname).toBe(SLACK_EVENTS_PATH);
     expect(new Set(urls).size).toBe(1);
   });
@@ -77,7 +87,13 @@ describe('manifest.json', () => {
     try {
       createSlackAdapter({
         assistant: { handle: async () => reply({ kind: 'help', title: 't', summary: 's' }) },
-        config: { mode: 'http', signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: 'http://127.0.0.1:9/api/', alertChannel: undefined },
+        config: {
+          mode: 'http',
+          signingSecret: SIGNING_SECRET,
+          botToken: BOT_TOKEN,
+          apiUrl: 'http://127.0.0.1:9/api/',
+          alertChannel: undefined,
+        },
         logger: pino({ level: 'silent' }),
       });
     } finally {
@@ -109,8 +125,21 @@ describe('scopes in use', () => {
     await h.adapter.idle();
     const answer = h.api.callsOf('chat.postMessage').find((c) => c.params.thread_ts === mention.ts)!;
     const fixed = buttonsOf(answer.params.blocks as unknown[]).get('Fixed it')!;
-    await h.action(blockActions({ actionId: fixed.actionId, value: fixed.value, label: 'Fixed it', channel: CHANNEL, messageTs: String(answer.params.__ts), threadTs: mention.ts as string, responseUrl: h.api.responseUrl('scope') }));
-    await h.adapter.alerts.post(undefined, reply({ kind: 'check', title: 'Tunnel down: branch-1', summary: 'No keep-alive reply for 60 s', verdict: 'down' }));
+    await h.action(
+      blockActions({
+        actionId: fixed.actionId,
+        value: fixed.value,
+        label: 'Fixed it',
+        channel: CHANNEL,
+        messageTs: String(answer.params.__ts),
+        threadTs: mention.ts as string,
+        responseUrl: h.api.responseUrl('scope'),
+      }),
+    );
+    await h.adapter.alerts.post(
+      undefined,
+      reply({ kind: 'check', title: 'Tunnel down: branch-1', summary: 'No keep-alive reply for 60 s', verdict: 'down' }),
+    );
     await h.adapter.idle();
 
     const botCalls = h.api.calls.filter((c) => c.token === BOT_TOKEN).map((c) => c.method);

@@ -35,7 +35,10 @@ describe('Slack request verification (HTTP mode)', () => {
 
   it('refuses a bad signature', async () => {
     await nothingRan(async () => {
-      const wrongSecret = await postToSlackEndpoint(h.eventsUrl, slashBody(), { contentType: FORM, secret: '00000000000000000000000000000000' });
+      const wrongSecret = await postToSlackEndpoint(h.eventsUrl, slashBody(), {
+        contentType: FORM,
+        secret: '00000000000000000000000000000000',
+      });
       expect(wrongSecret.status).toBe(401);
       const garbled = await postToSlackEndpoint(h.eventsUrl, eventBody(), { headers: { 'x-slack-signature': 'v0=deadbeef' } });
       expect(garbled.status).toBe(401);
@@ -69,7 +72,7 @@ describe('Slack request verification (HTTP mode)', () => {
     });
   });
 
-  it('refuses requests without Slack\'s headers', async () => {
+  it("refuses requests without Slack's headers", async () => {
     await nothingRan(async () => {
       for (const drop of ['x-slack-signature', 'x-slack-request-timestamp']) {
         const res = await postToSlackEndpoint(h.eventsUrl, eventBody(), { headers: { [drop]: undefined } });

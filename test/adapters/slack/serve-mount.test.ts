@@ -12,11 +12,28 @@ import { formBody, FORM, postToSlackEndpoint, SIGNING_SECRET } from './helpers/s
 type TunnelNotification = Parameters<RunningServer['alerts']['notify']>[0];
 
 /** What the keep-alive monitor hands the alert router when a tunnel goes down. */
-function tunnelDown(agent: string, subscriptions: TunnelNotification['subscriptions'], down: TunnelNotification['reply']): TunnelNotification {
+function tunnelDown(
+  agent: string,
+  subscriptions: TunnelNotification['subscriptions'],
+  down: TunnelNotification['reply'],
+): TunnelNotification {
   const now = Date.now();
   return {
     agent,
-    event: { agent, eventId: `ev-${now}`, kind: 'down', target: '10.0.0.2', at: now, sent: 12, received: 0, loss: 1, rttMs: null, idleBeforeMs: null, topic: null, receivedAt: now },
+    event: {
+      agent,
+      eventId: `ev-${now}`,
+      kind: 'down',
+      target: '10.0.0.2',
+      at: now,
+      sent: 12,
+      received: 0,
+      loss: 1,
+      rttMs: null,
+      idleBeforeMs: null,
+      topic: null,
+      receivedAt: now,
+    },
     diagnosis: null,
     outageMs: null,
     delayed: false,
@@ -38,7 +55,12 @@ describe('Slack adapter mounted on vpn-doctor serve', () => {
 
   beforeAll(async () => {
     api = await new FakeSlackApi().start();
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.apiUrl, SLACK_ALERT_CHANNEL: 'C0ALERTS01' });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: api.apiUrl,
+      SLACK_ALERT_CHANNEL: 'C0ALERTS01',
+    });
     const log = pino({ level: 'silent' });
     const { kb, classifier } = await realBrains();
     server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', apiToken: undefined, kb, classifier, log });
@@ -81,6 +103,11 @@ describe('Slack adapter mounted on vpn-doctor serve', () => {
     await server.alerts.notify(tunnelDown('branch-1', server.store.subscriptions.forAgent('branch-1'), down));
     // Nobody subscribed to this one: it goes to SLACK_ALERT_CHANNEL.
     await server.alerts.notify(tunnelDown('branch-2', [], down));
-    expect(api.callsOf('chat.postMessage').slice(before).map((c) => c.params.channel)).toEqual([CHANNEL, 'C0ALERTS01']);
+    expect(
+      api
+        .callsOf('chat.postMessage')
+        .slice(before)
+        .map((c) => c.params.channel),
+    ).toEqual([CHANNEL, 'C0ALERTS01']);
   });
 });

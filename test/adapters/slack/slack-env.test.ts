@@ -15,7 +15,14 @@ describe('Slack configuration from the environment', () => {
   it('picks HTTP mode with a bot token and a signing secret', () => {
     const { config, issues } = parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET });
     expect(issues).toEqual([]);
-    expect(config).toEqual({ mode: 'http', botToken: BOT, signingSecret: SECRET, apiUrl: 'https://slack.com/api/', alertChannel: undefined, allowedTeams: [] });
+    expect(config).toEqual({
+      mode: 'http',
+      botToken: BOT,
+      signingSecret: SECRET,
+      apiUrl: 'https://slack.com/api/',
+      alertChannel: undefined,
+      allowedTeams: [],
+    });
   });
 
   it('picks Socket Mode when the app-level token is also set, and takes SLACK_API_URL and SLACK_ALERT_CHANNEL', () => {
@@ -26,13 +33,25 @@ describe('Slack configuration from the environment', () => {
       SLACK_API_URL: 'https://slack-gov.com/api',
       SLACK_ALERT_CHANNEL: 'C0123ABCD',
     });
-    expect(config).toEqual({ mode: 'socket', botToken: BOT, appToken: APP, signingSecret: SECRET, apiUrl: 'https://slack-gov.com/api/', alertChannel: 'C0123ABCD', allowedTeams: [] });
+    expect(config).toEqual({
+      mode: 'socket',
+      botToken: BOT,
+      appToken: APP,
+      signingSecret: SECRET,
+      apiUrl: 'https://slack-gov.com/api/',
+      alertChannel: 'C0123ABCD',
+      allowedTeams: [],
+    });
     expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).config?.mode).toBe('socket');
   });
 
   it.each([
     [{ SLACK_SIGNING_SECRET: SECRET }, 'SLACK_BOT_TOKEN', /required when SLACK_SIGNING_SECRET is set/],
-    [{ SLACK_APP_TOKEN: APP, SLACK_ALERT_CHANNEL: 'C0123ABCD' }, 'SLACK_BOT_TOKEN', /required when SLACK_APP_TOKEN, SLACK_ALERT_CHANNEL are set/],
+    [
+      { SLACK_APP_TOKEN: APP, SLACK_ALERT_CHANNEL: 'C0123ABCD' },
+      'SLACK_BOT_TOKEN',
+      /required when SLACK_APP_TOKEN, SLACK_ALERT_CHANNEL are set/,
+    ],
     [{ SLACK_BOT_TOKEN: BOT }, 'SLACK_SIGNING_SECRET', /HTTP mode.*or set SLACK_APP_TOKEN for Socket Mode/],
     [{ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_SIGNING_SECRET: SECRET }, 'SLACK_BOT_TOKEN', /xoxb-/],
     [{ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: BOT }, 'SLACK_APP_TOKEN', /xapp-/],
@@ -47,7 +66,9 @@ describe('Slack configuration from the environment', () => {
   });
 
   it('accepts plain http only for a local fake Slack', () => {
-    expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:8080/api/' }).config?.apiUrl).toBe('http://127.0.0.1:8080/api/');
+    expect(
+      parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:8080/api/' }).config?.apiUrl,
+    ).toBe('http://127.0.0.1:8080/api/');
   });
 
   it('is part of loadConfig: a bad Slack setting stops startup with the variable named', () => {

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSocketModeServer } from './helpers/fake-socket-mode.js';
 import { APP_TOKEN, startHarness, type Harness } from './helpers/harness.js';
-import { appMention, blockActions, buttonsOf, CHANNEL, directMessage, DM_CHANNEL, eventCallback, headerOf, slashCommandFields, USER } from './helpers/payloads.js';
+import {
+  appMention,
+  blockActions,
+  buttonsOf,
+  CHANNEL,
+  directMessage,
+  DM_CHANNEL,
+  eventCallback,
+  headerOf,
+  slashCommandFields,
+  USER,
+} from './helpers/payloads.js';
 
 /**
  * Socket Mode end to end: the real Bolt SocketModeReceiver opens its connection through
@@ -38,7 +49,12 @@ describe('Slack adapter, Socket Mode', () => {
   it('acknowledges a slash command envelope and answers through the Web API', async () => {
     const before = h.api.callsOf('chat.postMessage').length;
     const id = envelopeId();
-    ws.send({ envelope_id: id, type: 'slash_commands', accepts_response_payload: true, payload: slashCommandFields('tunnel drops every hour on IKEv2', { response_url: h.api.responseUrl('sm-1') }) });
+    ws.send({
+      envelope_id: id,
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: slashCommandFields('tunnel drops every hour on IKEv2', { response_url: h.api.responseUrl('sm-1') }),
+    });
     await ws.waitFor(() => ws.acks.find((a) => a.envelope_id === id));
     const post = await h.api.waitFor(() => h.api.callsOf('chat.postMessage')[before]);
     expect(post.params.channel).toBe(CHANNEL);
@@ -52,10 +68,24 @@ describe('Slack adapter, Socket Mode', () => {
     const first = envelopeId();
     ws.send({ envelope_id: first, type: 'events_api', accepts_response_payload: false, retry_attempt: 0, retry_reason: '', payload: body });
     const retry = envelopeId();
-    ws.send({ envelope_id: retry, type: 'events_api', accepts_response_payload: false, retry_attempt: 1, retry_reason: 'timeout', payload: body });
+    ws.send({
+      envelope_id: retry,
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+      payload: body,
+    });
     const dm = directMessage('tunnel drops every hour on IKEv2');
     const third = envelopeId();
-    ws.send({ envelope_id: third, type: 'events_api', accepts_response_payload: false, retry_attempt: 0, retry_reason: '', payload: eventCallback(dm) });
+    ws.send({
+      envelope_id: third,
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: '',
+      payload: eventCallback(dm),
+    });
     for (const id of [first, retry, third]) await ws.waitFor(() => ws.acks.find((a) => a.envelope_id === id));
     await h.api.waitFor(() => h.api.callsOf('chat.postMessage').length >= before + 2);
     await h.adapter.idle();
@@ -76,23 +106,41 @@ describe('Slack adapter, Socket Mode', () => {
       envelope_id: id,
       type: 'interactive',
       accepts_response_payload: false,
-      payload: blockActions({ actionId: fixed.actionId, value: fixed.value, label: 'Fixed it', channel: CHANNEL, messageTs: String(answer.params.__ts), threadTs: mention.ts as string, responseUrl: h.api.responseUrl('sm-2') }),
+      payload: blockActions({
+        actionId: fixed.actionId,
+        value: fixed.value,
+        label: 'Fixed it',
+        channel: CHANNEL,
+        messageTs: String(answer.params.__ts),
+        threadTs: mention.ts as string,
+        responseUrl: h.api.responseUrl('sm-2'),
+      }),
     });
     await ws.waitFor(() => ws.acks.find((a) => a.envelope_id === id));
     await h.api.waitFor(() => h.feedback.entries.find((e) => e.inbound.thread === mention.ts));
-    expect(h.feedback.entries.at(-1)).toMatchObject({ fixed: true, topic: 'ikev2-hourly-drop', inbound: { user: USER, platform: 'slack' } });
+    expect(h.feedback.entries.at(-1)).toMatchObject({
+      fixed: true,
+      topic: 'ikev2-hourly-drop',
+      inbound: { user: USER, platform: 'slack' },
+    });
   });
 
   it('reconnects when Slack asks it to, and keeps working on the new connection', async () => {
     const opens = h.api.callsOf('apps.connections.open').length;
     ws.requestReconnect();
-    await ws.waitFor(() => h.api.callsOf('apps.connections.open').length === opens + 1 && ws.connections.length === 2 && ws.current === ws.connections[1]);
+    await ws.waitFor(
+      () => h.api.callsOf('apps.connections.open').length === opens + 1 && ws.connections.length === 2 && ws.current === ws.connections[1],
+    );
     // The first connection is closed, the second open.
     await ws.waitFor(() => ws.connections[0]!.readyState === ws.connections[0]!.CLOSED);
 
     const before = h.api.callsOf('chat.postMessage').length;
     const id = envelopeId();
-    ws.send({ envelope_id: id, type: 'slash_commands', payload: slashCommandFields('topic keep-traffic-flowing', { response_url: h.api.responseUrl('sm-3') }) });
+    ws.send({
+      envelope_id: id,
+      type: 'slash_commands',
+      payload: slashCommandFields('topic keep-traffic-flowing', { response_url: h.api.responseUrl('sm-3') }),
+    });
     await ws.waitFor(() => ws.acks.find((a) => a.envelope_id === id));
     const post = await h.api.waitFor(() => h.api.callsOf('chat.postMessage')[before]);
     expect(headerOf(post.params.blocks as unknown[])).toBe(h.kb.byId.get('keep-traffic-flowing')!.title);

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestTeam } from '../../../adapters/slack/listeners.js';
+import { requestTeam } from '../../../adapters/slack/events.js';
 import { parseSlackEnv } from '../../../src/config/slack-env.js';
 import { TEAM_ID } from './helpers/fake-slack-api.js';
 import { startHarness, type Harness } from './helpers/harness.js';
@@ -14,7 +14,9 @@ const SECRET = 'f1e2d3c4b5a69788f1e2d3c4b5a69788';
 describe('SLACK_TEAM_ID', () => {
   it('is an optional comma-separated list of team ids', () => {
     expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }).config?.allowedTeams).toEqual([]);
-    expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_TEAM_ID: 'T0AAAA1, E0GRID1 ' }).config?.allowedTeams).toEqual(['T0AAAA1', 'E0GRID1']);
+    expect(
+      parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_TEAM_ID: 'T0AAAA1, E0GRID1 ' }).config?.allowedTeams,
+    ).toEqual(['T0AAAA1', 'E0GRID1']);
     expect(parseSlackEnv({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_TEAM_ID: 'acme' }).issues).toEqual([
       { variable: 'SLACK_TEAM_ID', message: expect.stringContaining('team ids') },
     ]);
@@ -49,8 +51,19 @@ describe('Slack adapter with SLACK_TEAM_ID: other workspaces are ignored', () =>
     expect(cmd.res.status).toBe(200);
     const ev = await postToSlackEndpoint(h.eventsUrl, JSON.stringify({ ...eventCallback(appMention('help')), team_id: 'T0STRANGER' }));
     expect(ev.status).toBe(200);
-    const click = blockActions({ actionId: 'cmd-0', value: 'help', label: 'Help', channel: CHANNEL, messageTs: '1710000000.000001', responseUrl: h.api.responseUrl('x') });
-    const clickRes = await postToSlackEndpoint(h.eventsUrl, formBody({ payload: JSON.stringify({ ...click, team: { id: 'T0STRANGER', domain: 'evil' } }) }), { contentType: FORM });
+    const click = blockActions({
+      actionId: 'cmd-0',
+      value: 'help',
+      label: 'Help',
+      channel: CHANNEL,
+      messageTs: '1710000000.000001',
+      responseUrl: h.api.responseUrl('x'),
+    });
+    const clickRes = await postToSlackEndpoint(
+      h.eventsUrl,
+      formBody({ payload: JSON.stringify({ ...click, team: { id: 'T0STRANGER', domain: 'evil' } }) }),
+      { contentType: FORM },
+    );
     expect(clickRes.status).toBe(200);
     await settle();
     expect(h.handled).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_MESSAGE_MAX_BYTES } from '../../../adapters/teams/index.js';
 import type { IntentClassifier } from '../../../src/nlu/types.js';
-import { buttonsOf, cardOf, cardText, type ConnectorCall } from './fake-connector.js';
+import { buttonsOf, cardOf, cardText } from './fake-connector.js';
 import {
   BOT,
   CHANNEL,
@@ -92,7 +92,9 @@ describe('Teams adapter: conversations', () => {
     h.connector.reset();
     const before = h.inbounds.length;
     const plain = channelMention(h.connector.url, 'x', undefined, { text: 'the tunnel is flapping again', entities: [] });
-    const group = personalMessage(h.connector.url, 'hello all', { conversation: { id: GROUP_CHAT, conversationType: 'groupChat', isGroup: true, tenantId: TENANT } });
+    const group = personalMessage(h.connector.url, 'hello all', {
+      conversation: { id: GROUP_CHAT, conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
+    });
     expect((await h.post(plain)).status).toBe(200);
     expect((await h.post(group)).status).toBe(200);
     await sleep(50);
@@ -118,7 +120,9 @@ describe('Teams adapter: conversations', () => {
     await h.post(question);
     const answer = lastCall(h);
     const buttons = buttonsOf(answer);
-    expect(buttons.map((b) => b.title)).toEqual(expect.arrayContaining(['Show all steps', 'Fixed it', 'Still broken', 'Prepare support case']));
+    expect(buttons.map((b) => b.title)).toEqual(
+      expect.arrayContaining(['Show all steps', 'Fixed it', 'Still broken', 'Prepare support case']),
+    );
     const showAll = buttons.find((b) => b.title === 'Show all steps')!;
     expect(showAll.type).toBe('Action.Submit');
 
@@ -206,7 +210,7 @@ describe('Teams adapter: conversations', () => {
       const result = await h.connector.waitFor((c) => c.find((x) => x.kind !== 'update' && cardText(x).includes('Verdict: DOWN')));
       expect(result.conversationId).toBe(PERSONAL_CONV);
       // What was logged about the failure holds no request details (a token would be in them).
-      const warning = h.logs.find((l) => /could not update the progress card/.test(String(l.msg)))!;
+      const warning = h.logs.find((l) => /could not edit the progress message/.test(String(l.msg)))!;
       expect(Object.keys(warning.err as object).sort()).toEqual(expect.arrayContaining(['message']));
       expect(JSON.stringify(warning)).not.toMatch(/authorization|headers/i);
     } finally {
@@ -222,16 +226,36 @@ describe('Teams adapter: conversations', () => {
     const address = sub.conversation!.address;
     // What the hub stores must survive a JSON round trip (it goes into SQLite).
     const stored = JSON.parse(JSON.stringify(address)) as unknown;
-    expect(stored).toMatchObject({ v: 1, teamsChannelId: CHANNEL, tenantId: TENANT, reference: { serviceUrl: h.connector.url, conversation: { id: `${CHANNEL};messageid=${msg.id}` } } });
+    expect(stored).toMatchObject({
+      v: 1,
+      teamsChannelId: CHANNEL,
+      tenantId: TENANT,
+      reference: { serviceUrl: h.connector.url, conversation: { id: `${CHANNEL};messageid=${msg.id}` } },
+    });
 
     h.connector.reset();
-    const alert = { kind: 'error' as const, title: 'Tunnel down: dc1-probe lost the OutSystems Cloud', summary: 'Keep-alive pings failed 3 times.', steps: [], facts: [], findings: [], evidence: [], items: [], actions: [], followUps: [] };
+    const alert = {
+      kind: 'error' as const,
+      title: 'Tunnel down: dc1-probe lost the OutSystems Cloud',
+      summary: 'Keep-alive pings failed 3 times.',
+      steps: [],
+      facts: [],
+      findings: [],
+      evidence: [],
+      items: [],
+      actions: [],
+      followUps: [],
+    };
     await h.adapter.alerts!.post(stored, alert);
     expect(h.connector.calls).toHaveLength(1);
     const create = h.connector.calls[0]!;
     // A new post in the channel, not a reply buried in the old thread.
     expect(create.kind).toBe('create');
-    expect(create.body).toMatchObject({ isGroup: true, channelData: { channel: { id: CHANNEL }, tenant: { id: TENANT } }, tenantId: TENANT });
+    expect(create.body).toMatchObject({
+      isGroup: true,
+      channelData: { channel: { id: CHANNEL }, tenant: { id: TENANT } },
+      tenantId: TENANT,
+    });
     expect(cardText({ ...create, body: create.body.activity as Record<string, unknown> })).toContain('Tunnel down: dc1-probe');
 
     // When Teams refuses a new post, the alert goes into the thread where keep-alive was switched on.
@@ -249,12 +273,28 @@ describe('Teams adapter: conversations', () => {
     await h.post(personalMessage(h.connector.url, 'keepalive on dc2-probe here'));
     const address = JSON.parse(JSON.stringify(agents.subscriptions.at(-1)!.conversation!.address)) as unknown;
     h.connector.reset();
-    await h.adapter.alerts!.post(address, { kind: 'help', title: 'Tunnel back up: dc2-probe', summary: 'Keep-alive pings answered again.', steps: [], facts: [], findings: [], evidence: [], items: [], actions: [], followUps: [] });
+    await h.adapter.alerts!.post(address, {
+      kind: 'help',
+      title: 'Tunnel back up: dc2-probe',
+      summary: 'Keep-alive pings answered again.',
+      steps: [],
+      facts: [],
+      findings: [],
+      evidence: [],
+      items: [],
+      actions: [],
+      followUps: [],
+    });
     const call = h.connector.calls[0]!;
     expect(call.conversationId).toBe(PERSONAL_CONV);
     expect(call.body).toMatchObject({ from: BOT, recipient: USER });
     expect(cardText(call)).toContain('Tunnel back up');
-    await expect(h.adapter.alerts!.post({ not: 'an address' }, { kind: 'help', title: 't', summary: 's', steps: [], facts: [], findings: [], evidence: [], items: [], actions: [], followUps: [] })).rejects.toThrow(/Teams conversation address/);
+    await expect(
+      h.adapter.alerts!.post(
+        { not: 'an address' },
+        { kind: 'help', title: 't', summary: 's', steps: [], facts: [], findings: [], evidence: [], items: [], actions: [], followUps: [] },
+      ),
+    ).rejects.toThrow(/Teams conversation address/);
     expect(h.adapter.alerts!.platform).toBe('teams');
   });
 
@@ -296,6 +336,31 @@ describe('Teams adapter: slow answers and long answers', () => {
       const done = await h.connector.waitFor((c) => c.find((x) => x.kind === 'update'));
       expect(done.activityId).toBe(h.connector.calls[0]!.responseId);
       expect(cardText(done)).toContain(kb().byId.get('ikev2-hourly-drop')!.title);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers the messages of one conversation in order, even when the first one is slow', async () => {
+    const real = await realClassifier();
+    const slowFirst: IntentClassifier = {
+      classify: async (text, ctx) => (/hour/.test(text) && (await sleep(500)), real.classify(text, ctx)),
+    };
+    const h = await startHarness({ classifier: slowFirst, options: { turnBudgetMs: 100 } });
+    try {
+      const first = personalMessage(h.connector.url, 'tunnel drops every hour on IKEv2');
+      const second = personalMessage(h.connector.url, 'nslookup of our environment gives a public IP');
+      await Promise.all([h.post(first), h.post(second)]);
+      const answerOf = (re: RegExp) => h.connector.waitFor((c) => c.find((x) => re.test(cardText(x))));
+      await answerOf(new RegExp(kb().byId.get('ikev2-hourly-drop')!.title.replace(/[()]/g, '.')));
+      await h.connector.waitFor((c) => c.filter((x) => x.kind === 'update')[1]);
+      const finals = h.connector.calls.filter((c) => !cardText(c).includes('Working on it')).map((c) => cardText(c));
+      const ikev2 = finals.findIndex((t) => t.includes(kb().byId.get('ikev2-hourly-drop')!.title));
+      expect(ikev2).toBe(0);
+      expect(finals).toHaveLength(2);
+      // Each message's answer replaced its own "working" card.
+      const updates = h.connector.calls.filter((c) => c.kind === 'update');
+      expect(new Set(updates.map((u) => u.activityId)).size).toBe(2);
     } finally {
       await h.close();
     }

@@ -24,7 +24,8 @@ beforeAll(() => {
 afterAll(() => guard.restore());
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const unsignedJwt = (claims: Record<string, unknown>) => `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64url(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
+const unsignedJwt = (claims: Record<string, unknown>) =>
+  `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64url(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
 
 describe('Teams adapter with an app id: authentication', () => {
   let h: Harness;
@@ -55,7 +56,19 @@ describe('Teams adapter with an app id: authentication', () => {
     }
     // Also an invoke, and an activity claiming a public Teams service URL (dev-mode rules do not apply).
     const garbage = { authorization: 'Bearer garbage' };
-    expect((await h.post({ ...personalMessage(h.connector.url, ''), type: 'invoke', name: 'adaptiveCard/action', value: { action: { data: { command: 'help' } } } }, garbage)).status).toBe(401);
+    expect(
+      (
+        await h.post(
+          {
+            ...personalMessage(h.connector.url, ''),
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            value: { action: { data: { command: 'help' } } },
+          },
+          garbage,
+        )
+      ).status,
+    ).toBe(401);
     expect((await h.post(personalMessage('https://smba.trafficmanager.net/amer/', 'help'), garbage)).status).toBe(401);
     expect((await h.post(personalMessage('https://smba.trafficmanager.net/amer/', 'help'))).status).toBe(401);
 
@@ -76,7 +89,14 @@ describe('Teams adapter with an app id: authentication', () => {
     const original = console.error;
     console.error = (...args: unknown[]) => void printed.push(args);
     try {
-      for (const token of ['abc.def.ghi', 'garbage', 'a.b', `${b64url({ typ: 'JWT' })}.${b64url({})}.x`, `${Buffer.from('[1]').toString('base64url')}.e30.x`, 'e30=.e30.x']) {
+      for (const token of [
+        'abc.def.ghi',
+        'garbage',
+        'a.b',
+        `${b64url({ typ: 'JWT' })}.${b64url({})}.x`,
+        `${Buffer.from('[1]').toString('base64url')}.e30.x`,
+        'e30=.e30.x',
+      ]) {
         const before = h.logs.length;
         const res = await h.post(personalMessage(h.connector.url, 'help'), { authorization: `Bearer ${token}` });
         expect(res.status, token).toBe(401);
@@ -93,7 +113,11 @@ describe('Teams adapter with an app id: authentication', () => {
   });
 
   it('warns at start that any tenant can use a MultiTenant bot without a tenant list', () => {
-    expect(h.logs.some((l) => l.level === 40 && /ANY Microsoft 365 tenant/.test(String(l.msg)) && /VPN_DOCTOR_TEAMS_TENANTS/.test(String(l.msg)))).toBe(true);
+    expect(
+      h.logs.some(
+        (l) => l.level === 40 && /ANY Microsoft 365 tenant/.test(String(l.msg)) && /VPN_DOCTOR_TEAMS_TENANTS/.test(String(l.msg)),
+      ),
+    ).toBe(true);
   });
 
   it('ignores VPN_DOCTOR_TEAMS_DEV when an app id is set, and says so', () => {
@@ -116,10 +140,20 @@ describe('Teams adapter with an app id: tenant allowlist', () => {
   afterAll(() => h?.close());
 
   it('refuses activities of another tenant with 403 and a log line; the allowed tenant goes on to the JWT check', async () => {
-    h = await startHarness({ teams: { appId: BOT_APP_ID, appPassword: 'client-secret-never-used', dev: false, allowedTenants: ['11111111-2222-4333-8444-555566667777', TENANT] } });
+    h = await startHarness({
+      teams: {
+        appId: BOT_APP_ID,
+        appPassword: 'client-secret-never-used',
+        dev: false,
+        allowedTenants: ['11111111-2222-4333-8444-555566667777', TENANT],
+      },
+    });
     expect(h.logs.some((l) => /ANY Microsoft 365 tenant/.test(String(l.msg)))).toBe(false);
     const foreign = [
-      personalMessage(h.connector.url, 'help', { channelData: { tenant: { id: OTHER } }, conversation: { id: 'a:1x', conversationType: 'personal', tenantId: OTHER } }),
+      personalMessage(h.connector.url, 'help', {
+        channelData: { tenant: { id: OTHER } },
+        conversation: { id: 'a:1x', conversationType: 'personal', tenantId: OTHER },
+      }),
       // Naming an allowed tenant in one place and another tenant in the other does not pass.
       personalMessage(h.connector.url, 'help', { conversation: { id: 'a:1x', conversationType: 'personal', tenantId: OTHER } }),
       // No tenant at all: cannot be checked, so refused.
@@ -176,10 +210,19 @@ describe('Teams adapter: secure by default', () => {
 
   it('refuses incomplete credentials at start-up, naming the variable', async () => {
     await expect(make({ appId: BOT_APP_ID })).rejects.toThrow(/MicrosoftAppPassword is required/);
-    await expect(make({ appId: BOT_APP_ID, appPassword: 'x', appType: 'SingleTenant' })).rejects.toThrow(/MicrosoftAppTenantId is required/);
+    await expect(make({ appId: BOT_APP_ID, appPassword: 'x', appType: 'SingleTenant' })).rejects.toThrow(
+      /MicrosoftAppTenantId is required/,
+    );
     await expect(make({ appId: BOT_APP_ID, appType: 'UserAssignedMSI' })).rejects.toThrow(TeamsConfigError);
-    await expect(make({ appId: BOT_APP_ID, appPassword: 'x', appType: 'UserAssignedMSI', tenantId: 't' })).rejects.toThrow(/must not be set/);
-    const ok = await make({ appId: BOT_APP_ID, appPassword: 'x', appType: 'SingleTenant', tenantId: '5f1c0a2e-8d3b-4c1e-9a7f-2b6d4e8c0a11' });
+    await expect(make({ appId: BOT_APP_ID, appPassword: 'x', appType: 'UserAssignedMSI', tenantId: 't' })).rejects.toThrow(
+      /must not be set/,
+    );
+    const ok = await make({
+      appId: BOT_APP_ID,
+      appPassword: 'x',
+      appType: 'SingleTenant',
+      tenantId: '5f1c0a2e-8d3b-4c1e-9a7f-2b6d4e8c0a11',
+    });
     expect(ok.adapter.enabled).toBe(true);
   });
 });

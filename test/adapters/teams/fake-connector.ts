@@ -35,12 +35,12 @@ export class FakeConnector {
   ) {}
 
   static async start(prefix = '/amer/'): Promise<FakeConnector> {
-    let self!: FakeConnector;
-    const server = createServer((req, res) => void self.handle(req, res));
+    const ref: { self?: FakeConnector } = {};
+    const server = createServer((req, res) => void ref.self!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new FakeConnector(server, `http://127.0.0.1:${port}${prefix}`);
-    return self;
+    ref.self = new FakeConnector(server, `http://127.0.0.1:${port}${prefix}`);
+    return ref.self;
   }
 
   close(): Promise<void> {
@@ -58,7 +58,8 @@ export class FakeConnector {
     for (;;) {
       const found = pick(this.calls);
       if (found) return found;
-      if (Date.now() > until) throw new Error(`no matching connector call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map(summary))}`);
+      if (Date.now() > until)
+        throw new Error(`no matching connector call within ${timeoutMs} ms; calls: ${JSON.stringify(this.calls.map(summary))}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -67,7 +68,7 @@ export class FakeConnector {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
     } catch {
@@ -83,7 +84,7 @@ export class FakeConnector {
     if (req.method === 'POST' && v3 === '/v3/conversations') {
       this.calls.push({ method: 'POST', kind: 'create', responseId: id, ...base });
       if (this.createStatus !== 200) return json(res, this.createStatus, { error: { code: 'Forbidden', message: 'not allowed' } });
-      const channel = ((body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'conversation');
+      const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'conversation';
       return json(res, 200, { id: `${channel};messageid=${id}`, activityId: id });
     }
     if ((m = /^\/v3\/conversations\/([^/]+)\/activities$/.exec(v3)) && req.method === 'POST') {
@@ -119,7 +120,8 @@ function summary(c: ConnectorCall): string {
 export function cardOf(call: ConnectorCall): { body: Record<string, unknown>[]; actions?: Record<string, unknown>[] } {
   const attachments = call.body.attachments as { contentType: string; content: { body: Record<string, unknown>[] } }[] | undefined;
   const card = attachments?.[0];
-  if (!card || card.contentType !== 'application/vnd.microsoft.card.adaptive') throw new Error('no adaptive card in ' + JSON.stringify(call.body).slice(0, 300));
+  if (!card || card.contentType !== 'application/vnd.microsoft.card.adaptive')
+    throw new Error('no adaptive card in ' + JSON.stringify(call.body).slice(0, 300));
   return card.content;
 }
 

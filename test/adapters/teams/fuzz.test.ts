@@ -1,7 +1,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_MESSAGE_MAX_BYTES } from '../../../adapters/teams/index.js';
-import { BOT, CHANNEL, channelMention, executeInvoke, GROUP_CHAT, PERSONAL_CONV, personalMessage, startHarness, TENANT, USER, type Harness } from './harness.js';
+import {
+  BOT,
+  CHANNEL,
+  channelMention,
+  executeInvoke,
+  GROUP_CHAT,
+  PERSONAL_CONV,
+  personalMessage,
+  startHarness,
+  TENANT,
+  USER,
+  type Harness,
+} from './harness.js';
 import { guardNetwork, type NetworkGuard } from './network-guard.js';
 
 /**
@@ -26,14 +38,32 @@ const text = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.constantFrom(
-    'help', 'topics', 'topic phase1-ike-failure', 'topic no-such-topic all', 'agents', 'keepalive on dc1 here', 'keepalive off',
-    'check acme.outsystemsenterprise.com dns 10.0.0.2', 'check acme.outsystemsenterprise.com dns nope', 'show all steps', 'fixed it',
-    'still broken', 'support case', '2', 'tunnel drops every hour', '<at>vpn-doctor</at>', '&amp;&#0;&#x110000;<at></at>',
+    'help',
+    'topics',
+    'topic phase1-ike-failure',
+    'topic no-such-topic all',
+    'agents',
+    'keepalive on dc1 here',
+    'keepalive off',
+    'check acme.outsystemsenterprise.com dns 10.0.0.2',
+    'check acme.outsystemsenterprise.com dns nope',
+    'show all steps',
+    'fixed it',
+    'still broken',
+    'support case',
+    '2',
+    'tunnel drops every hour',
+    '<at>vpn-doctor</at>',
+    '&amp;&#0;&#x110000;<at></at>',
   ),
   fc.string({ maxLength: 20 }).map((s) => `<at>vpn-doctor</at> ${s}`),
 );
 const mention = fc.record(
-  { type: fc.constantFrom('mention', 'clientInfo', 'x'), text: fc.oneof(fc.constant('<at>vpn-doctor</at>'), fc.string(), any), mentioned: fc.oneof(fc.constant(BOT), any) },
+  {
+    type: fc.constantFrom('mention', 'clientInfo', 'x'),
+    text: fc.oneof(fc.constant('<at>vpn-doctor</at>'), fc.string(), any),
+    mentioned: fc.oneof(fc.constant(BOT), any),
+  },
   { requiredKeys: [] },
 );
 
@@ -49,17 +79,41 @@ function activities(serviceUrl: string) {
     any,
     fc.record({ command: fc.oneof(text, any), actionId: any }, { requiredKeys: [] }),
     fc.record({ moreToken: fc.oneof(fc.string({ maxLength: 70 }), any) }),
-    fc.record({ action: fc.record({ type: fc.constantFrom('Action.Execute', 'Action.Submit'), verb: any, data: fc.oneof(any, fc.record({ command: text })) }, { requiredKeys: [] }), trigger: any }, { requiredKeys: [] }),
+    fc.record(
+      {
+        action: fc.record(
+          { type: fc.constantFrom('Action.Execute', 'Action.Submit'), verb: any, data: fc.oneof(any, fc.record({ command: text })) },
+          { requiredKeys: [] },
+        ),
+        trigger: any,
+      },
+      { requiredKeys: [] },
+    ),
   );
   const fuzzed = fc.record(
     {
-      type: fc.oneof(fc.constantFrom('message', 'invoke', 'conversationUpdate', 'typing', 'messageReaction', 'installationUpdate', 'event', 'endOfConversation'), fc.string({ minLength: 1, maxLength: 30 })),
+      type: fc.oneof(
+        fc.constantFrom(
+          'message',
+          'invoke',
+          'conversationUpdate',
+          'typing',
+          'messageReaction',
+          'installationUpdate',
+          'event',
+          'endOfConversation',
+        ),
+        fc.string({ minLength: 1, maxLength: 30 }),
+      ),
       id: fc.oneof(fc.string({ maxLength: 40 }), any),
       name: fc.oneof(fc.constant('adaptiveCard/action'), fc.string(), any),
       channelId: fc.oneof(fc.constant('msteams'), fc.string(), any),
       serviceUrl: fc.oneof(
         { weight: 8, arbitrary: fc.constant(serviceUrl) },
-        { weight: 1, arbitrary: fc.constantFrom('http://127.0.0.1:1/amer/', 'https://smba.trafficmanager.net/amer/', 'ftp://127.0.0.1/', '') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('http://127.0.0.1:1/amer/', 'https://smba.trafficmanager.net/amer/', 'ftp://127.0.0.1/', ''),
+        },
         { weight: 1, arbitrary: any },
       ),
       from: fc.oneof(fc.constant(USER), fc.constant(BOT), any),

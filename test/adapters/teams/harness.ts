@@ -41,7 +41,10 @@ export class FakeCheckRunner implements CheckRunner {
     private readonly steps = 3,
     private readonly stepMs = 80,
   ) {}
-  async run(args: { hosts: string[]; dnsServers: string[] }, hooks: { onProgress?: (text: string) => void; requestedBy: Inbound }): Promise<Reply> {
+  async run(
+    args: { hosts: string[]; dnsServers: string[] },
+    hooks: { onProgress?: (text: string) => void; requestedBy: Inbound },
+  ): Promise<Reply> {
     this.runs.push({ hosts: args.hosts, dnsServers: args.dnsServers, requestedBy: hooks.requestedBy });
     for (let i = 1; i <= this.steps; i++) {
       await new Promise((r) => setTimeout(r, this.stepMs));
@@ -69,11 +72,20 @@ export class FakeCheckRunner implements CheckRunner {
 export class FakeAgents implements AgentsPort {
   subscriptions: { agent: string; on: boolean; conversation: Inbound | null }[] = [];
   async list(): Promise<Reply> {
-    return reply({ kind: 'list', title: '1 agent', summary: 'Probe agents connected to this server.', items: [{ label: 'dc1-probe', detail: 'online' }] });
+    return reply({
+      kind: 'list',
+      title: '1 agent',
+      summary: 'Probe agents connected to this server.',
+      items: [{ label: 'dc1-probe', detail: 'online' }],
+    });
   }
   async setKeepalive(agent: string, on: boolean, conversation: Inbound | null): Promise<Reply> {
     this.subscriptions.push({ agent, on, conversation });
-    return reply({ kind: 'help', title: `Keep-alive ${on ? 'on' : 'off'} for ${agent}`, summary: conversation ? 'Alerts will be posted here.' : 'No alerts.' });
+    return reply({
+      kind: 'help',
+      title: `Keep-alive ${on ? 'on' : 'off'} for ${agent}`,
+      summary: conversation ? 'Alerts will be posted here.' : 'No alerts.',
+    });
   }
 }
 
@@ -196,7 +208,12 @@ export function personalMessage(serviceUrl: string, text: string, over: Record<s
  * A channel message that @mentions the bot, in a thread whose root is `thread` (a new post when the
  * thread is the message's own id).
  */
-export function channelMention(serviceUrl: string, text: string, thread?: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function channelMention(
+  serviceUrl: string,
+  text: string,
+  thread?: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   const id = nextId();
   const root = thread ?? id;
   return {
@@ -235,5 +252,11 @@ export function submitClick(base: Record<string, unknown>, data: Record<string, 
 /** A click on an Action.Execute button: an adaptiveCard/action invoke (Universal Actions). */
 export function executeInvoke(base: Record<string, unknown>, data: Record<string, unknown>, verb = 'action'): Record<string, unknown> {
   const { text: _t, entities: _e, textFormat: _f, ...rest } = base;
-  return { ...rest, type: 'invoke', name: 'adaptiveCard/action', id: `f:${nextId()}`, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } };
+  return {
+    ...rest,
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `f:${nextId()}`,
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
 }

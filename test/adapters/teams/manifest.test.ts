@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drawColorIcon, drawOutlineIcon } from '../../../adapters/teams/icons.js';
-import { bundledSchemaPath, validateManifest } from '../../../adapters/teams/manifest-schema.js';
-import { buildTeamsPackage, PLACEHOLDER_ID } from '../../../adapters/teams/package.js';
+import { drawColorIcon, drawOutlineIcon } from '../../../scripts/teams/icons.js';
+import { bundledSchemaPath, validateManifest } from '../../../scripts/teams/manifest-schema.js';
+import { buildTeamsPackage, PLACEHOLDER_ID } from '../../../scripts/teams/package.js';
 import { COMMAND_HELP, parseCommand } from '../../../src/conversation/commands.js';
 import { guardNetwork, type NetworkGuard } from './network-guard.js';
 
@@ -56,7 +56,11 @@ describe('Teams app manifest', () => {
     expect(commands.map((c) => c.title)).toEqual(parser.map((c) => c.usage.split(' ')[0]));
     for (const c of parser) {
       const title = c.usage.split(' ')[0]!;
-      const required = c.usage.replace(/\s*\[[^\]]*\]/g, '').split(' ').slice(1).join(' ');
+      const required = c.usage
+        .replace(/\s*\[[^\]]*\]/g, '')
+        .split(' ')
+        .slice(1)
+        .join(' ');
       const entry = commands.find((m) => m.title === title)!;
       expect(entry.description.startsWith(required), title).toBe(true);
       // What the command menu inserts, completed with example arguments, is that command for the parser.
@@ -96,11 +100,17 @@ describe('npm run teams:package', () => {
   it('zips manifest.json and the icons at the top level, with the bot id from MicrosoftAppId', async () => {
     const botId = '7d3e2a91-4c5b-4f6e-8a1d-9b0c2e3f4a5b';
     const out = join(work, 'teams-app.zip');
-    const result = await buildTeamsPackage({ outFile: out, botId, version: '1.2.3', developer: { websiteUrl: 'https://ops.example.org/vpn' } });
+    const result = await buildTeamsPackage({
+      outFile: out,
+      botId,
+      version: '1.2.3',
+      developer: { websiteUrl: 'https://ops.example.org/vpn' },
+    });
     expect(result.placeholder).toBe(false);
     const entries = readZip(readFileSync(out));
     expect([...entries.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
-    const packed = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Record<string, unknown> & typeof manifest & { developer: Record<string, string> };
+    const packed = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Record<string, unknown> &
+      typeof manifest & { developer: Record<string, string> };
     expect(packed.id).toBe(botId);
     expect(packed.bots[0]!.botId).toBe(botId);
     expect(packed.version).toBe('1.2.3');

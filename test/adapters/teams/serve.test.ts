@@ -46,7 +46,12 @@ afterAll(async () => {
 });
 
 const post = (body: unknown) =>
-  fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  fetch(`${server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
 
 describe('Teams on vpn-doctor serve', () => {
   it('answers on POST /api/messages of the server, and the server router answers other methods', async () => {

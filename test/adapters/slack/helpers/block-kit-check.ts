@@ -45,7 +45,8 @@ export function blockKitViolations(message: { text?: unknown; blocks?: unknown }
         if (b.text !== undefined) text(where, b.text, 3000);
         if (b.fields !== undefined) {
           const fields = b.fields as unknown[];
-          if (!Array.isArray(fields) || fields.length === 0 || fields.length > 10) problems.push(`${where}: ${Array.isArray(fields) ? fields.length : '?'} fields (1-10)`);
+          if (!Array.isArray(fields) || fields.length === 0 || fields.length > 10)
+            problems.push(`${where}: ${Array.isArray(fields) ? fields.length : '?'} fields (1-10)`);
           else fields.forEach((f, j) => text(`${where}.fields[${j}]`, f, 2000));
         }
         if (b.accessory !== undefined) button(`${where}.accessory`, b.accessory as Record<string, unknown>);

@@ -146,7 +146,15 @@ export class FakeSlackApi {
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> & { ok: boolean } {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'vpn-doctor', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
+        return {
+          ok: true,
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'vpn-doctor',
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: BOT_ID,
+        };
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl() } : { ok: false, error: 'invalid_auth' };
       case 'chat.postMessage':

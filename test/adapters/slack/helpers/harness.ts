@@ -94,11 +94,20 @@ export class FakeCheckRunner implements CheckRunner {
 export class FakeAgents implements AgentsPort {
   readonly keepalive: { agent: string; on: boolean; conversation: Inbound | null }[] = [];
   async list(): Promise<Reply> {
-    return reply({ kind: 'list', title: '1 agent', summary: 'Probe agents known to this server.', items: [{ label: 'branch-1', detail: 'online' }] });
+    return reply({
+      kind: 'list',
+      title: '1 agent',
+      summary: 'Probe agents known to this server.',
+      items: [{ label: 'branch-1', detail: 'online' }],
+    });
   }
   async setKeepalive(agent: string, on: boolean, conversation: Inbound | null): Promise<Reply> {
     this.keepalive.push({ agent, on, conversation });
-    return reply({ kind: 'answer', title: `Keep-alive ${on ? 'on' : 'off'} for ${agent}`, summary: conversation ? 'Up/down alerts will be posted here.' : 'Alerts go to the default channel.' });
+    return reply({
+      kind: 'answer',
+      title: `Keep-alive ${on ? 'on' : 'off'} for ${agent}`,
+      summary: conversation ? 'Up/down alerts will be posted here.' : 'Alerts go to the default channel.',
+    });
   }
 }
 
@@ -157,7 +166,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   const mode = options.mode ?? 'http';
-  const common = { botToken: BOT_TOKEN, apiUrl: api.apiUrl, alertChannel: options.alertChannel, ...(options.allowedTeams ? { allowedTeams: options.allowedTeams } : {}) };
+  const common = {
+    botToken: BOT_TOKEN,
+    apiUrl: api.apiUrl,
+    alertChannel: options.alertChannel,
+    ...(options.allowedTeams ? { allowedTeams: options.allowedTeams } : {}),
+  };
   const config: SlackConfig =
     mode === 'http'
       ? { mode: 'http', signingSecret: SIGNING_SECRET, ...common }
@@ -167,7 +181,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     assistant: core,
     config,
     logger,
-    tuning: { webApiRetries: 0, progressIntervalMs: 20, socketPingTimeoutMs: 200, unacknowledgedTimeoutMs: 200, shutdownDrainMs: 2000, ...options.tuning },
+    tuning: {
+      webApiRetries: 0,
+      progressIntervalMs: 20,
+      socketPingTimeoutMs: 200,
+      unacknowledgedTimeoutMs: 200,
+      shutdownDrainMs: 2000,
+      ...options.tuning,
+    },
   });
   await adapter.start();
 

@@ -78,7 +78,15 @@ export function blockActions(options: {
     trigger_id: `${++seq}.2.abcdef`,
     team: { id: TEAM_ID, domain: 'example' },
     channel: { id: options.channel, name: 'network' },
-    message: options.ephemeral ? undefined : { type: 'message', ts: options.messageTs, ...(options.threadTs ? { thread_ts: options.threadTs } : {}), user: BOT_USER_ID, bot_id: 'BBOTVPN01' },
+    message: options.ephemeral
+      ? undefined
+      : {
+          type: 'message',
+          ts: options.messageTs,
+          ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+          user: BOT_USER_ID,
+          bot_id: 'BBOTVPN01',
+        },
     response_url: options.responseUrl,
     actions: [
       {
@@ -97,7 +105,8 @@ export function blockActions(options: {
 export function buttonsOf(blocks: unknown[]): Map<string, { actionId: string; value: string }> {
   const out = new Map<string, { actionId: string; value: string }>();
   for (const b of blocks as Record<string, unknown>[]) {
-    const elements = b.type === 'actions' ? (b.elements as Record<string, unknown>[]) : b.accessory ? [b.accessory as Record<string, unknown>] : [];
+    const elements =
+      b.type === 'actions' ? (b.elements as Record<string, unknown>[]) : b.accessory ? [b.accessory as Record<string, unknown>] : [];
     for (const e of elements) {
       const label = (e.text as { text: string }).text;
       out.set(label, { actionId: String(e.action_id), value: String(e.value) });
