@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { readBody } from '../../src/server/body.js';
+import { HttpError } from '../../src/server/errors.js';
 
 /**
  * One HTTP route the server mounts for Slack. Shaped like the server's `Route` (src/server/router.ts), so
@@ -52,15 +54,15 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
       if (ts !== undefined && /^\d+$/.test(ts) && Number(ts) - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
         return refuse(req, res, 401, "Slack request refused: timestamp is in the future (check this server's clock)");
       }
-      let raw: Buffer | undefined;
+      let raw: Buffer;
       try {
-        raw = await readBody(req, options.bodyLimitBytes);
+        raw = await readBody(req, { limit: options.bodyLimitBytes });
       } catch (err) {
+        if (err instanceof HttpError && err.status === 413) return refuse(req, res, 413, 'Slack request refused: body too large');
         logger.warn({ err }, 'Slack request body could not be read');
-        if (!res.headersSent) res.writeHead(400).end();
+        if (!res.headersSent) res.writeHead(err instanceof HttpError ? err.status : 400).end();
         return;
       }
-      if (!raw) return refuse(req, res, 413, 'Slack request refused: body too large');
       if (!isObjectBody(raw, header(req, 'content-type'))) {
         const signed = isValidSlackRequest({
           signingSecret: options.signingSecret,
@@ -90,22 +92,6 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
-}
-
-/** The whole body, or undefined once it exceeds `limit` (the rest is discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** How Bolt will read the body: a form (with an optional JSON `payload` field), or else JSON. */

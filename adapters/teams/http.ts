@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { readBody } from '../../src/server/body.js';
+import { HttpError } from '../../src/server/errors.js';
 import { safeError } from './log-safe.js';
 
 /**
@@ -46,15 +48,6 @@ export interface Refusal {
   message: string;
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export function createMessagesHandler(options: MessagesHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { logger } = options;
   return async (req, res) => {
@@ -62,14 +55,14 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
     try {
       if (req.method !== 'POST') {
         res.setHeader('Allow', 'POST');
-        throw new HttpError(405, 'use POST');
+        throw new HttpError(405, 'method-not-allowed', 'use POST');
       }
       const early = options.precheck?.(req.headers);
-      if (early) throw new HttpError(early.status, early.message);
-      const raw = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
+      if (early) throw new HttpError(early.status, 'refused', early.message);
+      const raw = await readBody(req, { limit: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs });
       const activity = parseActivity(raw);
       const refusal = options.admit?.(activity);
-      if (refusal) throw new HttpError(refusal.status, refusal.message);
+      if (refusal) throw new HttpError(refusal.status, 'refused', refusal.message);
 
       const shim = shimResponse(res);
       try {
@@ -97,53 +90,17 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
   };
 }
 
-function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new HttpError(413, `body larger than ${maxBytes} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (err: Error | null, body?: Buffer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      if (err) {
-        req.resume(); // drain and discard whatever still arrives
-        reject(err);
-      } else resolve(body!);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) finish(new HttpError(413, `body larger than ${maxBytes} bytes`));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish(null, Buffer.concat(chunks));
-    const onError = (err: Error) => finish(new HttpError(400, `request error: ${err.message}`));
-    const onAborted = () => finish(new HttpError(400, 'request aborted'));
-    const timer = setTimeout(() => finish(new HttpError(408, 'body not received in time')), timeoutMs);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
-}
-
 /** A Bot Framework activity is a JSON object with a string `type`; anything else is a 400. */
 export function parseActivity(raw: Buffer): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'body is not JSON');
+    throw new HttpError(400, 'bad-request', 'body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'body is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'bad-request', 'body is not a JSON object');
   const activity = value as Record<string, unknown>;
-  if (typeof activity.type !== 'string' || activity.type === '') throw new HttpError(400, 'activity has no type');
+  if (typeof activity.type !== 'string' || activity.type === '') throw new HttpError(400, 'bad-request', 'activity has no type');
   return activity;
 }
 
