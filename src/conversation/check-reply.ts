@@ -4,7 +4,7 @@ import { reply, type Reply, type ReplyAction, type ReplyEvidence, type ReplyStep
 import { describeResult } from '../diagnosis/describe.js';
 import type { CheckInput } from '../diagnosis/input.js';
 import { RELATED_TOPICS } from '../diagnosis/rules.js';
-import type { CheckReport, ReportProbe, Verdict } from '../diagnosis/report.js';
+import type { CheckReport, ReportProbe } from '../diagnosis/report.js';
 
 /** Steps shown at once; the rest stay behind "Show all steps" (chat messages must stay short). */
 const STEPS_SHOWN = 6;

@@ -81,7 +81,7 @@ const PORT_PATTERNS: { re: RegExp; proto: number | null; ports: number }[] = [
   { re: new RegExp(`\\bports?\\s*(?:number\\s*)?[:=]?\\s*${PORT}((?:\\s*(?:,|and|&|\\/|or)\\s*\\d{1,5}\\b)*)`, 'gi'), proto: 0, ports: 1 },
 ];
 /** "host:443", "10.1.2.3:1433" */
-const HOST_PORT_RE = /(?<=[a-z0-9])\:(\d{2,5})\b(?![:.]\d)/gi;
+const HOST_PORT_RE = /(?<=[a-z0-9]):(\d{2,5})\b(?![:.]\d)/gi;
 /** "telnet host 443", "nc -vz host 443" */
 const TELNET_RE = /\b(?:telnet|nc(?:\s+-\w+)*|ncat|test-netconnection)\s+\S+\s+(?:-port\s+)?(\d{1,5})\b/gi;
 /** Ports whose transport is fixed by the standard (IKE and NAT-T are always UDP). */

@@ -84,6 +84,7 @@ export function createTcpProbe(deps: { connect?: Connector } = {}): Probe<TcpPar
       const watch = stopwatch();
       const outcome = await new Promise<{ code?: string; message?: string }>((resolve) => {
         let socket: Socket;
+        // eslint-disable-next-line prefer-const -- assigned once, after the callbacks that close over it
         let timer: NodeJS.Timeout | undefined;
         const settle = (r: { code?: string; message?: string }): void => {
           clearTimeout(timer);

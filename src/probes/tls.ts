@@ -125,6 +125,7 @@ export function createTlsProbe(): Probe<TlsParams, TlsDetail> {
       return new Promise<TlsResult>((resolve) => {
         let tcpUp = false;
         let done = false;
+        // eslint-disable-next-line prefer-const -- assigned once, after the callbacks that close over it
         let socket: TLSSocket;
         const settle = (detail: TlsDetail): void => {
           if (done) return;

@@ -9,8 +9,6 @@ import type { JobStatus } from '../store/index.js';
  * so a field added in code without the schema does not compile.
  */
 
-const Ip = z.string().max(64);
-const Host = z.string().max(253);
 const IsoTime = z.iso.datetime();
 
 /** POST /api/v1/checks: the check service's one request (src/checks/request.ts). */

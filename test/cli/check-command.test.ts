@@ -125,7 +125,7 @@ describe('vpn-doctor check', () => {
     const t = io();
     await runCheckCli(OPTS, { ...t.io, probes: runner() });
     const text = t.out.join('');
-    expect(text).toMatch(/^VPN check of \S+  HEALTHY/);
+    expect(text).toMatch(/^VPN check of \S+ {2}HEALTHY/);
     expect(text).toContain('Evidence');
   });
 

@@ -51,7 +51,7 @@ describe.skipIf(!isRoot())('network lab: a check through an agent inside the LAN
 
   /** The audit rows of one check, once the hub has recorded every job's end. */
   async function auditRows(checkId: string, expected: number): Promise<AuditRow[]> {
-    let rows: AuditRow[] = [];
+    let rows: AuditRow[];
     const deadline = Date.now() + 5000;
     for (;;) {
       const res = await hubRequest(lab!, hub!, 'GET', `/api/v1/jobs?agent=${AGENT_NAME}&limit=1000`);
