@@ -15,7 +15,7 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
   { family: 'cisco-asa', re: /%(?:ASA|FTD|PIX|FWSM)-(?:session-)?\d-\d{6}/, weight: 4 },
   { family: 'cisco-ios', re: /%(?:CRYPTO|IKEV2|ISAKMP|IPSEC)-\d-[A-Z_]+|\bISAKMP:?\s*\(\d+\)|\bISAKMP:\(|\bIPSEC\(\w+\)|\bIKEv2[-:]|\b#pkts (?:encaps|decaps)|\bcrypto map\b|\bCrypto map tag\b/, weight: 3 },
   { family: 'paloalto', re: /,SYSTEM,(?:vpn|ike|general|routing),|\bikemgr\b|IKE phase-[12] |IKEv2 (?:IKE|child) SA |\[PROTO_(?:ERR|NOTIFY|WARN)\]|\bpan_|\bkeymgr\b|IKE protocol notification/i, weight: 3 },
-  { family: 'fortigate', re: /\blogid="?\d{10}|\bsubtype="?vpn|\bike \d+:|\bdevname="|\bdevid="?F[GW]|\bnpu_flag=|\benc:pkts\/bytes=|\bdec:pkts\/bytes=|\bvd="?root"?\b|\bproxyid=/i, weight: 3 },
+  { family: 'fortigate', re: /\blogid="?\d{10}|\bsubtype="?vpn|\bike \d+:|\bdevname="|\bdevid="?F[GW]|\bnpu_flag=|\benc:pkts\/bytes=|\bdec:pkts\/bytes=|\bvd="?root"?\b|\bproxyid=|selectors\(total,up\)|^vd: \w+\/\d+/i, weight: 3 },
   { family: 'juniper-srx', re: /\bkmd\[\d+\]|\bKMD_[A-Z_]+|\bkmd:|\biked\[\d+\]|\bIKE negotiation failed with error\b|\bRT_IPSEC_/, weight: 4 },
   { family: 'racoon', re: /\bracoon(?:\[\d+\])?:/, weight: 4 },
   { family: 'racoon', re: /\b(?:INFO|ERROR|WARNING|NOTIFY|DEBUG): (?:phase[12] |ISAKMP-SA|IPsec-SA|failed to |respond new phase|initiate new phase|no suitable proposal|couldn't find the pskey|pfs group mismatched)/, weight: 2 },

@@ -85,31 +85,48 @@ export class LogReader {
   push(raw: string): void {
     this.n += 1;
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (!this.familyFixed) this.learnFamily(line);
+    if (this.familyFixed) {
+      this.match(line, this.n);
+      return;
+    }
+    // Until the family is known the first lines wait (bounded): another vendor's broad pattern must not read them.
+    this.head.push(line);
+    this.vote.add(line);
+    if (this.vote.marked >= FAMILY_MARKED || this.n >= FAMILY_LINES) this.fixFamily();
+  }
+
+  private readonly head: string[] = [];
+
+  private match(line: string, n: number): void {
     if (line.length < 8 || !this.matcher.quick.test(line)) return;
     let sig: CompiledSignature | undefined;
     let m: RegExpExecArray | null = null;
     for (const s of this.matcher.signatures) {
-      m = s.re.exec(line);
-      if (m) {
+      const hit = s.re.exec(line);
+      if (!hit) continue;
+      // Known family: its catalogue order decides. Unknown family: the most specific (longest) match wins.
+      if (this.family !== undefined) {
         sig = s;
+        m = hit;
         break;
+      }
+      if (!m || hit[0].length > m[0].length) {
+        sig = s;
+        m = hit;
       }
     }
     if (!sig || !m) return;
     this.recognised += 1;
-    this.apply(sig, m, { n: this.n, text: line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}...` : line });
-  }
-
-  private learnFamily(line: string): void {
-    this.vote.add(line);
-    if (this.vote.marked >= FAMILY_MARKED || this.n >= FAMILY_LINES) this.fixFamily();
+    this.apply(sig, m, { n, text: line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}...` : line });
   }
 
   private fixFamily(): void {
     this.familyFixed = true;
     this.family = this.vote.winner();
     if (this.family) this.matcher = this.catalogue.matcher(this.family);
+    const first = this.n - this.head.length + 1;
+    this.head.forEach((line, i) => this.match(line, first + i));
+    this.head.length = 0;
   }
 
   private apply(sig: CompiledSignature, m: RegExpExecArray, line: RawLine): void {
@@ -118,6 +135,12 @@ export class LogReader {
     switch (sig.event) {
       case 'ike-up':
         this.ikeUp = true;
+        break;
+      case 'ike-was-up':
+        this.reclassifyAsPhase2();
+        break;
+      case 'retransmit':
+        if (!this.ikeUp && this.initialRetransmits.length < 1000) this.initialRetransmits.push({ n: line.n, text: line.text });
         break;
       case 'child-up':
         this.ikeUp = true;
@@ -164,8 +187,24 @@ export class LogReader {
 
   private noProposalCode(code: LogFindingCode | undefined): LogFindingCode {
     if (code && code !== 'ike-proposal-mismatch') return code;
-    return this.ikeUp ? 'child-proposal-mismatch' : 'ike-proposal-mismatch';
+    if (this.ikeUp) return 'child-proposal-mismatch';
+    this.phaseGuessed = true;
+    return 'ike-proposal-mismatch';
   }
+
+  /** A "no proposal chosen" read as phase 1 only for want of evidence, and phase 1 turns out to have been up. */
+  private phaseGuessed = false;
+  private reclassifyAsPhase2(): void {
+    const acc = this.findings.get('ike-proposal-mismatch');
+    if (!acc || !this.phaseGuessed || this.findings.has('child-proposal-mismatch')) return;
+    this.findings.delete('ike-proposal-mismatch');
+    acc.code = 'child-proposal-mismatch';
+    this.findings.set('child-proposal-mismatch', acc);
+    for (const t of this.timeline) if (t.code === 'ike-proposal-mismatch') t.code = 'child-proposal-mismatch';
+  }
+
+  /** Retransmissions of a first request while no SA is up (a few kept as evidence). */
+  private readonly initialRetransmits: RawLine[] = [];
 
   private keepProposal(role: string, line: RawLine, value: string): void {
     const list = (this.proposals[role] ??= []);
@@ -267,6 +306,21 @@ export class LogReader {
 
   finish(): ReaderResult {
     if (!this.familyFixed) this.fixFamily();
+    // Three or more retransmissions of a first request and nothing else wrong: nobody answers.
+    if (this.initialRetransmits.length >= 3 && ![...this.findings.values()].some((f) => f.severity === 'error' || f.severity === 'warning') && !this.ikeUp) {
+      const first = this.initialRetransmits[0]!;
+      this.findings.set('ike-no-response', {
+        code: 'ike-no-response',
+        severity: 'error',
+        firstN: first.n,
+        count: this.initialRetransmits.length,
+        lines: this.initialRetransmits.slice(0, LINES_PER_FINDING),
+        context: [],
+        values: {},
+        signatures: ['retransmissions-unanswered'],
+        means: 'The first request was sent again and again without an answer.',
+      });
+    }
     return {
       family: this.family,
       lines: this.n,

@@ -49,6 +49,7 @@ export const LOG_FINDING_CODES = Object.keys(LOG_FINDING_TOPICS) as LogFindingCo
  */
 export const LOG_EVENTS = [
   'ike-up', // phase 1 / IKE SA established
+  'ike-was-up', // a later line proves phase 1 had been established (its deletion names an established state)
   'child-up', // phase 2 / CHILD SA established
   'rekey', // a rekey completed (normal)
   'rekey-start', // a rekey request sent or started (a "no proposal chosen" soon after is about the rekey)

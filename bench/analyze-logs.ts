@@ -1,0 +1,144 @@
+/**
+ * `npm run bench:analyze-logs`: the log analyser against the labelled corpora (accuracy per family and per
+ * code, false alarms on normal lines) and a 100 MB generated log (throughput and peak memory against a
+ * bare line-reading loop over the same file, measured in the same run). The blind corpus, when its folder
+ * exists, is reported as a separate table through the same code path.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { analyzeLogText } from '../src/evidence/analyze.js';
+import { judgeEntry, readCorpus, score, type EntryResult } from '../src/evidence/corpus.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const MAIN = join(ROOT, 'test/fixtures/evidence/logs');
+const BLIND = join(ROOT, 'test/fixtures/evidence/logs-blind');
+const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
+
+function table(title: string, results: EntryResult[], by: (r: EntryResult) => string): void {
+  const groups = new Map<string, EntryResult[]>();
+  for (const r of results) groups.set(by(r), [...(groups.get(by(r)) ?? []), r]);
+  console.log(`\n${title}`);
+  console.log(`${'group'.padEnd(28)} entries real  lab  faults section  code    normal ok  unknown ok`);
+  for (const [k, rs] of [...groups].sort()) {
+    const s = score(rs);
+    const real = rs.filter((r) => r.entry.origin === 'real').length;
+    console.log(
+      `${k.padEnd(28)} ${String(rs.length).padStart(7)} ${String(real).padStart(4)} ${String(rs.length - real).padStart(4)} ${String(s.faults).padStart(6)} ${pct(s.faultSection, s.faults)} ${pct(s.faultCode, s.faults)} ${pct(s.normalNotAlarmed, s.normals)}  ${pct(s.unknownNotAlarmed, s.unknowns)}`,
+    );
+  }
+}
+
+function report(name: string, dir: string): void {
+  const entries = readCorpus(dir);
+  const results = entries.map((e) => judgeEntry(e, analyzeLogText(e.text)));
+  table(`${name}: per family`, results, (r) => r.entry.family);
+  table(`${name}: per expected code (fault entries) / verdict`, results, (r) => r.entry.expect.code ?? `(${r.entry.expect.verdict})`);
+  for (const origin of ['real', 'lab'] as const) {
+    const s = score(results.filter((r) => r.entry.origin === origin));
+    console.log(
+      `${name} ${origin}: faults ${s.faults}: section ${pct(s.faultSection, s.faults)}, code ${pct(s.faultCode, s.faults)}; normal ${s.normals}: not alarmed ${pct(s.normalNotAlarmed, s.normals)}; unknown ${s.unknowns}: not alarmed ${pct(s.unknownNotAlarmed, s.unknowns)}`,
+    );
+  }
+  const wrong = results.filter((r) => !r.rightCode || r.falseAlarm);
+  if (wrong.length > 0) {
+    console.log(`${name}: misses`);
+    for (const r of wrong) console.log(`  ${r.entry.id}: expected ${r.entry.expect.verdict}${r.entry.expect.code ? ` ${r.entry.expect.code}` : ''}, got ${r.verdict}${r.code ? ` ${r.code}` : ''}`);
+  }
+}
+
+/** A realistic 100 MB gateway log: mostly charon chatter, SAs coming up and rekeying, a fault now and then. */
+function generateLog(path: string, bytes: number): void {
+  const lines = [
+    '08[NET] received packet: from 198.51.100.7[4500] to 203.0.113.5[4500] (80 bytes)',
+    '08[ENC] parsed INFORMATIONAL request 12 [ ]',
+    '08[ENC] generating INFORMATIONAL response 12 [ ]',
+    '08[NET] sending packet: from 203.0.113.5[4500] to 198.51.100.7[4500] (80 bytes)',
+    '13[KNL] creating rekey job for CHILD_SA ESP/0xc1a2b3c4/198.51.100.7',
+    '13[IKE] establishing CHILD_SA outsystems{42} reqid 1',
+    '13[ENC] generating CREATE_CHILD_SA request 7 [ N(REKEY_SA) SA No KE TSi TSr ]',
+    '11[ENC] parsed CREATE_CHILD_SA response 7 [ SA No KE TSi TSr ]',
+    '11[CFG] selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ',
+    '11[IKE] CHILD_SA outsystems{42} established with SPIs c8e0fd38_i 1b08a9f4_o and TS 10.20.0.0/16 === 10.0.0.0/16',
+    '11[IKE] closing CHILD_SA outsystems{41} with SPIs c1a2b3c4_i (1234 bytes) 0b0c0d0e_o (5678 bytes) and TS 10.20.0.0/16 === 10.0.0.0/16',
+    '09[IKE] sending DPD request',
+    '09[ENC] generating INFORMATIONAL request 13 [ ]',
+    '10[ENC] parsed INFORMATIONAL response 13 [ ]',
+  ];
+  const fd = openSync(path, 'w');
+  let written = 0;
+  let second = 0;
+  const chunk: string[] = [];
+  while (written < bytes) {
+    chunk.length = 0;
+    for (let i = 0; i < 2000; i++) {
+      second++;
+      const t = new Date(Date.UTC(2026, 0, 1) + second * 1000).toISOString().replace('T', ' ').slice(0, 19);
+      chunk.push(`${t} ${lines[second % lines.length]}`);
+      if (second % 50_000 === 0) chunk.push(`${t} 07[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built`);
+    }
+    const s = chunk.join('\n') + '\n';
+    writeSync(fd, s);
+    written += Buffer.byteLength(s);
+  }
+  closeSync(fd);
+}
+
+async function bareLoop(path: string): Promise<number> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) if (line.length >= 0) n++;
+  return n;
+}
+
+/** Runs one measurement in a child process so its peak RSS is its own. */
+function measure(mode: 'bare' | 'analyze', file: string): { ms: number; peakRssMb: number; lines: number; verdict?: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--measure=${mode}`, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`measure ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; lines: number; verdict?: string };
+}
+
+async function child(mode: string, file: string): Promise<void> {
+  const started = performance.now();
+  let lines = 0;
+  let verdict: string | undefined;
+  if (mode === 'bare') lines = await bareLoop(file);
+  else {
+    const { analyzeLogStream } = await import('../src/evidence/analyze.js');
+    const doc = await analyzeLogStream(createReadStream(file, { highWaterMark: 256 * 1024 }));
+    lines = doc.stats.lines;
+    verdict = `${doc.verdict} ${doc.findings.map((f) => `${f.code}x${(f.evidence as { occurrences?: number }).occurrences ?? '?'}`).join(',')}`;
+  }
+  const ms = performance.now() - started;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ ms, peakRssMb, lines, verdict }) + '\n');
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv.find((a) => a.startsWith('--measure='));
+  if (arg) return child(arg.slice('--measure='.length), process.argv.at(-1)!);
+
+  report('main corpus', MAIN);
+  if (existsSync(BLIND)) report('blind corpus', BLIND);
+
+  const mb = Number(process.env.BENCH_LOG_MB ?? 100);
+  const dir = mkdtempSync(join(tmpdir(), 'vd-bench-logs-'));
+  try {
+    const file = join(dir, 'gateway.log');
+    generateLog(file, mb * 1024 * 1024);
+    const size = statSync(file).size;
+    const bare = measure('bare', file);
+    const analyzed = measure('analyze', file);
+    console.log(`\nthroughput on ${(size / 1024 / 1024).toFixed(0)} MB (${analyzed.lines} lines):`);
+    console.log(`  bare readline loop: ${bare.ms.toFixed(0)} ms, peak RSS ${bare.peakRssMb.toFixed(0)} MB`);
+    console.log(`  analyze:            ${analyzed.ms.toFixed(0)} ms, peak RSS ${analyzed.peakRssMb.toFixed(0)} MB, ${(size / 1024 / 1024 / (analyzed.ms / 1000)).toFixed(0)} MB/s (${analyzed.verdict})`);
+    console.log(`  ratio analyze/bare: ${(analyzed.ms / bare.ms).toFixed(2)}x (target <= 3x), peak RSS target <= 250 MB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
