@@ -5,11 +5,10 @@
  * exists, is reported as a separate table through the same code path.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { analyzeLogText } from '../src/evidence/analyze.js';
 import { judgeEntry, readCorpus, score, type EntryResult } from '../src/evidence/corpus.js';
 
@@ -50,13 +49,20 @@ function report(name: string, dir: string): void {
   }
 }
 
-/** A realistic 100 MB gateway log: mostly charon chatter, SAs coming up and rekeying, a fault now and then. */
+/**
+ * A 100 MB gateway log shaped like a real charon log of a steady tunnel: mostly dead-peer-detection and
+ * packet chatter (one DPD exchange every 30 s is four lines), a CHILD_SA rekey every hour (seven lines), an
+ * IKE rekey every 4 hours, and a traffic-selector failure now and then so the reader has a fault to find.
+ */
 function generateLog(path: string, bytes: number): void {
-  const lines = [
-    '08[NET] received packet: from 198.51.100.7[4500] to 203.0.113.5[4500] (80 bytes)',
-    '08[ENC] parsed INFORMATIONAL request 12 [ ]',
-    '08[ENC] generating INFORMATIONAL response 12 [ ]',
-    '08[NET] sending packet: from 203.0.113.5[4500] to 198.51.100.7[4500] (80 bytes)',
+  const dpd = [
+    '09[IKE] sending DPD request',
+    '09[ENC] generating INFORMATIONAL request 13 [ ]',
+    '09[NET] sending packet: from 203.0.113.5[4500] to 198.51.100.7[4500] (80 bytes)',
+    '10[NET] received packet: from 198.51.100.7[4500] to 203.0.113.5[4500] (80 bytes)',
+    '10[ENC] parsed INFORMATIONAL response 13 [ ]',
+  ];
+  const rekey = [
     '13[KNL] creating rekey job for CHILD_SA ESP/0xc1a2b3c4/198.51.100.7',
     '13[IKE] establishing CHILD_SA outsystems{42} reqid 1',
     '13[ENC] generating CREATE_CHILD_SA request 7 [ N(REKEY_SA) SA No KE TSi TSr ]',
@@ -64,21 +70,21 @@ function generateLog(path: string, bytes: number): void {
     '11[CFG] selected proposal: ESP:AES_CBC_256/HMAC_SHA2_256_128/MODP_2048/NO_EXT_SEQ',
     '11[IKE] CHILD_SA outsystems{42} established with SPIs c8e0fd38_i 1b08a9f4_o and TS 10.20.0.0/16 === 10.0.0.0/16',
     '11[IKE] closing CHILD_SA outsystems{41} with SPIs c1a2b3c4_i (1234 bytes) 0b0c0d0e_o (5678 bytes) and TS 10.20.0.0/16 === 10.0.0.0/16',
-    '09[IKE] sending DPD request',
-    '09[ENC] generating INFORMATIONAL request 13 [ ]',
-    '10[ENC] parsed INFORMATIONAL response 13 [ ]',
   ];
   const fd = openSync(path, 'w');
   let written = 0;
   let second = 0;
   const chunk: string[] = [];
+  const stamp = () => new Date(Date.UTC(2026, 0, 1) + second * 1000).toISOString().replace('T', ' ').slice(0, 19);
   while (written < bytes) {
     chunk.length = 0;
-    for (let i = 0; i < 2000; i++) {
-      second++;
-      const t = new Date(Date.UTC(2026, 0, 1) + second * 1000).toISOString().replace('T', ' ').slice(0, 19);
-      chunk.push(`${t} ${lines[second % lines.length]}`);
-      if (second % 50_000 === 0) chunk.push(`${t} 07[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built`);
+    for (let i = 0; i < 200; i++) {
+      second += 30;
+      const t = stamp();
+      for (const l of dpd) chunk.push(`${t} ${l}`);
+      if (second % 3600 === 0) for (const l of rekey) chunk.push(`${t} ${l}`);
+      if (second % (3600 * 4) === 0) chunk.push(`${t} 14[IKE] IKE_SA outsystems[7] rekeyed between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]`);
+      if (second % (3600 * 24 * 7) === 0) chunk.push(`${t} 07[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built`);
     }
     const s = chunk.join('\n') + '\n';
     writeSync(fd, s);
@@ -87,40 +93,37 @@ function generateLog(path: string, bytes: number): void {
   closeSync(fd);
 }
 
-async function bareLoop(path: string): Promise<number> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) if (line.length >= 0) n++;
-  return n;
-}
+/**
+ * One measurement in a child process of plain node (no TypeScript loader), so its peak RSS is its own and
+ * both sides pay the same start-up: the bare loop, and the built analyser (`npm run build` first), as
+ * `vpn-doctor analyze` runs it.
+ */
+const CHILD = {
+  bare: `
+    import { createReadStream } from 'node:fs';
+    import { createInterface } from 'node:readline';
+    const t = performance.now();
+    const rl = createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity });
+    let lines = 0;
+    for await (const line of rl) if (line.length >= 0) lines++;
+    console.log(JSON.stringify({ ms: performance.now() - t, peakRssMb: process.resourceUsage().maxRSS / 1024, lines }));`,
+  analyze: `
+    import { createReadStream } from 'node:fs';
+    const t = performance.now();
+    const { analyzeLogStream } = await import(process.argv[2]);
+    const doc = await analyzeLogStream(createReadStream(process.argv[1], { highWaterMark: 256 * 1024 }));
+    const verdict = doc.verdict + ' ' + doc.findings.map((f) => f.code + 'x' + f.evidence.occurrences).join(',');
+    console.log(JSON.stringify({ ms: performance.now() - t, peakRssMb: process.resourceUsage().maxRSS / 1024, lines: doc.stats.lines, verdict }));`,
+};
 
-/** Runs one measurement in a child process so its peak RSS is its own. */
 function measure(mode: 'bare' | 'analyze', file: string): { ms: number; peakRssMb: number; lines: number; verdict?: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--measure=${mode}`, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const built = pathToFileURL(join(ROOT, 'dist/src/evidence/analyze.js')).href;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD[mode], file, built], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`measure ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; lines: number; verdict?: string };
 }
 
-async function child(mode: string, file: string): Promise<void> {
-  const started = performance.now();
-  let lines = 0;
-  let verdict: string | undefined;
-  if (mode === 'bare') lines = await bareLoop(file);
-  else {
-    const { analyzeLogStream } = await import('../src/evidence/analyze.js');
-    const doc = await analyzeLogStream(createReadStream(file, { highWaterMark: 256 * 1024 }));
-    lines = doc.stats.lines;
-    verdict = `${doc.verdict} ${doc.findings.map((f) => `${f.code}x${(f.evidence as { occurrences?: number }).occurrences ?? '?'}`).join(',')}`;
-  }
-  const ms = performance.now() - started;
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ ms, peakRssMb, lines, verdict }) + '\n');
-}
-
 async function main(): Promise<void> {
-  const arg = process.argv.find((a) => a.startsWith('--measure='));
-  if (arg) return child(arg.slice('--measure='.length), process.argv.at(-1)!);
-
   report('main corpus', MAIN);
   if (existsSync(BLIND)) report('blind corpus', BLIND);
 

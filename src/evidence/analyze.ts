@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { defaultKnowledgeDir, loadKnowledgeBase, type KnowledgeBase } from '../knowledge/loader.js';
+import { defaultKnowledgeDir, loadRequirements, loadTopics, type KnowledgeBase } from '../knowledge/loader.js';
+import { LOG_FINDING_TOPICS } from '../knowledge/log-signatures.js';
 import { loadSignatureCatalogue } from './catalogue.js';
 import { analyzeConfigText, looksLikeConfig } from './config/index.js';
 import { buildLogDocument } from './findings.js';
@@ -24,11 +24,16 @@ export interface AnalyzeOptions {
 export type AnalysisDocument = LogDocument | ({ kind: 'config' } & Record<string, unknown>);
 
 const kbs = new Map<string, KnowledgeBase>();
+/**
+ * The part of the knowledge base the log reader needs: the topics its codes point to and the policy.
+ * Read once per folder; the whole base (twenty-odd files) is not needed to read a log.
+ */
 function knowledge(dir: string | undefined): KnowledgeBase {
   const key = dir ?? defaultKnowledgeDir();
   let kb = kbs.get(key);
   if (!kb) {
-    kb = loadKnowledgeBase(key);
+    const byId = loadTopics(Object.values(LOG_FINDING_TOPICS), key);
+    kb = { dir: key, topics: [...byId.values()], byId, requirements: loadRequirements(key) };
     kbs.set(key, kb);
   }
   return kb;
@@ -56,16 +61,7 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 export function analyzeLogText(text: string, options: Pick<AnalyzeOptions, 'knowledgeDir'> = {}): LogDocument {
   const kb = knowledge(options.knowledgeDir);
   const reader = new LogReader(loadSignatureCatalogue(kb.dir));
-  let start = 0;
-  while (start <= text.length) {
-    const end = text.indexOf('\n', start);
-    if (end < 0) {
-      if (start < text.length) reader.push(text.slice(start));
-      break;
-    }
-    reader.push(text.slice(start, end));
-    start = end + 1;
-  }
+  reader.pushBlock(text);
   return buildLogDocument(reader.finish(), { kb });
 }
 
@@ -76,25 +72,24 @@ export function analyzeLogText(text: string, options: Pick<AnalyzeOptions, 'know
 export async function analyzeLogStream(input: Readable, options: Pick<AnalyzeOptions, 'knowledgeDir'> = {}): Promise<LogDocument> {
   const kb = knowledge(options.knowledgeDir);
   const reader = new LogReader(loadSignatureCatalogue(kb.dir));
-  const decoder = new StringDecoder('utf8');
+  // Bytes are read as latin1 (one character per byte: no UTF-8 validation, compact strings, same positions);
+  // the catalogue is ASCII, and the lines quoted back are turned into UTF-8 again when the document is built.
   let carry = '';
+  let latin1 = false;
   for await (const chunk of input) {
-    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      reader.push(text.slice(start, end));
-      start = end + 1;
-    }
-    carry = text.slice(start);
+    if (typeof chunk !== 'string') latin1 = true;
+    const text = carry + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('latin1'));
+    const cut = text.lastIndexOf('\n') + 1;
+    if (cut > 0) reader.pushBlock(text.slice(0, cut));
+    carry = text.slice(cut);
     // A "line" without an end (a binary file) must not grow without bound.
     if (carry.length > 1024 * 1024) {
-      reader.push(carry);
+      reader.pushBlock(carry);
       carry = '';
     }
   }
-  carry += decoder.end();
-  if (carry.length > 0) reader.push(carry);
-  return buildLogDocument(reader.finish(), { kb });
+  if (carry.length > 0) reader.pushBlock(carry);
+  return buildLogDocument(reader.finish(), { kb, latin1 });
 }
 
 /**

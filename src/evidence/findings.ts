@@ -26,10 +26,13 @@ const HEADLINE: Record<LogFindingCode, string> = {
 
 export interface BuildOptions {
   kb: KnowledgeBase;
+  /** The reader saw latin1-decoded bytes: quoted text is turned back into UTF-8. */
+  latin1?: boolean;
 }
 
 /** Turns what the reader gathered into the document: verdict, root cause first, summaries with values. */
-export function buildLogDocument(r: ReaderResult, { kb }: BuildOptions): LogDocument {
+export function buildLogDocument(r: ReaderResult, { kb, latin1 = false }: BuildOptions): LogDocument {
+  const utf8 = (t: string): string => (latin1 && /[\u0080-\u00ff]/.test(t) ? Buffer.from(t, 'latin1').toString('utf8') : t);
   const policy = kb.requirements?.policy;
   const accs = [...r.findings];
   addPeriodicity(r, accs);
@@ -37,7 +40,7 @@ export function buildLogDocument(r: ReaderResult, { kb }: BuildOptions): LogDocu
 
   let redactions = 0;
   const quote = (l: RawLine): QuotedLine => {
-    const red = redact(l.text);
+    const red = redact(utf8(l.text));
     redactions += red.count;
     return { n: l.n, text: red.text };
   };
@@ -52,7 +55,7 @@ export function buildLogDocument(r: ReaderResult, { kb }: BuildOptions): LogDocu
       severity: acc.severity,
       topic: topicId,
       section: topic?.section ?? '',
-      summary: redact(summary).text,
+      summary: redact(utf8(summary)).text,
       lines,
       evidence,
       steps: (topic?.steps ?? []).map(
@@ -64,7 +67,7 @@ export function buildLogDocument(r: ReaderResult, { kb }: BuildOptions): LogDocu
   const faults = findings.filter((f) => f.severity !== 'info');
   const verdict = faults.length > 0 ? 'fault' : r.normalEvents > 0 ? 'healthy' : 'unknown';
   const timeline = r.timeline.map((t) => {
-    const red = redact(t.text);
+    const red = redact(utf8(t.text));
     redactions += red.count;
     return { ...t, text: red.text };
   });

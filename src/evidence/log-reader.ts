@@ -97,11 +97,55 @@ export class LogReader {
 
   private readonly head: string[] = [];
 
+  /**
+   * A block of complete lines ("a\nb\n"; the last line may lack its newline). Once the family is known the
+   * block is searched as a whole: only the lines where the catalogue's alternation matches are cut out and
+   * examined, the others cost one newline count. Most lines of a long log match nothing, so this is where
+   * the time goes.
+   */
+  pushBlock(text: string): void {
+    let pos = 0;
+    while (!this.familyFixed && pos < text.length) {
+      const end = text.indexOf('\n', pos);
+      const stop = end < 0 ? text.length : end;
+      this.push(text.slice(pos, stop));
+      pos = stop + 1;
+    }
+    if (pos >= text.length) return;
+    const { scan } = this.matcher;
+    // Lower-casing keeps positions for ASCII; where it would not (a few Unicode letters), search the original.
+    const lowered = this.matcher.lowerCase ? text.toLowerCase() : text;
+    const haystack = lowered.length === text.length ? lowered : text;
+    const searchRe = haystack === text && this.matcher.lowerCase ? new RegExp(scan.source, 'gi') : scan;
+    let counted = pos; // newlines before `counted` are already in this.n
+    let n = this.n;
+    searchRe.lastIndex = pos;
+    for (let m = searchRe.exec(haystack); m !== null; m = searchRe.exec(haystack)) {
+      const start = text.lastIndexOf('\n', m.index - 1) + 1;
+      for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) n++;
+      counted = start;
+      let end = text.indexOf('\n', m.index);
+      if (end < 0) end = text.length;
+      let line = text.slice(start, Math.min(end, start + MAX_LINE));
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      this.n = n + 1;
+      this.match(line, n + 1);
+      searchRe.lastIndex = end + 1;
+      if (end >= text.length) break;
+    }
+    for (let i = text.indexOf('\n', counted); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    // A last line without its newline is a line too.
+    if (text.length > 0 && !text.endsWith('\n') && text.lastIndexOf('\n') < text.length - 1) n++;
+    this.n = n;
+  }
+
   private match(line: string, n: number): void {
     if (line.length < 8 || !this.matcher.quick.test(line)) return;
     let sig: CompiledSignature | undefined;
     let m: RegExpExecArray | null = null;
+    const lower = line.toLowerCase();
     for (const s of this.matcher.signatures) {
+      if (s.keywords && !s.keywords.some((k) => lower.includes(k))) continue;
       const hit = s.re.exec(line);
       if (!hit) continue;
       // Known family: its catalogue order decides. Unknown family: the most specific (longest) match wins.

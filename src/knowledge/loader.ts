@@ -159,6 +159,12 @@ export function loadTopics(ids: Iterable<string>, dir: string = defaultKnowledge
   return byId;
 }
 
+/** Reads and validates `requirements.yaml` on its own; undefined when it is missing or invalid. */
+export function loadRequirements(dir: string = defaultKnowledgeDir()): Requirements | undefined {
+  const data = readYaml(join(dir, REQUIREMENTS_FILE), []);
+  return data === undefined ? undefined : validate(RequirementsSchema, data, REQUIREMENTS_FILE, []);
+}
+
 /** Reads and validates a log signature catalogue file on its own (the evidence engine loads only this). */
 export function readLogSignatures(file: string, problems: KnowledgeProblem[]): LogSignatureCatalogue | undefined {
   const data = readYaml(file, problems);
