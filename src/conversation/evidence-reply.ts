@@ -1,7 +1,33 @@
-import type { AnalysisDocument } from '../evidence/analyze.js';
+import { analyzeText, MAX_ANALYZE_TEXT_BYTES, type AnalysisDocument } from '../evidence/analyze.js';
 import type { LogDocument } from '../evidence/types.js';
 import { redact, redactionNotice } from '../evidence/redact.js';
 import { reply, type Reply, type ReplyFinding, type ReplyStep, type ReplyTable } from '../reply/reply.js';
+import type { Session } from './session.js';
+
+/**
+ * The latest analysis of each conversation, for the support-case draft. Kept beside the session (not in it)
+ * so the session's shape stays the conversation core's; it goes when the session goes.
+ */
+const latest = new WeakMap<Session, Reply>();
+
+export function latestAnalysis(session: Session): Reply | undefined {
+  return latest.get(session);
+}
+
+/** Reads a pasted log or configuration in a conversation and remembers the result for the support case. */
+export function analysePasted(text: string, session: Session): Reply {
+  if (Buffer.byteLength(text) > MAX_ANALYZE_TEXT_BYTES) {
+    return reply({
+      kind: 'error',
+      title: 'That paste is too large to read here',
+      summary: `I read up to ${MAX_ANALYZE_TEXT_BYTES / 1024 / 1024} MB in a message. Paste the lines around the failure, or run: vpn-doctor analyze <file>`,
+    });
+  }
+  const answer = analysisReply(analyzeText(text));
+  latest.set(session, answer);
+  if (answer.topic) session.currentTopic = answer.topic;
+  return answer;
+}
 
 /** Steps of the root cause shown; the rest are one "show all steps" away in the topic. */
 const STEPS_SHOWN = 4;

@@ -35,9 +35,12 @@ const RULES: readonly Rule[] = [
   { name: 'fortios-set', re: /(\bset\s+(?:psksecret(?:-remote)?|password|passwd|secret|key|ppk-secret|private-key|auth-pwd|authpasswd|sso-password|psk)\s+(?:ENC\s+)?)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
   // Cisco: pre-shared-key [0|6|8] X, crypto isakmp key [0|6] X address ..., pre-shared-key local/remote X,
   // tunnel-group ipsec-attributes `ikev1 pre-shared-key X`, `key-string X`, `password [7] X`, `secret 5 X`.
-  { name: 'cisco-psk', re: /(\b(?:pre-shared-key(?:\s+(?:local|remote))?|isakmp\s+key|key-string)\s+(?:(?:0|6|7|8)\s+)?)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
+  // PAN-OS `pre-shared-key key X`; IOS keyring `pre-shared-key address A [mask] key [6] X`.
+  { name: 'panos-psk', re: /(\bpre-shared-key\s+key\s+)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
+  { name: 'ios-keyring', re: /(\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\d+\.\d+\.\d+\.\d+)?\s+key\s+(?:[0-9]\s+)?)(\S+)/gi, replace: `$1${REDACTED}` },
+  { name: 'cisco-psk', re: /(\b(?:pre-shared-key(?:\s+(?:local|remote))?|isakmp\s+key|key-string)\s+(?:(?:0|6|7|8)\s+)?)(?!(?:address|hostname|key|ascii-text|hexadecimal-text)\b)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
   { name: 'cisco-key', re: /(^\s*(?:crypto\s+isakmp\s+)?key\s+(?:(?:0|6|7)\s+)?)(\S+)/gim, replace: `$1${REDACTED}` },
-  { name: 'cisco-password', re: /(\b(?:enable\s+)?(?:password|secret)\s+(?:(?:0|5|7|8|9)\s+)?)(?!<redacted>)([^\s"']+|"[^"]*")/gi, replace: `$1${REDACTED}` },
+  { name: 'cisco-password', re: /(\b(?:enable\s+)?(?:password|secret)\s+(?:(?:0|5|7|8|9)\s+)?)(?!<redacted>)([^\s"'=:][^\s"']*|"[^"]*")/gi, replace: `$1${REDACTED}` },
   // PAN-OS XML and other XML: <key>...</key>, <pre-shared-key><key>X</key>, <password>X</password>.
   { name: 'xml-secret', re: /(<(key|password|secret|pre-shared-key|psk|shared-secret|phash)>)[^<]*(<\/\2>)/gi, replace: `$1${REDACTED}$3` },
   // Terraform / JSON / YAML / INI style: tunnel1_preshared_key = "X", "sharedKey": "X", secret = X,
