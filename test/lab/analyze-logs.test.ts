@@ -50,6 +50,8 @@ interface LogScenario {
   inject: (lab: Lab, faults: EvidenceFaults) => Promise<number>;
   verdict: 'fault' | 'healthy';
   code?: string;
+  /** Whose log is read: the customer's gateway (default) or the cloud responder's. */
+  log?: 'gw' | 'cloud';
 }
 
 const SCENARIOS: readonly LogScenario[] = [
@@ -68,6 +70,10 @@ const SCENARIOS: readonly LogScenario[] = [
   { id: 'ike-proposal', inject: (_lab, f) => f.weakIkeProposal(), verdict: 'fault', code: 'ike-proposal-mismatch' },
   { id: 'pfs', inject: (_lab, f) => f.pfsOnOneSide(), verdict: 'fault', code: 'pfs-mismatch' },
   { id: 'udp500-blocked', inject: (_lab, f) => f.blockIke(), verdict: 'fault', code: 'ike-no-response' },
+  // Beyond the five the issue names: more real faults, for the corpus and to keep the reader honest.
+  { id: 'esp-proposal', inject: (_lab, f) => f.weakEspProposal(), verdict: 'fault', code: 'child-proposal-mismatch' },
+  { id: 'identity-cloud-side', inject: (_lab, f) => f.wrongIdentity(), verdict: 'fault', code: 'ike-id-mismatch', log: 'cloud' },
+  { id: 'dead-peer', inject: (_lab, f) => f.deadPeer(), verdict: 'fault', code: 'dpd-peer-dead' },
 ];
 
 describe.skipIf(!isRoot())('analyze on the lab gateway charon log', () => {
@@ -85,7 +91,7 @@ describe.skipIf(!isRoot())('analyze on the lab gateway charon log', () => {
         lab = await Lab.start();
         try {
           const from = await s.inject(lab, new EvidenceFaults(lab));
-          whole = readLog(lab.charons!.gw);
+          whole = readLog(s.log === 'cloud' ? lab.charons!.cloud : lab.charons!.gw);
           excerpt = whole.slice(from);
         } finally {
           lab.stop();

@@ -16,6 +16,8 @@ export interface ConfigChange {
   espProposals?: string;
   /** The gw's local traffic selector. */
   localTs?: string;
+  /** The gw's IKE identity. */
+  localId?: string;
 }
 
 /** The gw's swanctl.conf with some values changed: the lab template, edited the way an admin would. */
@@ -24,6 +26,10 @@ export function editedConf(c: Charon, change: ConfigChange): string {
   if (change.proposals) conf = conf.replace(/^(\s*)proposals = .*$/m, `$1proposals = ${change.proposals}`);
   if (change.espProposals) conf = conf.replace(/^(\s*)esp_proposals = .*$/m, `$1esp_proposals = ${change.espProposals}`);
   if (change.localTs) conf = conf.replace(/^(\s*)local_ts = .*$/m, `$1local_ts = ${change.localTs}`);
+  if (change.localId) {
+    // The first `id =` is the local one; the shared secret must name the new identity too.
+    conf = conf.replace(/^(\s*)id = .*$/m, `$1id = ${change.localId}`).replace(/^(\s*)id-1 = .*$/m, `$1id-1 = ${change.localId}`);
+  }
   return conf;
 }
 
@@ -84,14 +90,49 @@ export class EvidenceFaults {
     return r.from;
   }
 
-  /** UDP 500 to the cloud dropped at the cloud (as a firewall would): IKE_SA_INIT gets no answer at all. */
-  async blockIke(): Promise<number> {
-    // Short retransmissions so the test does not wait strongSwan's default 165 s before it gives up.
+  /** Phase 2: the gw proposes ESP 3DES/MD5 only; the cloud accepts AES-256/SHA-256. */
+  async weakEspProposal(): Promise<number> {
+    const r = await this.retry({ espProposals: '3des-md5' });
+    if (r.ok) throw new Error('the CHILD_SA came up with an ESP proposal the cloud does not accept');
+    return r.from;
+  }
+
+  /**
+   * The gw sends an FQDN as its IKE identity where the cloud expects its address (what a NAT'ed gateway
+   * sending its private address does). Returns the offset in the cloud's log, which names the identity.
+   */
+  async wrongIdentity(): Promise<number> {
+    const cloud = this.lab.charons!.cloud;
+    const from = readLog(cloud).length;
+    const r = await this.retry({ localId: 'gw.customer.example' });
+    if (r.ok) throw new Error('the tunnel came up with an identity the cloud does not expect');
+    return from;
+  }
+
+  /** The cloud stops answering on an established tunnel (everything from the gw dropped): DPD gives up. */
+  async deadPeer(): Promise<number> {
+    await this.shortRetransmits();
+    const from = readLog(this.gw).length;
+    await terminate(this.gw);
+    const r = await initiate(this.gw, 8);
+    if (!r.ok) throw new Error('the tunnel did not come up before the peer went silent');
+    await this.lab.iptables('cloud', ['-I', 'INPUT', '-s', this.gw.peer.localAddr, '-p', 'udp', '-j', 'DROP']);
+    await waitFor('DPD to give up', () => /giving up after \d+ retransmits/.test(readLog(this.gw).slice(from)), 40_000, 200);
+    return from;
+  }
+
+  private async shortRetransmits(): Promise<void> {
     const conf = join(this.gw.peer.dir, 'strongswan.conf');
     if (!readFileSync(conf, 'utf8').includes('retransmit_tries')) {
       appendFileSync(conf, 'charon {\n  retransmit_tries = 2\n  retransmit_timeout = 1.0\n  retransmit_base = 1.4\n}\n');
       await swanctl(this.gw, ['--reload-settings']);
     }
+  }
+
+  /** UDP 500 to the cloud dropped at the cloud (as a firewall would): IKE_SA_INIT gets no answer at all. */
+  async blockIke(): Promise<number> {
+    // Short retransmissions so the test does not wait strongSwan's default 165 s before it gives up.
+    await this.shortRetransmits();
     await this.lab.iptables('cloud', ['-I', 'INPUT', '-p', 'udp', '--dport', '500', '-j', 'DROP']);
     const from = readLog(this.gw).length;
     await terminate(this.gw);

@@ -50,7 +50,12 @@ export function registerAnalyzeCommand(program: Command): void {
         throw err;
       }
       if (opts.json) process.stdout.write(JSON.stringify(doc) + '\n');
-      else process.stdout.write(renderTerminal(analysisReply(doc), { color: wantsColor(process.stdout) }));
+      else {
+        const answer = analysisReply(doc);
+        process.stdout.write(renderTerminal(answer, { color: wantsColor(process.stdout) }));
+        // The terminal renderer predates notices (redacted secrets, unknown format): say them here.
+        for (const n of answer.notices ?? []) process.stdout.write(`\nNotice: ${n}\n`);
+      }
       process.exitCode = analyzeExitCode(doc);
     });
 }
