@@ -78,15 +78,22 @@ export async function analyzeLogStream(input: Readable, options: Pick<AnalyzeOpt
   let latin1 = false;
   for await (const chunk of input) {
     if (typeof chunk !== 'string') latin1 = true;
-    const text = carry + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('latin1'));
-    const cut = text.lastIndexOf('\n') + 1;
-    if (cut > 0) reader.pushBlock(text.slice(0, cut));
-    carry = text.slice(cut);
-    // A "line" without an end (a binary file) must not grow without bound.
-    if (carry.length > 1024 * 1024) {
-      reader.pushBlock(carry);
-      carry = '';
+    const text = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('latin1');
+    const first = text.indexOf('\n');
+    if (first < 0) {
+      carry += text;
+      // A "line" without an end (a binary file) must not grow without bound.
+      if (carry.length > 1024 * 1024) {
+        reader.pushBlock(carry);
+        carry = '';
+      }
+      continue;
     }
+    // Only the line cut by the chunk boundary is glued together; the rest is read in place.
+    reader.pushBlock(carry + text.slice(0, first + 1));
+    const last = text.lastIndexOf('\n');
+    if (last > first) reader.pushBlock(text, first + 1, last + 1);
+    carry = text.slice(last + 1);
   }
   if (carry.length > 0) reader.pushBlock(carry);
   return buildLogDocument(reader.finish(), { kb, latin1 });
@@ -102,7 +109,7 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
     const config = configDocument(await readFile(path, 'utf8'), options);
     if (config) return config;
   }
-  return analyzeLogStream(createReadStream(path, { highWaterMark: 256 * 1024 }), options);
+  return analyzeLogStream(createReadStream(path, { highWaterMark: 1024 * 1024 }), options);
 }
 
 async function readHead(path: string): Promise<string> {

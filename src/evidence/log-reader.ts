@@ -103,15 +103,15 @@ export class LogReader {
    * examined, the others cost one newline count. Most lines of a long log match nothing, so this is where
    * the time goes.
    */
-  pushBlock(text: string): void {
-    let pos = 0;
-    while (!this.familyFixed && pos < text.length) {
+  pushBlock(text: string, from = 0, to = text.length): void {
+    let pos = from;
+    while (!this.familyFixed && pos < to) {
       const end = text.indexOf('\n', pos);
-      const stop = end < 0 ? text.length : end;
+      const stop = end < 0 || end > to ? to : end;
       this.push(text.slice(pos, stop));
       pos = stop + 1;
     }
-    if (pos >= text.length) return;
+    if (pos >= to) return;
     const { scan } = this.matcher;
     // Lower-casing keeps positions for ASCII; where it would not (a few Unicode letters), search the original.
     const lowered = this.matcher.lowerCase ? text.toLowerCase() : text;
@@ -120,22 +120,22 @@ export class LogReader {
     let counted = pos; // newlines before `counted` are already in this.n
     let n = this.n;
     searchRe.lastIndex = pos;
-    for (let m = searchRe.exec(haystack); m !== null; m = searchRe.exec(haystack)) {
-      const start = text.lastIndexOf('\n', m.index - 1) + 1;
+    for (let m = searchRe.exec(haystack); m !== null && m.index < to; m = searchRe.exec(haystack)) {
+      const start = Math.max(pos, text.lastIndexOf('\n', m.index - 1) + 1);
       for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) n++;
       counted = start;
       let end = text.indexOf('\n', m.index);
-      if (end < 0) end = text.length;
+      if (end < 0 || end > to) end = to;
       let line = text.slice(start, Math.min(end, start + MAX_LINE));
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.n = n + 1;
       this.match(line, n + 1);
       searchRe.lastIndex = end + 1;
-      if (end >= text.length) break;
+      if (end >= to) break;
     }
-    for (let i = text.indexOf('\n', counted); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
     // A last line without its newline is a line too.
-    if (text.length > 0 && !text.endsWith('\n') && text.lastIndexOf('\n') < text.length - 1) n++;
+    if (to > pos && text.charCodeAt(to - 1) !== 10) n++;
     this.n = n;
   }
 
