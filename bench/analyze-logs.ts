@@ -45,7 +45,10 @@ function report(name: string, dir: string): void {
   const wrong = results.filter((r) => !r.rightCode || r.falseAlarm);
   if (wrong.length > 0) {
     console.log(`${name}: misses`);
-    for (const r of wrong) console.log(`  ${r.entry.id}: expected ${r.entry.expect.verdict}${r.entry.expect.code ? ` ${r.entry.expect.code}` : ''}, got ${r.verdict}${r.code ? ` ${r.code}` : ''}`);
+    for (const r of wrong)
+      console.log(
+        `  ${r.entry.id}: expected ${r.entry.expect.verdict}${r.entry.expect.code ? ` ${r.entry.expect.code}` : ''}, got ${r.verdict}${r.code ? ` ${r.code}` : ''}`,
+      );
   }
 }
 
@@ -83,7 +86,8 @@ function generateLog(path: string, bytes: number): void {
       const t = stamp();
       for (const l of dpd) chunk.push(`${t} ${l}`);
       if (second % 3600 === 0) for (const l of rekey) chunk.push(`${t} ${l}`);
-      if (second % (3600 * 4) === 0) chunk.push(`${t} 14[IKE] IKE_SA outsystems[7] rekeyed between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]`);
+      if (second % (3600 * 4) === 0)
+        chunk.push(`${t} 14[IKE] IKE_SA outsystems[7] rekeyed between 203.0.113.5[203.0.113.5]...198.51.100.7[198.51.100.7]`);
       if (second % (3600 * 24 * 7) === 0) chunk.push(`${t} 07[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built`);
     }
     const s = chunk.join('\n') + '\n';
@@ -168,10 +172,18 @@ async function main(): Promise<void> {
     const analyzed = best(analyses);
     const peak = Math.max(...analyses.map((a) => a.peakRssMb));
     console.log(`\nthroughput on ${(size / 1024 / 1024).toFixed(0)} MB (${analyzed.lines} lines), best of ${runs}:`);
-    console.log(`  bare readline loop: ${bare.ms.toFixed(0)} ms wall, ${bare.cpuMs.toFixed(0)} ms CPU, peak RSS ${bare.peakRssMb.toFixed(0)} MB`);
-    console.log(`  analyze:            ${analyzed.ms.toFixed(0)} ms wall, ${analyzed.cpuMs.toFixed(0)} ms CPU, peak RSS ${peak.toFixed(0)} MB, ${(size / 1024 / 1024 / (analyzed.ms / 1000)).toFixed(0)} MB/s (${analyzed.verdict})`);
-    console.log(`  analyze start-up (modules + knowledge, once per process): ${analyzed.startupMs!.toFixed(0)} ms wall, ${analyzed.startupCpuMs!.toFixed(0)} ms CPU`);
-    console.log(`  ratio analyze/bare: ${(analyzed.ms / bare.ms).toFixed(2)}x wall, ${(analyzed.cpuMs / bare.cpuMs).toFixed(2)}x CPU (target <= 3x); with start-up ${((analyzed.ms + analyzed.startupMs!) / bare.ms).toFixed(2)}x wall; peak RSS ${peak.toFixed(0)} MB (target <= 250 MB)`);
+    console.log(
+      `  bare readline loop: ${bare.ms.toFixed(0)} ms wall, ${bare.cpuMs.toFixed(0)} ms CPU, peak RSS ${bare.peakRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  analyze:            ${analyzed.ms.toFixed(0)} ms wall, ${analyzed.cpuMs.toFixed(0)} ms CPU, peak RSS ${peak.toFixed(0)} MB, ${(size / 1024 / 1024 / (analyzed.ms / 1000)).toFixed(0)} MB/s (${analyzed.verdict})`,
+    );
+    console.log(
+      `  analyze start-up (modules + knowledge, once per process): ${analyzed.startupMs!.toFixed(0)} ms wall, ${analyzed.startupCpuMs!.toFixed(0)} ms CPU`,
+    );
+    console.log(
+      `  ratio analyze/bare: ${(analyzed.ms / bare.ms).toFixed(2)}x wall, ${(analyzed.cpuMs / bare.cpuMs).toFixed(2)}x CPU (target <= 3x); with start-up ${((analyzed.ms + analyzed.startupMs!) / bare.ms).toFixed(2)}x wall; peak RSS ${peak.toFixed(0)} MB (target <= 250 MB)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,6 +24,10 @@ export function analysePasted(text: string, session: Session): Reply {
     });
   }
   const answer = analysisReply(analyzeText(text));
+  // A secret pasted into a shared channel is exposed even if the reply never repeats it: say so.
+  const pasted = redact(text).count;
+  if (pasted > 0 && !(answer.notices ?? []).some((n) => n.includes('rotate')))
+    answer.notices = [...(answer.notices ?? []), redactionNotice(pasted)];
   latest.set(session, answer);
   if (answer.topic) session.currentTopic = answer.topic;
   return answer;
@@ -60,7 +64,13 @@ function logReply(doc: LogDocument): Reply {
   const faults = doc.findings.filter((f) => f.severity !== 'info');
   const root = faults[0];
   const family = FAMILY_NAME[doc.family] ?? doc.family;
-  const findings: ReplyFinding[] = doc.findings.map((f) => ({ code: f.code, severity: f.severity, summary: f.summary, topic: f.topic, lines: f.lines }));
+  const findings: ReplyFinding[] = doc.findings.map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    summary: f.summary,
+    topic: f.topic,
+    lines: f.lines,
+  }));
   const notices = [...doc.notices];
   if (!root) {
     const healthy = doc.verdict === 'healthy';
@@ -77,8 +87,16 @@ function logReply(doc: LogDocument): Reply {
       followUps: ['run checks', 'support case'],
     });
   }
-  const more = faults.length > 1 ? ` Also seen later: ${faults.slice(1).map((f) => f.code).join(', ')}.` : '';
-  const steps: ReplyStep[] = root.steps.slice(0, STEPS_SHOWN).map((s) => ({ text: s.text, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) }));
+  const more =
+    faults.length > 1
+      ? ` Also seen later: ${faults
+          .slice(1)
+          .map((f) => f.code)
+          .join(', ')}.`
+      : '';
+  const steps: ReplyStep[] = root.steps
+    .slice(0, STEPS_SHOWN)
+    .map((s) => ({ text: s.text, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) }));
   return reply({
     kind: 'analysis',
     title: `Root cause: ${root.code} (${family} log)`,
@@ -110,7 +128,13 @@ interface ConfigParameter {
 
 /** A configuration document (built by the configuration reader): its parameter table and findings. */
 function configReply(doc: AnalysisDocument): Reply {
-  const d = doc as { vendor?: string; format?: string; parameters?: ConfigParameter[]; findings?: { code: string; severity: 'error' | 'warning' | 'info'; summary: string; topic?: string; section?: string }[]; notices?: string[] };
+  const d = doc as {
+    vendor?: string;
+    format?: string;
+    parameters?: ConfigParameter[];
+    findings?: { code: string; severity: 'error' | 'warning' | 'info'; summary: string; topic?: string; section?: string }[];
+    notices?: string[];
+  };
   const params = d.parameters ?? [];
   const bad = params.filter((p) => p.verdict && p.verdict !== 'ok');
   const table: ReplyTable = {
@@ -121,11 +145,19 @@ function configReply(doc: AnalysisDocument): Reply {
       ok: p.verdict === 'ok' ? true : p.verdict ? false : null,
     })),
   };
-  const findings = (d.findings ?? []).map((f) => ({ code: f.code, severity: f.severity, summary: redact(f.summary).text, ...(f.topic ? { topic: f.topic } : {}) }));
+  const findings = (d.findings ?? []).map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    summary: redact(f.summary).text,
+    ...(f.topic ? { topic: f.topic } : {}),
+  }));
   return reply({
     kind: 'analysis',
     title: `Configuration (${d.vendor ?? 'unknown vendor'}${d.format ? `, ${d.format}` : ''}): ${bad.length === 0 ? 'meets the requirements' : `${bad.length} parameter${bad.length === 1 ? '' : 's'} to fix`}`,
-    summary: bad.length === 0 ? 'Every parameter I could read meets the OutSystems requirements.' : bad.map((p) => `${p.name}: ${p.verdict}${p.fix ? ` (${p.fix})` : ''}`).join('; '),
+    summary:
+      bad.length === 0
+        ? 'Every parameter I could read meets the OutSystems requirements.'
+        : bad.map((p) => `${p.name}: ${p.verdict}${p.fix ? ` (${p.fix})` : ''}`).join('; '),
     verdict: bad.length === 0 ? 'healthy' : 'degraded',
     findings,
     table,

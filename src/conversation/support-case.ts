@@ -18,7 +18,10 @@ export function supportCaseReply(kb: KnowledgeBase, session: Session): Reply {
   lines.push(`Problem: ${topic ? topic.title : 'site-to-site VPN to the OutSystems Cloud not working'}`);
   if (topic) lines.push(`Guide section followed: ${topic.section}`);
   // Pasted logs are summarised by their analysis below, not repeated; everything is redacted.
-  const said = session.history.filter((h) => !looksLikeLog(h)).slice(-5).map((h) => redactText(h.length > 200 ? `${h.slice(0, 200)}...` : h));
+  const said = session.history
+    .filter((h) => !looksLikeLog(h))
+    .slice(-5)
+    .map((h) => redactText(h.length > 200 ? `${h.slice(0, 200)}...` : h));
   if (said.length > 0) lines.push(`Reported symptoms: ${said.join(' | ')}`);
   const analysis = latestAnalysis(session);
   if (analysis) {
@@ -44,7 +47,9 @@ export function supportCaseReply(kb: KnowledgeBase, session: Session): Reply {
     section: 'Further assistance',
     topic: 'further-assistance',
     steps: [
-      { text: 'Attach the current VPN configuration of your device (phase 1 and phase 2 proposals, lifetimes, traffic selectors / encryption domain, NAT settings), with secrets removed.' },
+      {
+        text: 'Attach the current VPN configuration of your device (phase 1 and phase 2 proposals, lifetimes, traffic selectors / encryption domain, NAT settings), with secrets removed.',
+      },
       { text: 'Attach VPN logs covering the failure window, and copy any error messages exactly as the device printed them.' },
       { text: 'Add the public IP of your VPN device and the internal IP range that uses the VPN.' },
       { text: 'Open the case with OutSystems Support and paste the draft above; ask for a call with all parties if the issue is urgent.' },

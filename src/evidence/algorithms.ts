@@ -71,7 +71,9 @@ function dhGroups(text: string): number[] {
     const g = MODP[key];
     if (g !== undefined) found.add(g);
   }
-  for (const m of text.matchAll(/\b(?:dh[-_ ]?)?group[-_ :]*(\d{1,2})\b(?:\s*\((\d{3,4}) ?bit\))?|\bdh(?:group)?[-_ =:]*(\d{1,2})\b|\bpfs[-_ ]?(?:group)?[-_ =:]*(\d{1,2})\b/gi)) {
+  for (const m of text.matchAll(
+    /\b(?:dh[-_ ]?)?group[-_ :]*(\d{1,2})\b(?:\s*\((\d{3,4}) ?bit\))?|\bdh(?:group)?[-_ =:]*(\d{1,2})\b|\bpfs[-_ ]?(?:group)?[-_ =:]*(\d{1,2})\b/gi,
+  )) {
     const n = Number(m[1] ?? m[3] ?? m[4]);
     if (n >= 1 && n <= 32) found.add(n);
   }
@@ -114,7 +116,23 @@ const LABEL: Record<string, string> = {
   sha384: 'SHA-384',
   sha512: 'SHA-512',
 };
-const DH_NAME: Record<number, string> = { 1: 'MODP_768', 2: 'MODP_1024', 5: 'MODP_1536', 14: 'MODP_2048', 15: 'MODP_3072', 16: 'MODP_4096', 17: 'MODP_6144', 18: 'MODP_8192', 19: 'ECP_256', 20: 'ECP_384', 21: 'ECP_521', 22: 'MODP_1024_160', 23: 'MODP_2048_224', 24: 'MODP_2048_256', 31: 'CURVE_25519' };
+const DH_NAME: Record<number, string> = {
+  1: 'MODP_768',
+  2: 'MODP_1024',
+  5: 'MODP_1536',
+  14: 'MODP_2048',
+  15: 'MODP_3072',
+  16: 'MODP_4096',
+  17: 'MODP_6144',
+  18: 'MODP_8192',
+  19: 'ECP_256',
+  20: 'ECP_384',
+  21: 'ECP_521',
+  22: 'MODP_1024_160',
+  23: 'MODP_2048_224',
+  24: 'MODP_2048_256',
+  31: 'CURVE_25519',
+};
 
 export const label = (v: string): string => LABEL[v] ?? v.toUpperCase();
 export const dhLabel = (g: number): string => `${DH_NAME[g] ?? `group ${g}`} (DH ${g})`;
@@ -164,7 +182,10 @@ export function judgeProposal(p: Proposal, phase: 1 | 2, policy: Policy): Propos
   const encNames = (enc.accept ?? []).map(String);
   const aesSizes = encNames.filter((a) => /^aes\d+$/.test(a)).map((a) => a.slice(3));
   const encText = aesSizes.length === encNames.length && aesSizes.length > 0 ? `AES-${aesSizes.join('/')}` : encNames.map(label).join('/');
-  const integText = (integ.accept ?? []).map((a) => label(String(a))).join('/').replace(/\/SHA-/g, '/');
+  const integText = (integ.accept ?? [])
+    .map((a) => label(String(a)))
+    .join('/')
+    .replace(/\/SHA-/g, '/');
   const accepted = `${encText} with ${integText} and DH ${ranges(dh.accept ?? [])}`;
   const offending = problems.map((x) => x.value.replace(/ \(DH \d+\)$/, '')).join('/');
   return { phase, proposal: p, problems, offending, accepted };

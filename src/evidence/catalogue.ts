@@ -91,7 +91,11 @@ function requiredLiteral(branch: string, min = 3): string | undefined {
       const after = branch[i + 1];
       if (c === '(' && after !== '?' && after !== '*' && after !== '{') {
         const inner = branch.slice(open + 1, i).replace(/^\?(?::|<[A-Za-z][A-Za-z0-9]*>)/, '');
-        if (!branch.slice(open + 1, i).startsWith('?=') && !branch.slice(open + 1, i).startsWith('?!') && topLevelBranches(inner).length === 1) {
+        if (
+          !branch.slice(open + 1, i).startsWith('?=') &&
+          !branch.slice(open + 1, i).startsWith('?!') &&
+          topLevelBranches(inner).length === 1
+        ) {
           const w = requiredLiteral(inner, 1);
           if (w && w.length > best.length) best = w;
         }
@@ -157,7 +161,9 @@ export class SignatureCatalogue {
     const key = family ?? '*';
     let m = this.matchers.get(key);
     if (!m) {
-      const own = this.compiled.filter((s) => family === undefined || (Array.isArray(s.family) ? s.family.includes(family) : s.family === family));
+      const own = this.compiled.filter(
+        (s) => family === undefined || (Array.isArray(s.family) ? s.family.includes(family) : s.family === family),
+      );
       const shared = family === undefined ? [] : this.compiled.filter((s) => s.family === 'any');
       const signatures = [...own, ...shared];
       // Named groups cannot repeat inside one regex: the quick test needs none of them.

@@ -21,8 +21,10 @@ export const CorpusEntrySchema = z
     }),
   })
   .superRefine((e, ctx) => {
-    if (e.expect.verdict === 'fault' && (!e.expect.code || !e.expect.section)) ctx.addIssue({ code: 'custom', message: 'a fault entry needs code and section' });
-    if (e.expect.verdict !== 'fault' && (e.expect.code || e.expect.section)) ctx.addIssue({ code: 'custom', message: 'only fault entries carry code and section' });
+    if (e.expect.verdict === 'fault' && (!e.expect.code || !e.expect.section))
+      ctx.addIssue({ code: 'custom', message: 'a fault entry needs code and section' });
+    if (e.expect.verdict !== 'fault' && (e.expect.code || e.expect.section))
+      ctx.addIssue({ code: 'custom', message: 'only fault entries carry code and section' });
   });
 export type CorpusEntry = z.infer<typeof CorpusEntrySchema>;
 
@@ -30,7 +32,9 @@ export type CorpusEntry = z.infer<typeof CorpusEntrySchema>;
 export function readCorpus(dir: string): CorpusEntry[] {
   const entries: CorpusEntry[] = [];
   const ids = new Set<string>();
-  for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const data: unknown = parse(readFileSync(join(dir, name), 'utf8'));
     const list = z.array(z.unknown()).parse(data);
     list.forEach((raw, i) => {

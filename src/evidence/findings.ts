@@ -10,9 +10,11 @@ import type { FindingStep, LogDocument, LogFinding, QuotedLine } from './types.j
 /** What each code means for the engineer, before the values of this log are added. */
 const HEADLINE: Record<LogFindingCode, string> = {
   'ike-proposal-mismatch': 'Phase 1 (IKE) fails: the two sides have no proposal in common (encryption, integrity, DH group or mode).',
-  'ike-no-response': 'Phase 1 (IKE) gets no answer at all: UDP 500/4500 is blocked on the way, the peer address is wrong, or the peer is down.',
+  'ike-no-response':
+    'Phase 1 (IKE) gets no answer at all: UDP 500/4500 is blocked on the way, the peer address is wrong, or the peer is down.',
   'psk-mismatch': 'Authentication fails: the pre-shared key differs between your gateway and the cloud.',
-  'ike-id-mismatch': 'The peer identity (IKE ID) is not what the other side expects; behind NAT the gateway often sends its private IP as its ID.',
+  'ike-id-mismatch':
+    'The peer identity (IKE ID) is not what the other side expects; behind NAT the gateway often sends its private IP as its ID.',
   'child-proposal-mismatch': 'Phase 2 (IPsec) fails: no ESP transform in common.',
   'pfs-mismatch': 'Phase 2 (IPsec) fails on PFS: one side requires Perfect Forward Secrecy (or another DH group) and the other does not.',
   'traffic-selector-mismatch': 'Phase 2 (IPsec) fails: the traffic selectors (proxy IDs, encryption domain) differ between the two sides.',
@@ -58,9 +60,11 @@ export function buildLogDocument(r: ReaderResult, { kb, latin1 = false }: BuildO
       summary: redact(utf8(summary)).text,
       lines,
       evidence,
-      steps: (topic?.steps ?? []).map(
-        (s): FindingStep => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) }),
-      ),
+      steps: (topic?.steps ?? []).map((s): FindingStep => ({
+        text: s.action,
+        ...(s.commands ? { commands: s.commands } : {}),
+        ...(s.snippets ? { snippets: s.snippets } : {}),
+      })),
     };
   });
 
@@ -121,11 +125,16 @@ function describe(acc: FindingAcc, r: ReaderResult, policy: Policy | undefined):
   const peer = acc.values.peer?.[0];
   if (peer) parts.push(`Peer: ${peer}.`);
 
-  const pfsOff = acc.code === 'pfs-mismatch' && (() => {
-    const own = latestEsp(r);
-    return own !== undefined && readProposal(own).dh.length === 0;
-  })();
-  if (policy && (acc.code === 'ike-proposal-mismatch' || acc.code === 'child-proposal-mismatch' || (acc.code === 'pfs-mismatch' && !pfsOff))) {
+  const pfsOff =
+    acc.code === 'pfs-mismatch' &&
+    (() => {
+      const own = latestEsp(r);
+      return own !== undefined && readProposal(own).dh.length === 0;
+    })();
+  if (
+    policy &&
+    (acc.code === 'ike-proposal-mismatch' || acc.code === 'child-proposal-mismatch' || (acc.code === 'pfs-mismatch' && !pfsOff))
+  ) {
     const compared = compareProposals(acc, r, policy);
     if (compared) {
       parts.push(compared.text);
@@ -135,16 +144,23 @@ function describe(acc: FindingAcc, r: ReaderResult, policy: Policy | undefined):
     }
   }
   if (pfsOff && policy) {
-    parts.push(`Your ESP proposal has no DH group, so PFS is off on your side; the cloud requires PFS with DH ${ranges(policy.pfs.accept ?? [])}.`);
+    parts.push(
+      `Your ESP proposal has no DH group, so PFS is off on your side; the cloud requires PFS with DH ${ranges(policy.pfs.accept ?? [])}.`,
+    );
     evidence.pfs = 'off';
   }
   if (acc.code === 'traffic-selector-mismatch') {
     const ts = [acc.values.localTs?.[0], acc.values.remoteTs?.[0]].filter(Boolean);
-    if (ts.length === 2) parts.push(`Selectors in the log: ${ts[0]} <-> ${ts[1]}; they must match the cloud's exactly (your range <-> the OutSystems Cloud range), one pair per tunnel.`);
+    if (ts.length === 2)
+      parts.push(
+        `Selectors in the log: ${ts[0]} <-> ${ts[1]}; they must match the cloud's exactly (your range <-> the OutSystems Cloud range), one pair per tunnel.`,
+      );
   }
   if (acc.code === 'lifetime-mismatch' && policy) {
     const lt = acc.values.lifetime?.[0];
-    parts.push(`${lt ? `Lifetime in the log: ${lt}. ` : ''}The cloud expects phase 1 ${policy['p1-lifetime'].expect} s and phase 2 ${policy['p2-lifetime'].expect} s.`);
+    parts.push(
+      `${lt ? `Lifetime in the log: ${lt}. ` : ''}The cloud expects phase 1 ${policy['p1-lifetime'].expect} s and phase 2 ${policy['p2-lifetime'].expect} s.`,
+    );
   }
   if (acc.count > 1) parts.push(`Seen ${acc.count} times.`);
   return { summary: parts.join(' '), evidence };
@@ -165,7 +181,10 @@ function compareProposals(acc: FindingAcc, r: ReaderResult, policy: Policy): { t
   const wanted = (t: string) => (phase === 1 ? !/\b(ESP|AH):/i.test(t) : !/\bIKE:/i.test(t));
   const candidates = [
     Object.values(acc.values).flat().join(' '),
-    own.filter((p) => wanted(p.text)).sort((a, b) => a.n - b.n).at(-1)?.text,
+    own
+      .filter((p) => wanted(p.text))
+      .sort((a, b) => a.n - b.n)
+      .at(-1)?.text,
     (r.proposals.received ?? []).filter((p) => wanted(p.text)).at(-1)?.text,
   ];
   for (const text of candidates) {
@@ -174,7 +193,10 @@ function compareProposals(acc: FindingAcc, r: ReaderResult, policy: Policy): { t
     if (isEmpty(p)) continue;
     const j = judgeProposal(p, phase, policy);
     if (j.problems.length === 0) {
-      return { text: `The proposal in the log (${describeProposal(p)}) is within the OutSystems table (${j.accepted}): compare it with the other side's configuration.`, judgement: j };
+      return {
+        text: `The proposal in the log (${describeProposal(p)}) is within the OutSystems table (${j.accepted}): compare it with the other side's configuration.`,
+        judgement: j,
+      };
     }
     const verdicts = new Set(j.problems.map((x) => x.verdict));
     const note = verdicts.has('violation') ? '' : ' (the AWS platform would take these, but OutSystems does not support them)';

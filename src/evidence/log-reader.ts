@@ -351,7 +351,11 @@ export class LogReader {
   finish(): ReaderResult {
     if (!this.familyFixed) this.fixFamily();
     // Three or more retransmissions of a first request and nothing else wrong: nobody answers.
-    if (this.initialRetransmits.length >= 3 && ![...this.findings.values()].some((f) => f.severity === 'error' || f.severity === 'warning') && !this.ikeUp) {
+    if (
+      this.initialRetransmits.length >= 3 &&
+      ![...this.findings.values()].some((f) => f.severity === 'error' || f.severity === 'warning') &&
+      !this.ikeUp
+    ) {
       const first = this.initialRetransmits[0]!;
       this.findings.set('ike-no-response', {
         code: 'ike-no-response',

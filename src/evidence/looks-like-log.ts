@@ -10,7 +10,11 @@ export function looksLikeLog(text: string): boolean {
   let stamped = 0;
   for (const line of lines) {
     vote.add(line);
-    if (/^\s*(?:<\d+>)?(?:\d{4}[-/]\d{2}[-/]\d{2}|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})/.test(line) && /\b(?:IKE|ISAKMP|IPsec|ESP|SA|phase ?[12]|tunnel|peer|DPD)\b/i.test(line)) stamped += 1;
+    if (
+      /^\s*(?:<\d+>)?(?:\d{4}[-/]\d{2}[-/]\d{2}|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})/.test(line) &&
+      /\b(?:IKE|ISAKMP|IPsec|ESP|SA|phase ?[12]|tunnel|peer|DPD)\b/i.test(line)
+    )
+      stamped += 1;
   }
   // One short question that merely names an error ("NO_PROPOSAL_CHOSEN, what now?") stays a question.
   if (lines.length === 1 && text.length < 120 && !/%[A-Z]+-\d-|\[\w{3}\]|logid=|kmd\[|pluto\[|charon/.test(text)) return false;

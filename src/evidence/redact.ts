@@ -26,21 +26,41 @@ const RULES: readonly Rule[] = [
   { name: 'jwt', re: /()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: `$1${REDACTED}` },
   { name: 'aws-secret', re: /(\baws_secret_access_key\s*[=:]\s*)\S+/gi, replace: `$1${REDACTED}` },
   // ipsec.secrets: `left right : PSK "secret"` (also XAUTH, EAP, RSA passphrases).
-  { name: 'ipsec-secrets', re: /(:\s*(?:PSK|XAUTH|EAP|NTLM|PIN|P12|RSA\s+\S+|ECDSA\s+\S+)\s+)("[^"]*"|'[^']*'|0[xs][A-Za-z0-9+/=]+|\S+)/g, replace: `$1${REDACTED}` },
+  {
+    name: 'ipsec-secrets',
+    re: /(:\s*(?:PSK|XAUTH|EAP|NTLM|PIN|P12|RSA\s+\S+|ECDSA\s+\S+)\s+)("[^"]*"|'[^']*'|0[xs][A-Za-z0-9+/=]+|\S+)/g,
+    replace: `$1${REDACTED}`,
+  },
   // Junos: pre-shared-key ascii-text "$9$..."; hexadecimal-text too.
   { name: 'junos-psk', re: /(\b(?:pre-shared-key\s+)?(?:ascii-text|hexadecimal-text)\s+)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
   // Junos encrypted-password / secret / $9$ anywhere.
   { name: 'junos-9', re: /()\$9\$[A-Za-z0-9./$-]{4,}/g, replace: `$1${REDACTED}` },
   // FortiGate: set psksecret ENC <base64>, set psksecret-remote, set password ENC ...
-  { name: 'fortios-set', re: /(\bset\s+(?:psksecret(?:-remote)?|password|passwd|secret|key|ppk-secret|private-key|auth-pwd|authpasswd|sso-password|psk)\s+(?:ENC\s+)?)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
+  {
+    name: 'fortios-set',
+    re: /(\bset\s+(?:psksecret(?:-remote)?|password|passwd|secret|key|ppk-secret|private-key|auth-pwd|authpasswd|sso-password|psk)\s+(?:ENC\s+)?)("[^"]*"|\S+)/gi,
+    replace: `$1${REDACTED}`,
+  },
   // Cisco: pre-shared-key [0|6|8] X, crypto isakmp key [0|6] X address ..., pre-shared-key local/remote X,
   // tunnel-group ipsec-attributes `ikev1 pre-shared-key X`, `key-string X`, `password [7] X`, `secret 5 X`.
   // PAN-OS `pre-shared-key key X`; IOS keyring `pre-shared-key address A [mask] key [6] X`.
   { name: 'panos-psk', re: /(\bpre-shared-key\s+key\s+)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
-  { name: 'ios-keyring', re: /(\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\d+\.\d+\.\d+\.\d+)?\s+key\s+(?:[0-9]\s+)?)(\S+)/gi, replace: `$1${REDACTED}` },
-  { name: 'cisco-psk', re: /(\b(?:pre-shared-key(?:\s+(?:local|remote))?|isakmp\s+key|key-string)\s+(?:(?:0|6|7|8)\s+)?)(?!(?:address|hostname|key|ascii-text|hexadecimal-text)\b)("[^"]*"|\S+)/gi, replace: `$1${REDACTED}` },
+  {
+    name: 'ios-keyring',
+    re: /(\bpre-shared-key\s+(?:address|hostname)\s+\S+(?:\s+\d+\.\d+\.\d+\.\d+)?\s+key\s+(?:[0-9]\s+)?)(\S+)/gi,
+    replace: `$1${REDACTED}`,
+  },
+  {
+    name: 'cisco-psk',
+    re: /(\b(?:pre-shared-key(?:\s+(?:local|remote))?|isakmp\s+key|key-string)\s+(?:(?:0|6|7|8)\s+)?)(?!(?:address|hostname|key|ascii-text|hexadecimal-text)\b)("[^"]*"|\S+)/gi,
+    replace: `$1${REDACTED}`,
+  },
   { name: 'cisco-key', re: /(^\s*(?:crypto\s+isakmp\s+)?key\s+(?:(?:0|6|7)\s+)?)(\S+)/gim, replace: `$1${REDACTED}` },
-  { name: 'cisco-password', re: /(\b(?:enable\s+)?(?:password|secret)\s+(?:(?:0|5|7|8|9)\s+)?)(?!<redacted>)([^\s"'=:][^\s"']*|"[^"]*")/gi, replace: `$1${REDACTED}` },
+  {
+    name: 'cisco-password',
+    re: /(\b(?:enable\s+)?(?:password|secret)\s+(?:(?:0|5|7|8|9)\s+)?)(?!<redacted>)([^\s"'=:][^\s"']*|"[^"]*")/gi,
+    replace: `$1${REDACTED}`,
+  },
   // PAN-OS XML and other XML: <key>...</key>, <pre-shared-key><key>X</key>, <password>X</password>.
   { name: 'xml-secret', re: /(<(key|password|secret|pre-shared-key|psk|shared-secret|phash)>)[^<]*(<\/\2>)/gi, replace: `$1${REDACTED}$3` },
   // Terraform / JSON / YAML / INI style: tunnel1_preshared_key = "X", "sharedKey": "X", secret = X,
@@ -55,7 +75,11 @@ const RULES: readonly Rule[] = [
     replace: `$1${REDACTED}`,
   },
   // Libreswan/IKE log lines that print the secret: "PSK 'X'", "shared key 'X'" (debug output).
-  { name: 'quoted-psk', re: /(\b(?:PSK|shared secret|preshared secret|shared key)\s+(?:is\s+)?)'([^']{3,})'/gi, replace: `$1'${REDACTED}'` },
+  {
+    name: 'quoted-psk',
+    re: /(\b(?:PSK|shared secret|preshared secret|shared key)\s+(?:is\s+)?)'([^']{3,})'/gi,
+    replace: `$1'${REDACTED}'`,
+  },
 ];
 
 export interface Redaction {

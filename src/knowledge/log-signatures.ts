@@ -71,13 +71,16 @@ const text = z.string().trim().min(1, 'must not be empty');
 const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case');
 
 /** A JavaScript regular expression that compiles (matched case-insensitively). */
-const pattern = z.string().min(1, 'must not be empty').superRefine((src, ctx) => {
-  try {
-    new RegExp(src, 'i');
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `does not compile as a regular expression: ${(err as Error).message}` });
-  }
-});
+const pattern = z
+  .string()
+  .min(1, 'must not be empty')
+  .superRefine((src, ctx) => {
+    try {
+      new RegExp(src, 'i');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `does not compile as a regular expression: ${(err as Error).message}` });
+    }
+  });
 
 export const LogSignatureSchema = z
   .strictObject({
@@ -100,13 +103,20 @@ export const LogSignatureSchema = z
     source: text.optional(),
   })
   .superRefine((s, ctx) => {
-    if (s.code && !s.topic) ctx.addIssue({ code: 'custom', path: ['topic'], message: `a signature with code ${s.code} must name its topic` });
+    if (s.code && !s.topic)
+      ctx.addIssue({ code: 'custom', path: ['topic'], message: `a signature with code ${s.code} must name its topic` });
     if (s.code && s.topic && s.topic !== LOG_FINDING_TOPICS[s.code]) {
-      ctx.addIssue({ code: 'custom', path: ['topic'], message: `code ${s.code} belongs to topic ${LOG_FINDING_TOPICS[s.code]}, not ${s.topic}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['topic'],
+        message: `code ${s.code} belongs to topic ${LOG_FINDING_TOPICS[s.code]}, not ${s.topic}`,
+      });
     }
     if (s.normal && s.code) ctx.addIssue({ code: 'custom', path: ['normal'], message: 'a normal event carries no finding code' });
-    if (s.normal && s.severity !== 'info') ctx.addIssue({ code: 'custom', path: ['severity'], message: 'a normal event has severity info' });
-    if (s.code && s.severity === 'info') ctx.addIssue({ code: 'custom', path: ['severity'], message: 'a signature with a finding code is an error or a warning' });
+    if (s.normal && s.severity !== 'info')
+      ctx.addIssue({ code: 'custom', path: ['severity'], message: 'a normal event has severity info' });
+    if (s.code && s.severity === 'info')
+      ctx.addIssue({ code: 'custom', path: ['severity'], message: 'a signature with a finding code is an error or a warning' });
     let groups: string[] = [];
     try {
       groups = [...s.pattern.matchAll(/\(\?<([A-Za-z][A-Za-z0-9]*)>/g)].map((m) => m[1]!);
@@ -114,7 +124,8 @@ export const LogSignatureSchema = z
       groups = [];
     }
     s.extract.forEach((name, i) => {
-      if (!groups.includes(name)) ctx.addIssue({ code: 'custom', path: ['extract', i], message: `the pattern has no named group "${name}"` });
+      if (!groups.includes(name))
+        ctx.addIssue({ code: 'custom', path: ['extract', i], message: `the pattern has no named group "${name}"` });
     });
   });
 export type LogSignature = z.infer<typeof LogSignatureSchema>;
@@ -128,7 +139,8 @@ export const LogSignatureCatalogueSchema = z
     const seen = new Map<string, number>();
     c.signatures.forEach((s, i) => {
       const first = seen.get(s.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['signatures', i, 'id'], message: `duplicate id "${s.id}" (also signatures.${first})` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['signatures', i, 'id'], message: `duplicate id "${s.id}" (also signatures.${first})` });
       else seen.set(s.id, i);
     });
   });

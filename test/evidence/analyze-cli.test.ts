@@ -21,15 +21,27 @@ describe('vpn-doctor analyze', () => {
     writeFileSync(file, FAULT);
     const r = await runCli(['analyze', file, '--json']);
     expect(r.code, r.stderr).toBe(3);
-    const doc = JSON.parse(r.stdout) as { kind: string; family: string; verdict: string; findings: { code: string; section: string; lines: { n: number }[] }[]; timeline: unknown[] };
+    const doc = JSON.parse(r.stdout) as {
+      kind: string;
+      family: string;
+      verdict: string;
+      findings: { code: string; section: string; lines: { n: number }[] }[];
+      timeline: unknown[];
+    };
     expect(doc).toMatchObject({ kind: 'log', family: 'strongswan', verdict: 'fault' });
-    expect(doc.findings[0]).toMatchObject({ code: 'psk-mismatch', section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail' });
+    expect(doc.findings[0]).toMatchObject({
+      code: 'psk-mismatch',
+      section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail',
+    });
     expect(doc.findings[0]!.lines.map((l) => l.n)).toContain(3);
     expect(r.stdout).not.toContain('pasted-by-mistake-42');
   });
 
   it('standard input without FILE (and "-"); healthy exits 0', async () => {
-    for (const args of [['analyze', '--json'], ['analyze', '-', '--json']]) {
+    for (const args of [
+      ['analyze', '--json'],
+      ['analyze', '-', '--json'],
+    ]) {
       const r = await runCli(args, { input: HEALTHY });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'log', verdict: 'healthy', findings: [] });

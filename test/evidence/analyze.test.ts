@@ -21,7 +21,11 @@ describe('the log reader', () => {
     );
     expect(d).toMatchObject({ kind: 'log', family: 'strongswan', verdict: 'fault' });
     const f = root(d)!;
-    expect(f).toMatchObject({ code: 'ike-proposal-mismatch', topic: 'phase1-ike-failure', section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail' });
+    expect(f).toMatchObject({
+      code: 'ike-proposal-mismatch',
+      topic: 'phase1-ike-failure',
+      section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail',
+    });
     // Names the exact value outside the OutSystems table and what the cloud accepts.
     expect(f.summary).toMatch(/You propose 3DES; the cloud accepts AES-128\/256 with SHA-1\/256\/512 and DH 2, 14-18, 22-24/);
     expect(f.lines.map((l) => l.n)).toEqual([2, 4]);
@@ -31,7 +35,8 @@ describe('the log reader', () => {
 
   it('the root cause is the first fault in sequence, not the loudest or most repeated line', () => {
     const lines = ['Dec  7 10:00:00 09[IKE] received TS_UNACCEPTABLE notify, no CHILD_SA built'];
-    for (let i = 1; i <= 20; i++) lines.push(`Dec  7 10:00:${String(i).padStart(2, '0')} 09[IKE] received AUTHENTICATION_FAILED notify error`);
+    for (let i = 1; i <= 20; i++)
+      lines.push(`Dec  7 10:00:${String(i).padStart(2, '0')} 09[IKE] received AUTHENTICATION_FAILED notify error`);
     const d = analyzeLogText(lines.join('\n'));
     expect(d.findings.map((f) => f.code)).toEqual(['traffic-selector-mismatch', 'psk-mismatch']);
     // Repeats collapse into one timeline entry with a count.
@@ -82,11 +87,17 @@ describe('the log reader', () => {
 
   it('SA counters with packets sent and none decrypted -> esp-not-received (show crypto ipsec sa)', () => {
     const d = analyzeLogText(
-      ['   #pkts encaps: 120, #pkts encrypt: 120, #pkts digest: 120', '   #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0', 'ISAKMP: crypto map tag: outside_map'].join('\n'),
+      [
+        '   #pkts encaps: 120, #pkts encrypt: 120, #pkts digest: 120',
+        '   #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0',
+        'ISAKMP: crypto map tag: outside_map',
+      ].join('\n'),
     );
     expect(root(d)?.code).toBe('esp-not-received');
     expect(root(d)!.lines.map((l) => l.n)).toEqual([1, 2]);
-    const healthy = analyzeLogText(['   #pkts encaps: 120, #pkts encrypt: 120', '   #pkts decaps: 118, #pkts decrypt: 118', 'crypto map tag: m'].join('\n'));
+    const healthy = analyzeLogText(
+      ['   #pkts encaps: 120, #pkts encrypt: 120', '   #pkts decaps: 118, #pkts decrypt: 118', 'crypto map tag: m'].join('\n'),
+    );
     expect(healthy.verdict).toBe('healthy');
   });
 
@@ -108,7 +119,11 @@ describe('the log reader', () => {
   });
 
   it('streaming gives the same document as reading the text, in chunks that cut lines anywhere', async () => {
-    const text = ['Mar  1 08:00:00 charon: 09[IKE] initiating IKE_SA os[1] to 198.51.100.7', 'Mar  1 08:00:10 charon: 09[IKE] giving up after 5 retransmits', 'Mar  1 08:00:10 charon: 09[IKE] establishing IKE_SA failed, peer not responding'].join('\n');
+    const text = [
+      'Mar  1 08:00:00 charon: 09[IKE] initiating IKE_SA os[1] to 198.51.100.7',
+      'Mar  1 08:00:10 charon: 09[IKE] giving up after 5 retransmits',
+      'Mar  1 08:00:10 charon: 09[IKE] establishing IKE_SA failed, peer not responding',
+    ].join('\n');
     const chunks: Buffer[] = [];
     for (let i = 0; i < text.length; i += 7) chunks.push(Buffer.from(text.slice(i, i + 7)));
     const streamed = await analyzeLogStream(Readable.from(chunks));

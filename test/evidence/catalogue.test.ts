@@ -73,7 +73,10 @@ describe('the log signature catalogue (kb check)', () => {
 describe('keywords (the cheap pre-test of a signature)', () => {
   it('are literal words every match contains, one per top-level alternative', () => {
     expect(keywordsOf('received AUTHENTICATION_FAILED notify(?: error)?')).toEqual(['received authentication_failed notify']);
-    expect(keywordsOf('(?<received>received proposals: .+)|(?<configured>configured proposals: .+)')).toEqual(['received proposals: ', 'configured proposals: ']);
+    expect(keywordsOf('(?<received>received proposals: .+)|(?<configured>configured proposals: .+)')).toEqual([
+      'received proposals: ',
+      'configured proposals: ',
+    ]);
     // An optional group offers nothing; a branch without a literal makes the whole signature keyword-less.
     expect(keywordsOf('(?:foo)?\\d+')).toBeUndefined();
   });
@@ -90,7 +93,10 @@ describe('keywords (the cheap pre-test of a signature)', () => {
       for (const line of lines) {
         if (!s.re.test(line) || !s.keywords) continue;
         checked++;
-        expect(s.keywords.some((k) => line.toLowerCase().includes(k)), `${s.id} on ${line}`).toBe(true);
+        expect(
+          s.keywords.some((k) => line.toLowerCase().includes(k)),
+          `${s.id} on ${line}`,
+        ).toBe(true);
       }
     }
     expect(checked).toBeGreaterThan(50);

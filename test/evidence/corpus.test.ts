@@ -23,7 +23,9 @@ describe('the log corpus', () => {
 
   it('meets the accuracy floors on the real entries', () => {
     const s = score(results.filter((r) => r.entry.origin === 'real'));
-    const misses = results.filter((r) => !r.rightCode || r.falseAlarm).map((r) => `${r.entry.id}: expected ${r.entry.expect.code ?? r.entry.expect.verdict}, got ${r.code ?? r.verdict}`);
+    const misses = results
+      .filter((r) => !r.rightCode || r.falseAlarm)
+      .map((r) => `${r.entry.id}: expected ${r.entry.expect.code ?? r.entry.expect.verdict}, got ${r.code ?? r.verdict}`);
     expect(s.faults).toBeGreaterThan(30);
     expect(s.faultSection / s.faults, misses.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(s.faultCode / s.faults, misses.join('\n')).toBeGreaterThanOrEqual(0.8);

@@ -21,7 +21,12 @@ interface AnalyzeRun {
   exitCode: number | null;
   stdout: string;
   stderr: string;
-  doc?: { kind: string; family: string; verdict: string; findings: { code: string; severity: string; section: string; lines: { n: number; text: string }[] }[] };
+  doc?: {
+    kind: string;
+    family: string;
+    verdict: string;
+    findings: { code: string; severity: string; section: string; lines: { n: number; text: string }[] }[];
+  };
 }
 
 function analyze(file: string): Promise<AnalyzeRun> {
@@ -121,7 +126,10 @@ describe.skipIf(!isRoot())('analyze on the lab gateway charon log', () => {
             expect(root!.lines.length, why).toBeGreaterThan(0);
             expect(run.exitCode, why).toBe(3);
           } else {
-            expect(run.doc!.findings.filter((f) => f.severity !== 'info'), why).toEqual([]);
+            expect(
+              run.doc!.findings.filter((f) => f.severity !== 'info'),
+              why,
+            ).toEqual([]);
             expect(run.exitCode, why).toBe(0);
           }
         });

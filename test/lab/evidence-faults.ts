@@ -39,7 +39,10 @@ async function reconfigure(c: Charon, change: ConfigChange): Promise<void> {
 }
 
 async function swanctl(c: Charon, args: readonly string[]) {
-  return run('swanctl', [...args, '--uri', c.uri], { timeoutMs: 30_000, env: { ...TOOL_ENV, STRONGSWAN_CONF: join(c.peer.dir, 'strongswan.conf') } });
+  return run('swanctl', [...args, '--uri', c.uri], {
+    timeoutMs: 30_000,
+    env: { ...TOOL_ENV, STRONGSWAN_CONF: join(c.peer.dir, 'strongswan.conf') },
+  });
 }
 
 /** The gw's charon log from the byte offset where the fault starts, so an excerpt holds the fault only. */
@@ -86,7 +89,12 @@ export class EvidenceFaults {
     if (!r.ok) throw new Error('the first CHILD_SA did not come up; PFS should only matter at the rekey');
     const before = readLog(this.gw).length;
     await swanctl(this.gw, ['--rekey', '--child', CHILD]);
-    await waitFor('the CHILD_SA rekey to fail', () => /NO_PROPOSAL_CHOSEN|rekeying failed|no CHILD_SA built/.test(readLog(this.gw).slice(before)), 15_000, 100);
+    await waitFor(
+      'the CHILD_SA rekey to fail',
+      () => /NO_PROPOSAL_CHOSEN|rekeying failed|no CHILD_SA built/.test(readLog(this.gw).slice(before)),
+      15_000,
+      100,
+    );
     return r.from;
   }
 

@@ -12,7 +12,10 @@ export function analyzeExitCode(doc: AnalysisDocument): number {
   if (doc.kind === 'log') return doc.verdict === 'fault' ? 3 : 0;
   const params = (doc as { parameters?: { verdict?: string }[] }).parameters ?? [];
   const findings = (doc as { findings?: { severity?: string }[] }).findings ?? [];
-  return params.some((p) => p.verdict !== undefined && p.verdict !== 'ok') || findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 3 : 0;
+  return params.some((p) => p.verdict !== undefined && p.verdict !== 'ok') ||
+    findings.some((f) => f.severity === 'error' || f.severity === 'warning')
+    ? 3
+    : 0;
 }
 
 export function registerAnalyzeCommand(program: Command): void {
@@ -25,7 +28,9 @@ export function registerAnalyzeCommand(program: Command): void {
     .addOption(knowledgeDirOption())
     .action(async (file: string | undefined, opts: { json?: boolean; against?: string; knowledge?: string }) => {
       if (file === undefined && process.stdin.isTTY) {
-        throw new UsageError('analyze needs a file, or the log on standard input: vpn-doctor analyze gateway.log (or: ... | vpn-doctor analyze -)');
+        throw new UsageError(
+          'analyze needs a file, or the log on standard input: vpn-doctor analyze gateway.log (or: ... | vpn-doctor analyze -)',
+        );
       }
       let against: string | undefined;
       if (opts.against) {
