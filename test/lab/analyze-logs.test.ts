@@ -109,7 +109,7 @@ describe.skipIf(!isRoot())('analyze on the lab gateway charon log', () => {
       }, 90_000);
 
       for (const part of ['excerpt', 'whole'] as const) {
-        it(`${part} of the gw log: ${s.verdict}${s.code ? `, root cause ${s.code}` : ''}`, async () => {
+        it(`${part} of the ${s.log ?? 'gw'} log: ${s.verdict}${s.code ? `, root cause ${s.code}` : ''}`, async () => {
           const text = part === 'excerpt' ? excerpt : whole;
           expect(text.length, 'the gw wrote no log').toBeGreaterThan(0);
           const file = join(work, `${s.id}.${part}.log`);
