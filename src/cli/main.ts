@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.js')).registerServeCommand,
   agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
   agents: async () => (await import('./commands/agents.js')).registerAgentsCommand,
+  analyze: async () => (await import('./commands/analyze.js')).registerAnalyzeCommand,
 };
 
 function commandLoaders(argv: string[]): Array<() => Promise<Register>> {

@@ -5,6 +5,8 @@ import { COMMAND_HELP, parseCommand, type CheckArgs, type Command } from './comm
 import { checkHints } from './check-hints.js';
 import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
+import { analysePasted } from './evidence-reply.js';
+import { looksLikeLog } from '../evidence/looks-like-log.js';
 import { STEPS_SHOWN, topicReply } from './topic-reply.js';
 
 /** One message from any voice, already stripped of its platform wrapping. */
@@ -149,6 +151,8 @@ export class Assistant {
         if (!this.deps.agents) return noAgentsReply();
         return this.deps.agents.setKeepalive(command.agent, command.on, command.here || !command.on ? inbound : null);
       case 'question':
+        // Pasted log lines are evidence to read, not a question to classify.
+        if (looksLikeLog(command.text)) return analysePasted(command.text, session);
         return this.answer(command.text, session, hooks.oneShot === true);
     }
   }

@@ -1,6 +1,12 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
+import { looksLikeLog } from '../evidence/looks-like-log.js';
+import { redactText } from '../evidence/redact.js';
 import { reply, type Reply } from '../reply/reply.js';
+import { latestAnalysis } from './evidence-reply.js';
 import type { Session } from './session.js';
+
+/** Lines of an analysis quoted in the draft, per finding. */
+const QUOTED_PER_FINDING = 4;
 
 /**
  * Drafts what OutSystems Support asks for (the guide's "Further assistance": the current VPN configuration,
@@ -11,7 +17,21 @@ export function supportCaseReply(kb: KnowledgeBase, session: Session): Reply {
   const lines: string[] = [];
   lines.push(`Problem: ${topic ? topic.title : 'site-to-site VPN to the OutSystems Cloud not working'}`);
   if (topic) lines.push(`Guide section followed: ${topic.section}`);
-  if (session.history.length > 0) lines.push(`Reported symptoms: ${session.history.slice(-5).join(' | ')}`);
+  // Pasted logs are summarised by their analysis below, not repeated; everything is redacted.
+  const said = session.history
+    .filter((h) => !looksLikeLog(h))
+    .slice(-5)
+    .map((h) => redactText(h.length > 200 ? `${h.slice(0, 200)}...` : h));
+  if (said.length > 0) lines.push(`Reported symptoms: ${said.join(' | ')}`);
+  const analysis = latestAnalysis(session);
+  if (analysis) {
+    lines.push(`Log/configuration analysis: ${analysis.title}`);
+    for (const f of analysis.findings) {
+      lines.push(`- [${f.severity}] ${f.code}: ${f.summary}`);
+      for (const q of (f.lines ?? []).slice(0, QUOTED_PER_FINDING)) lines.push(`    line ${q.n}: ${q.text}`);
+    }
+    for (const row of analysis.table?.rows.filter((r) => r.ok === false) ?? []) lines.push(`- ${row.cells.join(' | ')}`);
+  }
   const check = session.lastCheck;
   if (check) {
     lines.push(`Connectivity check verdict: ${check.verdict ?? 'unknown'}`);
@@ -27,7 +47,9 @@ export function supportCaseReply(kb: KnowledgeBase, session: Session): Reply {
     section: 'Further assistance',
     topic: 'further-assistance',
     steps: [
-      { text: 'Attach the current VPN configuration of your device (phase 1 and phase 2 proposals, lifetimes, traffic selectors / encryption domain, NAT settings), with secrets removed.' },
+      {
+        text: 'Attach the current VPN configuration of your device (phase 1 and phase 2 proposals, lifetimes, traffic selectors / encryption domain, NAT settings), with secrets removed.',
+      },
       { text: 'Attach VPN logs covering the failure window, and copy any error messages exactly as the device printed them.' },
       { text: 'Add the public IP of your VPN device and the internal IP range that uses the VPN.' },
       { text: 'Open the case with OutSystems Support and paste the draft above; ask for a call with all parties if the issue is urgent.' },

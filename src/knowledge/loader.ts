@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { LogSignatureCatalogueSchema, LOG_FINDING_TOPICS, type LogSignatureCatalogue } from './log-signatures.js';
 import { GUIDE_SECTIONS, RequirementsSchema, TopicSchema, type Requirements, type Topic } from './schema.js';
 
 /** One problem in one knowledge file, precise enough to fix it without reading code. */
@@ -18,6 +19,8 @@ export interface KnowledgeBase {
   topics: Topic[];
   byId: ReadonlyMap<string, Topic>;
   requirements: Requirements | undefined;
+  /** The log signature catalogue (`log-signatures.yaml`), when the folder has one. */
+  logSignatures?: LogSignatureCatalogue;
 }
 
 export class KnowledgeError extends Error {
@@ -48,6 +51,9 @@ export function defaultKnowledgeDir(): string {
 }
 
 const REQUIREMENTS_FILE = 'requirements.yaml';
+export const LOG_SIGNATURES_FILE = 'log-signatures.yaml';
+/** Files of a knowledge folder that are not topics. */
+const DATA_FILES = new Set([REQUIREMENTS_FILE, LOG_SIGNATURES_FILE]);
 
 /**
  * Reads and validates every `*.yaml` file of a knowledge folder. Collects all problems of all files
@@ -57,6 +63,7 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
   const problems: KnowledgeProblem[] = [];
   const topics: Topic[] = [];
   let requirements: Requirements | undefined;
+  let logSignatures: LogSignatureCatalogue | undefined;
   const firstFileOfId = new Map<string, string>();
 
   let files: string[];
@@ -77,6 +84,10 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
       if (parsed) requirements = parsed;
       continue;
     }
+    if (name === LOG_SIGNATURES_FILE) {
+      logSignatures = readLogSignatures(file, problems);
+      continue;
+    }
     const topic = readTopicFile(file, problems);
     if (!topic) continue;
     const expectedName = `${topic.id}.yaml`;
@@ -93,7 +104,7 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
   }
 
   // A reference to a file that exists but failed validation is not a second error: that file is reported.
-  const topicFileIds = new Set(files.filter((f) => f !== REQUIREMENTS_FILE).map((f) => f.replace(/\.ya?ml$/, '')));
+  const topicFileIds = new Set(files.filter((f) => !DATA_FILES.has(f)).map((f) => f.replace(/\.ya?ml$/, '')));
   for (const topic of topics) {
     topic.related.forEach((id, i) => {
       if (!firstFileOfId.has(id) && !topicFileIds.has(id)) {
@@ -102,9 +113,20 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
     });
   }
 
+  // Every finding code must lead to a topic of this folder: a finding without its guide section is useless.
+  if (logSignatures) {
+    const codes = new Set(logSignatures.signatures.flatMap((s) => (s.code ? [s.code] : [])));
+    for (const code of codes) {
+      const topic = LOG_FINDING_TOPICS[code];
+      if (!firstFileOfId.has(topic) && !topicFileIds.has(topic)) {
+        problems.push({ file: join(dir, LOG_SIGNATURES_FILE), path: 'signatures', message: `code ${code} needs topic "${topic}", which this folder does not have` });
+      }
+    }
+  }
+
   if (problems.length > 0) return { kb: undefined, problems };
   return {
-    kb: { dir, topics, byId: new Map(topics.map((t) => [t.id, t])), requirements },
+    kb: { dir, topics, byId: new Map(topics.map((t) => [t.id, t])), requirements, ...(logSignatures ? { logSignatures } : {}) },
     problems,
   };
 }
@@ -135,6 +157,18 @@ export function loadTopics(ids: Iterable<string>, dir: string = defaultKnowledge
     if (topic?.id === id) byId.set(id, topic);
   }
   return byId;
+}
+
+/** Reads and validates `requirements.yaml` on its own; undefined when it is missing or invalid. */
+export function loadRequirements(dir: string = defaultKnowledgeDir()): Requirements | undefined {
+  const data = readYaml(join(dir, REQUIREMENTS_FILE), []);
+  return data === undefined ? undefined : validate(RequirementsSchema, data, REQUIREMENTS_FILE, []);
+}
+
+/** Reads and validates a log signature catalogue file on its own (the evidence engine loads only this). */
+export function readLogSignatures(file: string, problems: KnowledgeProblem[]): LogSignatureCatalogue | undefined {
+  const data = readYaml(file, problems);
+  return data === undefined ? undefined : validate(LogSignatureCatalogueSchema, data, file, problems);
 }
 
 function readTopicFile(file: string, problems: KnowledgeProblem[]): Topic | undefined {
