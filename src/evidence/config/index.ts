@@ -1,18 +1,63 @@
 /**
- * Entry point of the configuration reader (issue 13). Until the parsers land this recognises nothing, so
- * every text falls through to the log reader.
+ * Entry point of the configuration reader (issue 13): recognise the format, read one normalised set of
+ * parameters per tunnel, judge each against the requirements' policy, summarise findings, and optionally
+ * compare with the configuration file OutSystems sent.
  */
+import { loadKnowledgeBase } from '../../knowledge/loader.js';
+import type { Policy } from '../../knowledge/schema.js';
+import { compareConfigs } from './compare.js';
+import { summariseFindings } from './findings.js';
+import { judgeTunnels } from './judge.js';
+import type { ConfigAnalysis } from './model.js';
+import { DETECT_HEAD_CHARS, detectParser } from './registry.js';
+
+export type { ConfigAnalysis, ConfigParameter, ConfigFinding, ConfigDifference, Verdict } from './model.js';
+
 export interface ConfigAnalyzeOptions {
   /** Text of the configuration file OutSystems sent, to compare the device's configuration against. */
   against?: string;
+  /** The policy to judge against; defaults to `knowledge/requirements.yaml`'s `policy:` block. */
+  policy?: Policy;
+}
+
+let cachedPolicy: Policy | undefined;
+function defaultPolicy(): Policy {
+  if (!cachedPolicy) {
+    const req = loadKnowledgeBase().requirements;
+    if (!req) throw new Error('knowledge/requirements.yaml is missing: cannot judge a configuration');
+    cachedPolicy = req.policy;
+  }
+  return cachedPolicy;
 }
 
 /** True when the first part of a text looks like a device configuration rather than a log. */
-export function looksLikeConfig(_head: string): boolean {
-  return false;
+export function looksLikeConfig(head: string): boolean {
+  return detectParser(head.slice(0, DETECT_HEAD_CHARS)) !== null;
 }
 
 /** Parses and judges a configuration; null when the text is not a configuration this reader knows. */
-export function analyzeConfigText(_text: string, _options: ConfigAnalyzeOptions = {}): unknown {
-  return null;
+export function analyzeConfigText(text: string, options: ConfigAnalyzeOptions = {}): ConfigAnalysis | null {
+  const parser = detectParser(text.slice(0, DETECT_HEAD_CHARS));
+  if (!parser) return null;
+  const parsed = parser.parse(text);
+  if (parsed.tunnels.length === 0) return null;
+  const policy = options.policy ?? defaultPolicy();
+  const rawLines = text.split(/\r?\n/);
+  const parameters = judgeTunnels(parser, parsed.tunnels, policy, rawLines);
+  const doc: ConfigAnalysis = {
+    kind: 'config',
+    vendor: parsed.vendor,
+    format: parsed.format,
+    tunnels: parsed.tunnels.map((t) => (t.peer ? { name: t.name, peer: t.peer } : { name: t.name })),
+    parameters,
+    findings: summariseFindings(parameters),
+  };
+  if (options.against !== undefined) {
+    const other = analyzeConfigText(options.against, { policy });
+    if (other) {
+      doc.against = { vendor: other.vendor, format: other.format };
+      doc.differences = compareConfigs(doc, other);
+    }
+  }
+  return doc;
 }

@@ -1,0 +1,24 @@
+import type { ConfigParser } from './model.js';
+import { awsGeneric } from './parsers/aws-generic.js';
+import { libreswanIpsecConf } from './parsers/libreswan.js';
+import { strongswanIpsecConf } from './parsers/strongswan-ipsec-conf.js';
+
+/** Every configuration format this reader knows, one parser each. */
+export const CONFIG_PARSERS: ConfigParser[] = [awsGeneric, strongswanIpsecConf, libreswanIpsecConf];
+
+/** How much of a text format detection looks at (a configuration says what it is early). */
+export const DETECT_HEAD_CHARS = 64 * 1024;
+
+/** The parser that claims a text most strongly (score >= 0.5), or null. */
+export function detectParser(head: string): ConfigParser | null {
+  let best: ConfigParser | null = null;
+  let bestScore = 0;
+  for (const p of CONFIG_PARSERS) {
+    const s = p.detect(head);
+    if (s > bestScore) {
+      best = p;
+      bestScore = s;
+    }
+  }
+  return bestScore >= 0.5 ? best : null;
+}
