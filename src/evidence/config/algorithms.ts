@@ -66,6 +66,8 @@ const MODP: Record<string, string> = {
 
 /** Azure's PFS names (Set-AzIpsecPolicy / az network vpn-connection ipsec-policy --pfs-group). */
 const AZURE_PFS: Record<string, string> = {
+  dhgroup2048: '14',
+  dhgroup1: '1',
   pfs1: '1',
   pfs2: '2',
   pfs2048: '14',

@@ -44,6 +44,12 @@ function judgeMember(entry: PolicyEntry, member: string): Verdict {
 
 /** Judges one normalised value against its policy entry. `ikeVersion` decides the IKEv2 hourly-drop risk. */
 export function judgeValue(name: ParameterName, entry: PolicyEntry, value: string, ikeVersion: string | null): Judgement {
+  if ((name === 'p1-lifetime' || name === 'p2-lifetime') && members(value).length > 1) {
+    // several policies/profiles, each with its own lifetime: the worst one decides
+    return members(value)
+      .map((m) => judgeValue(name, entry, m, ikeVersion))
+      .reduce((a, b) => (worst(a.verdict, b.verdict) === a.verdict ? a : b));
+  }
   if (name === 'p1-lifetime' || name === 'p2-lifetime') {
     const secs = Number(value);
     if (!Number.isFinite(secs)) return { verdict: 'violation', reason: `unreadable lifetime ${value}` };

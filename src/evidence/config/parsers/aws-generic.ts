@@ -47,7 +47,7 @@ function parseGeneric(text: string): ParsedTunnel[] {
       else if (key === 'encryption algorithm') set('p1-encryption', list(vals.map((v) => normEncryption(v))));
       else if (key === 'lifetime') set('p1-lifetime', String(lifetimeSeconds(value) ?? value));
       else if (key === 'phase 1 negotiation mode') set('ike-mode', value.toLowerCase());
-      else if (key === 'perfect forward secrecy' || key === 'diffie-hellman group' || key === 'dh group')
+      else if (key === 'perfect forward secrecy' || key === 'diffie-hellman group' || key === 'diffie-hellman' || key === 'dh group')
         set('p1-dh', list(vals.map((v) => normDh(v.replace(/diffie-hellman\s*/i, '')))));
     } else if (phase === 'ipsec') {
       if (key === 'protocol') set('p2-protocol', value.toLowerCase());
@@ -55,7 +55,7 @@ function parseGeneric(text: string): ParsedTunnel[] {
       else if (key === 'encryption algorithm') set('p2-encryption', list(vals.map((v) => normEncryption(v))));
       else if (key === 'lifetime') set('p2-lifetime', String(lifetimeSeconds(value) ?? value));
       else if (key === 'mode') set('p2-mode', value.toLowerCase());
-      else if (key === 'perfect forward secrecy' || key === 'diffie-hellman group' || key === 'dh group')
+      else if (key === 'perfect forward secrecy' || key === 'diffie-hellman group' || key === 'diffie-hellman' || key === 'dh group')
         set('pfs', list(vals.map((v) => normDh(v.replace(/diffie-hellman\s*/i, '')))));
       else if (key === 'dpd interval') set('dpd', 'on');
     }
