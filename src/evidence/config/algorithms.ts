@@ -34,7 +34,7 @@ export function normIntegrity(raw: string): string {
   if (s === '') return s;
   if (/^md5/.test(s)) return 'md5';
   if (/^(sha|sha-?1|sha1-96|sha-1-96|sha1_96|sha1-160)$/.test(s) || /^sha-?1[-_]/.test(s)) return 'sha1';
-  if (/^sha-?2?-?256|^sha256/.test(s) || s === 'sha2-256' || s === 'sha-256') return 'sha256';
+  if (/^sha-?2?-?256|^sha256/.test(s) || s === 'sha2' || s === 'sha-256') return 'sha256';
   if (/384/.test(s)) return 'sha384';
   if (/512/.test(s)) return 'sha512';
   if (/xcbc/.test(s)) return 'aesxcbc';

@@ -41,6 +41,13 @@ export function analyzeConfigText(text: string, options: ConfigAnalyzeOptions = 
   if (!parser) return null;
   const parsed = parser.parse(text);
   if (parsed.tunnels.length === 0) return null;
+  // tunnel names key the parameter list: make repeated names (copy-pasted blocks) unique
+  const seen = new Map<string, number>();
+  for (const t of parsed.tunnels) {
+    const k = (seen.get(t.name) ?? 0) + 1;
+    seen.set(t.name, k);
+    if (k > 1) t.name = `${t.name} (${k})`;
+  }
   const policy = options.policy ?? defaultPolicy();
   const rawLines = text.split(/\r?\n/);
   const parameters = judgeTunnels(parser, parsed.tunnels, policy, rawLines);

@@ -85,8 +85,9 @@ function parseJunos(text: string): ParsedTunnel[] {
   };
   for (const { path, n } of junosSetLines(text)) {
     const at = path.indexOf('security');
-    if (at < 0 || path.some(isTemplateValue)) continue;
-    const p = path.slice(at + 1);
+    // `show security` output starts below the `security` level
+    const p = at >= 0 ? path.slice(at + 1) : path[0] === 'ike' || path[0] === 'ipsec' ? path : null;
+    if (!p || path.some(isTemplateValue)) continue;
     const [area, kind, name, ...rest] = p;
     if (!name) continue;
     const key = rest[0] ?? '';

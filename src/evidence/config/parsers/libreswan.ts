@@ -29,7 +29,12 @@ export const libreswanIpsecConf: ConfigParser = {
     return other > own ? 0.8 : 0.5;
   },
   parse(text) {
-    return { vendor: 'libreswan', format: 'ipsec-conf', tunnels: readSwanConns(text).map((c) => swanTunnel(c, 'libreswan')) };
+    const tunnels = readSwanConns(text).map((c) => swanTunnel(c, 'libreswan'));
+    // Openswan (and Libreswan 3.x, which ships as "openswan" on older distributions) initiates IKEv1
+    if (/openswan/i.test(text))
+      for (const t of tunnels)
+        t.params['ike-version'] ??= { value: 'ikev1', line: null, defaultFrom: 'Openswan ipsec.conf(5): IKEv1 unless ikev2=insist/propose' };
+    return { vendor: 'libreswan', format: 'ipsec-conf', tunnels };
   },
   defaults: LIBRESWAN_DEFAULTS,
   fix: (t, target) => swanFix('libreswan', 'Libreswan ipsec.conf', t, target),

@@ -55,7 +55,8 @@ export function readSwanConns(text: string): SwanConn[] {
   };
   const used = new Set(raw.flatMap((c) => (c.keys.get('also')?.value.split(/\s+/) ?? [])));
   return raw
-    .filter((c) => c.name !== '%default' && !(used.has(c.name) && c.keys.get('auto')?.value === 'ignore'))
+    // a conn pulled into others with also= is a template, not a tunnel of its own
+    .filter((c) => c.name !== '%default' && !used.has(c.name))
     .map((c) => ({ ...c, keys: resolve(c, new Set([c.name])) }));
 }
 

@@ -15,7 +15,8 @@ export function swanTunnel(conn: SwanConn, flavour: 'strongswan' | 'libreswan'):
 
   const kx = k('keyexchange');
   const ikev2 = k('ikev2');
-  if (kx) set('ike-version', kx.value === 'ikev1' ? 'ikev1' : 'ikev2', kx.line);
+  // strongSwan: keyexchange=ike initiates IKEv2; Libreswan/Openswan: "ike" defers to ikev2=
+  if (kx && !(flavour === 'libreswan' && kx.value === 'ike')) set('ike-version', kx.value === 'ikev1' ? 'ikev1' : 'ikev2', kx.line);
   else if (ikev2) set('ike-version', /^(no|never|permit)$/i.test(ikev2.value) ? 'ikev1' : 'ikev2', ikev2.line);
 
   const aggr = k('aggressive') ?? k('aggrmode');
@@ -50,6 +51,12 @@ export function swanTunnel(conn: SwanConn, flavour: 'strongswan' | 'libreswan'):
     if (pfs && /^no$/i.test(pfs.value)) set('pfs', 'off', pfs.line);
     else if (espDh.length) set('pfs', list(espDh), esp!.line);
     else if (params['p1-dh']) set('pfs', params['p1-dh'].value, pfs?.line ?? params['p1-dh'].line!);
+    else
+      params.pfs = {
+        value: '14',
+        line: pfs?.line ?? null,
+        defaultFrom: 'Libreswan ipsec.conf(5): pfs=yes, with the IKE SA\'s DH group (modp2048 leads the default IKE proposals)',
+      };
   } else if (esp) {
     // strongSwan: PFS only when the esp= proposal names a DH group.
     set('pfs', espDh.length ? list(espDh) : 'off', esp.line);
