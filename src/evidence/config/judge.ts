@@ -129,6 +129,8 @@ export function judgeTunnels(parser: ConfigParser, tunnels: ParsedTunnel[], poli
     for (const name of PARAMETER_NAMES) {
       const entry = policy[name];
       const rv = read(name);
+      // main/aggressive mode exists only in IKEv1: a default says nothing about an IKEv2 tunnel
+      if (name === 'ike-mode' && ikeVersion === 'ikev2' && rv?.defaultFrom !== undefined) continue;
       if (!rv) {
         if (!entry.required) continue;
         const target = fixTarget(name, entry, null, 'missing');

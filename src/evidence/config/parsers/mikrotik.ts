@@ -14,6 +14,7 @@ const REF = 'RouterOS manual, IPsec';
 export const MIKROTIK_DEFAULTS: DefaultsTable = {
   'ike-version': { value: 'ikev1', source: `${REF}: peer exchange-mode=main (IKEv1)` },
   'ike-mode': { value: 'main', source: `${REF}: peer exchange-mode=main` },
+  auth: { value: 'psk', source: `${REF}: identity auth-method=pre-shared-key` },
   'p1-encryption': { value: 'aes128, 3des', source: `${REF}: profile enc-algorithm=aes-128,3des` },
   'p1-integrity': { value: 'sha1', source: `${REF}: profile hash-algorithm=sha1` },
   'p1-dh': { value: '14, 2', source: `${REF}: profile dh-group=modp2048,modp1024` },
@@ -64,6 +65,8 @@ function parseMikrotik(text: string): ParsedTunnel[] {
     const isDefault = /\[\s*find default=yes\s*\]/.test(m[2]!);
     for (const [k, v] of kv(m[2]!)) if (!isTemplateValue(v)) item.set(k, { v, n });
     if (isDefault) item.set('name', { v: 'default', n });
+    // `set 0 ...` edits the built-in policy template, which is not a tunnel's policy
+    if (section === 'policy' && m[1] === 'set') continue;
     sections[section]!.push(item);
   }
   const byName = (s: Item[], name: string) => s.find((x) => (x.get('name')?.v ?? 'default') === name);
@@ -120,7 +123,7 @@ function parseMikrotik(text: string): ParsedTunnel[] {
     if (policies.length)
       set(
         'traffic-selectors',
-        policies.map((p) => `${p.get('src-address')?.v ?? '0.0.0.0/0'} <=> ${p.get('dst-address')?.v ?? '0.0.0.0/0'}`).join('; '),
+        policies.map((p) => `${p.get('src-address')?.v ?? '(unset)'} <=> ${p.get('dst-address')?.v ?? '(unset)'}`).join('; '),
         policies[0]!.get('src-address')?.n ?? policies[0]!.get('dst-address')?.n,
       );
     const t: ParsedTunnel = { name, params, objects: { peer: name, profile: profileName, proposal: propName, legacyPeer: peer.has('enc-algorithm') ? 'yes' : '' } };

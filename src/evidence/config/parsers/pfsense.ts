@@ -10,6 +10,8 @@ import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } 
 
 type X = Record<string, unknown>;
 const arr = (v: unknown): X[] => (Array.isArray(v) ? (v as X[]) : v && typeof v === 'object' ? [v as X] : []);
+/** Every value of a tag that may repeat, objects and plain text alike. */
+const all = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const str = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? '' : String(v).trim());
 
 const REF = 'pfSense/OPNsense IPsec tunnel settings';
@@ -90,7 +92,7 @@ function parsePf(text: string): ParsedTunnel[] {
       if (mode) set('p2-mode', /tunnel/.test(mode) ? 'tunnel' : mode, p2at('mode'));
       const encs = mine.flatMap((p) => arr(p['encryption-algorithm-option']).map((e) => encOf(e)));
       set('p2-encryption', list(encs), p2at('encryption-algorithm-option'));
-      const hashes = mine.flatMap((p) => arr(p['hash-algorithm-option']).map((h) => normIntegrity(str(h).replace(/^hmac_/, ''))));
+      const hashes = mine.flatMap((p) => all(p['hash-algorithm-option']).map((h) => normIntegrity(str(h).replace(/^hmac_/, ''))));
       set('p2-integrity', list(hashes), p2at('hash-algorithm-option'));
       const pfs = str(first.pfsgroup);
       if (pfs) set('pfs', pfs === '0' ? 'off' : normDh(pfs), p2at('pfsgroup'));

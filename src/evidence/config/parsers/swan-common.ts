@@ -74,7 +74,9 @@ export function subnets(value: string | undefined): string[] {
 export function pairsOf(local: string[], remote: string[]): string {
   const l = local.length ? local : ['(host)'];
   const r = remote.length ? remote : ['(host)'];
-  return l.flatMap((a) => r.map((b) => `${a} <=> ${b}`)).join('; ');
+  // an IPv4 selector never pairs with an IPv6 one
+  const v6 = (s: string) => s.includes(':');
+  return l.flatMap((a) => r.filter((b) => v6(a) === v6(b) || a === '(host)' || b === '(host)').map((b) => `${a} <=> ${b}`)).join('; ');
 }
 
 const ENC_TOKEN: Record<string, string> = {
