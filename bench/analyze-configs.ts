@@ -35,7 +35,8 @@ function table(title: string, score: CorpusScore): void {
   row(score.total);
   if (score.mismatches.length) {
     console.log(`mismatches (${score.mismatches.length}):`);
-    for (const m of score.mismatches.slice(0, 40)) console.log(`  ${m.id} tunnel ${m.tunnel + 1} ${m.parameter}: expected ${m.expected}, got ${m.got}`);
+    for (const m of score.mismatches.slice(0, 40))
+      console.log(`  ${m.id} tunnel ${m.tunnel + 1} ${m.parameter}: expected ${m.expected}, got ${m.got}`);
   }
 }
 

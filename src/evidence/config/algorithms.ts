@@ -5,12 +5,16 @@
  * so the judge reports it as outside the table instead of guessing.
  */
 
-const clean = (s: string): string => s.trim().replace(/^["']|["']$/g, '').toLowerCase();
+const clean = (s: string): string =>
+  s
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
 
 /** Encryption: "aes-128-cbc", "esp-aes 256", "AES256", "aes128gcm16", "GCMAES256", "aes-gcm-256", "3des"... */
 export function normEncryption(raw: string, defaultAesBits = 128): string {
   let s = clean(raw).replace(/^esp-/, '').replace(/\s+/g, '-');
-  if (s === '' ) return s;
+  if (s === '') return s;
   if (/^(3des|triple-?des|3des-cbc|des3|des-ede3(-cbc)?|tripledes)$/.test(s)) return '3des';
   if (/^des(-cbc)?$/.test(s)) return 'des';
   if (/chacha20/.test(s)) return 'chacha20';

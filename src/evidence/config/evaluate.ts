@@ -72,7 +72,17 @@ export interface CorpusScore {
   mismatches: Mismatch[];
 }
 
-const empty = (format: string): FormatScore => ({ format, files: 0, labelled: 0, right: 0, okLabelled: 0, falseAlarms: 0, injected: 0, injectedFound: 0, unread: 0 });
+const empty = (format: string): FormatScore => ({
+  format,
+  files: 0,
+  labelled: 0,
+  right: 0,
+  okLabelled: 0,
+  falseAlarms: 0,
+  injected: 0,
+  injectedFound: 0,
+  unread: 0,
+});
 
 export function scoreConfigCorpus(entries: CorpusEntry[]): CorpusScore {
   const byFormat = new Map<string, FormatScore>();
@@ -94,7 +104,8 @@ export function scoreConfigCorpus(entries: CorpusEntry[]): CorpusScore {
           s.okLabelled++;
           if (got !== 'ok' && got !== '(absent)') s.falseAlarms++;
         }
-        const injected = e.label.origin === 'mutated' && expected !== 'ok' && (e.label.injected ? (e.label.injected as string[]).includes(name) : true);
+        const injected =
+          e.label.origin === 'mutated' && expected !== 'ok' && (e.label.injected ? (e.label.injected as string[]).includes(name) : true);
         if (injected) {
           s.injected++;
           if (got === expected) s.injectedFound++;

@@ -3,8 +3,11 @@
  * parameters per tunnel, judge each against the requirements' policy, summarise findings, and optionally
  * compare with the configuration file OutSystems sent.
  */
-import { loadKnowledgeBase } from '../../knowledge/loader.js';
-import type { Policy } from '../../knowledge/schema.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { defaultKnowledgeDir } from '../../knowledge/loader.js';
+import { RequirementsSchema, type Policy } from '../../knowledge/schema.js';
 import { compareConfigs } from './compare.js';
 import { summariseFindings } from './findings.js';
 import { judgeTunnels } from './judge.js';
@@ -16,17 +19,20 @@ export type { ConfigAnalysis, ConfigParameter, ConfigFinding, ConfigDifference, 
 export interface ConfigAnalyzeOptions {
   /** Text of the configuration file OutSystems sent, to compare the device's configuration against. */
   against?: string;
-  /** The policy to judge against; defaults to `knowledge/requirements.yaml`'s `policy:` block. */
+  /**
+   * The policy to judge against (`kb.requirements.policy` when the caller holds a loaded knowledge base);
+   * defaults to the `policy:` block of the shipped `knowledge/requirements.yaml`.
+   */
   policy?: Policy;
 }
 
 let cachedPolicy: Policy | undefined;
+/**
+ * Reads only requirements.yaml (validated by the same schema the knowledge loader uses) rather than the
+ * whole knowledge base: judging a pasted configuration should not pay for loading every topic.
+ */
 function defaultPolicy(): Policy {
-  if (!cachedPolicy) {
-    const req = loadKnowledgeBase().requirements;
-    if (!req) throw new Error('knowledge/requirements.yaml is missing: cannot judge a configuration');
-    cachedPolicy = req.policy;
-  }
+  cachedPolicy ??= RequirementsSchema.parse(parse(readFileSync(join(defaultKnowledgeDir(), 'requirements.yaml'), 'utf8'))).policy;
   return cachedPolicy;
 }
 

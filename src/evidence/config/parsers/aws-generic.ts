@@ -100,7 +100,8 @@ export const awsGeneric: ConfigParser = {
         : target.name === 'dpd'
           ? '10'
           : target.value;
-    const section = target.name.startsWith('p1') || target.name === 'ike-mode' ? '#1: Internet Key Exchange Configuration' : '#2: IPSec Configuration';
+    const section =
+      target.name.startsWith('p1') || target.name === 'ike-mode' ? '#1: Internet Key Exchange Configuration' : '#2: IPSec Configuration';
     return { platform: 'AWS generic configuration', kind: 'config', lines: [`IPSec ${t.name}`, `  ${section}`, `    - ${key} : ${value}`] };
   },
 };

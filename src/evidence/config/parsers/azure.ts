@@ -19,7 +19,10 @@ export const AZURE_DEFAULTS: DefaultsTable = {
   'p2-mode': { value: 'tunnel', source: `${REF}: tunnel mode` },
   dpd: { value: 'on', source: 'Azure VPN Gateway connection: DPD timeout default 45 seconds' },
   'nat-t': { value: 'on', source: 'Azure VPN Gateway accepts NAT-T (UDP 4500)' },
-  'traffic-selectors': { value: '0.0.0.0/0 <=> 0.0.0.0/0', source: 'Azure route-based gateways negotiate any-to-any selectors unless usePolicyBasedTrafficSelectors is set' },
+  'traffic-selectors': {
+    value: '0.0.0.0/0 <=> 0.0.0.0/0',
+    source: 'Azure route-based gateways negotiate any-to-any selectors unless usePolicyBasedTrafficSelectors is set',
+  },
 };
 
 /** Key spellings across CLI flags, PowerShell parameters, JSON and Terraform, squashed to one form. */
@@ -64,18 +67,42 @@ function parseAzure(text: string): ParsedTunnel[] {
       else if (which === 'p2-lifetime') params[which] = { value, line: n };
     }
   }
-  if (policyBased && /true|yes/.test(policyBased.v)) params['traffic-selectors'] = { value: 'policy-based selectors (one pair per local/remote prefix combination)', line: policyBased.n };
+  if (policyBased && /true|yes/.test(policyBased.v))
+    params['traffic-selectors'] = { value: 'policy-based selectors (one pair per local/remote prefix combination)', line: policyBased.n };
   return [{ name, params, objects: { connection: name } }];
 }
 
-const AZ_ENC: Record<string, string> = { aes128: 'AES128', aes256: 'AES256', aes192: 'AES192', aes128gcm: 'GCMAES128', aes256gcm: 'GCMAES256' };
+const AZ_ENC: Record<string, string> = {
+  aes128: 'AES128',
+  aes256: 'AES256',
+  aes192: 'AES192',
+  aes128gcm: 'GCMAES128',
+  aes256gcm: 'GCMAES256',
+};
 const AZ_INT: Record<string, string> = { sha1: 'SHA1', sha256: 'SHA256', sha384: 'SHA384', md5: 'MD5' };
-const AZ_DH: Record<string, string> = { '2': 'DHGroup2', '14': 'DHGroup14', '24': 'DHGroup24', '19': 'ECP256', '20': 'ECP384', '1': 'DHGroup1' };
-const AZ_PFS: Record<string, string> = { '2': 'PFS2', '14': 'PFS2048', '24': 'PFS24', '19': 'ECP256', '20': 'ECP384', '1': 'PFS1', off: 'None' };
+const AZ_DH: Record<string, string> = {
+  '2': 'DHGroup2',
+  '14': 'DHGroup14',
+  '24': 'DHGroup24',
+  '19': 'ECP256',
+  '20': 'ECP384',
+  '1': 'DHGroup1',
+};
+const AZ_PFS: Record<string, string> = {
+  '2': 'PFS2',
+  '14': 'PFS2048',
+  '24': 'PFS24',
+  '19': 'ECP256',
+  '20': 'ECP384',
+  '1': 'PFS1',
+  off: 'None',
+};
 
 function azureFix(t: ParsedTunnel, target: FixTarget) {
-  if (target.name === 'dpd') return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --dpd-timeout-seconds 45'];
-  if (target.name === 'ike-version') return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --connection-protocol IKEv2'];
+  if (target.name === 'dpd')
+    return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --dpd-timeout-seconds 45'];
+  if (target.name === 'ike-version')
+    return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --connection-protocol IKEv2'];
   const cur = (k: ParameterName, d: string) => (target.name === k ? target.value : (t.params[k]?.value ?? d));
   const integ = (k: ParameterName, enc: string) => (/gcm/.test(enc) ? AZ_ENC[enc]! : (AZ_INT[cur(k, 'sha256')] ?? 'SHA256'));
   const ike = cur('p1-encryption', 'aes256');
@@ -95,7 +122,7 @@ export const azure: ConfigParser = {
   format: 'azure-ipsec-policy',
   detect(head) {
     if (/az network vpn-connection (ipsec-policy|create)|New-AzIpsecPolicy|New-AzVirtualNetworkGatewayConnection/.test(head)) return 0.9;
-    if (/"ipsecPolicies"\s*:/.test(head) || (/"(ikeEncryption|ipsecEncryption|pfsGroup)"\s*:/.test(head))) return 0.85;
+    if (/"ipsecPolicies"\s*:/.test(head) || /"(ikeEncryption|ipsecEncryption|pfsGroup)"\s*:/.test(head)) return 0.85;
     if (/resource\s+"azurerm_virtual_network_gateway_connection"/.test(head) && /ipsec_policy\s*\{/.test(head)) return 0.85;
     return 0;
   },

@@ -50,11 +50,22 @@ function readPolicies(blocks: CiscoBlock[], re: RegExp): (Policy1 & { id: string
   return blocks
     .filter((b) => re.test(b.head.text))
     .map((b) => {
-      const p: Policy1 & { id: string } = { id: re.exec(b.head.text)![1]!, enc: [], integ: [], dh: [], life: null, auth: null, n: b.head.n, lines: {} };
+      const p: Policy1 & { id: string } = {
+        id: re.exec(b.head.text)![1]!,
+        enc: [],
+        integ: [],
+        dh: [],
+        life: null,
+        auth: null,
+        n: b.head.n,
+        lines: {},
+      };
       for (const c of b.children) {
         const [k, ...rest] = c.text.split(/\s+/);
         if (k === 'encryption' || k === 'encr') {
-          p.enc.push(...(rest.length === 2 && /^\d+$/.test(rest[1]!) ? [normEncryption(rest.join('-'))] : rest.map((r) => normEncryption(r))));
+          p.enc.push(
+            ...(rest.length === 2 && /^\d+$/.test(rest[1]!) ? [normEncryption(rest.join('-'))] : rest.map((r) => normEncryption(r))),
+          );
           p.lines.enc = c.n;
         } else if (k === 'hash' || k === 'integrity') {
           p.integ.push(...rest.map(normIntegrity));
@@ -84,7 +95,12 @@ function asaParse(text: string): ParsedTunnel[] {
   const transformSets = new Map<string, { enc: string[]; integ: string[]; n: number; transport: boolean }>();
   for (const b of blocks) {
     const m = /^crypto ipsec ikev1 transform-set (\S+) (.+)$/.exec(b.head.text);
-    if (m) transformSets.set(m[1]!, { ...transformMembers(m[2]!.split(/\s+/)), n: b.head.n, transport: b.children.some((c) => c.text === 'mode transport') });
+    if (m)
+      transformSets.set(m[1]!, {
+        ...transformMembers(m[2]!.split(/\s+/)),
+        n: b.head.n,
+        transport: b.children.some((c) => c.text === 'mode transport'),
+      });
   }
   const proposals = new Map<string, { enc: string[]; integ: string[]; n: number }>();
   for (const b of blocks) {
@@ -131,7 +147,12 @@ function asaParse(text: string): ParsedTunnel[] {
       entries.set(key, e);
     }
     const prof = /^crypto ipsec profile (\S+)$/.exec(b.head.text);
-    if (prof) entries.set(`profile ${prof[1]}`, { name: prof[1]!, sets: b.children.filter((c) => c.text.startsWith('set ')), objects: { profile: prof[1]! } });
+    if (prof)
+      entries.set(`profile ${prof[1]}`, {
+        name: prof[1]!,
+        sets: b.children.filter((c) => c.text.startsWith('set ')),
+        objects: { profile: prof[1]! },
+      });
   }
   // VTIs name the profile they use and the peer
   for (const b of blocks) {
@@ -163,7 +184,7 @@ function asaParse(text: string): ParsedTunnel[] {
     const pols = usesV2 && !usesV1 ? v2 : usesV1 && !usesV2 ? v1 : [...v1, ...v2];
     if (pols.length) {
       const fp = pols[0]!;
-      set('p1-encryption', list(pols.flatMap((p) => p.enc.length ? p.enc : [])), fp.lines.enc ?? fp.n);
+      set('p1-encryption', list(pols.flatMap((p) => (p.enc.length ? p.enc : []))), fp.lines.enc ?? fp.n);
       set('p1-integrity', list(pols.flatMap((p) => p.integ)), fp.lines.integ ?? fp.n);
       set('p1-dh', list(pols.flatMap((p) => p.dh)), fp.lines.dh ?? fp.n);
       const lifes = pols.map((p) => p.life);
@@ -184,16 +205,27 @@ function asaParse(text: string): ParsedTunnel[] {
     if (ts)
       for (const name of ts.text.split(/\s+/).slice(ts.text.startsWith('set ikev1') ? 3 : 2)) {
         const t = transformSets.get(name);
-        if (t) ((enc.push(...t.enc), integ.push(...t.integ)), (transport ||= t.transport));
+        if (t) {
+          enc.push(...t.enc);
+          integ.push(...t.integ);
+          transport ||= t.transport;
+        }
         e.objects.transformSet ??= name;
       }
     if (ip)
       for (const name of ip.text.split(/\s+/).slice(3)) {
         const p = proposals.get(name);
-        if (p) (enc.push(...p.enc), integ.push(...p.integ));
+        if (p) {
+          enc.push(...p.enc);
+          integ.push(...p.integ);
+        }
         e.objects.proposal ??= name;
       }
-    const p2line = ts ? (transformSets.get(e.objects.transformSet ?? '')?.n ?? ts.n) : ip ? (proposals.get(e.objects.proposal ?? '')?.n ?? ip.n) : null;
+    const p2line = ts
+      ? (transformSets.get(e.objects.transformSet ?? '')?.n ?? ts.n)
+      : ip
+        ? (proposals.get(e.objects.proposal ?? '')?.n ?? ip.n)
+        : null;
     set('p2-encryption', list(enc), p2line);
     set('p2-integrity', list(integ), p2line);
     if (transport) set('p2-mode', 'transport', p2line);
@@ -217,9 +249,20 @@ function asaParse(text: string): ParsedTunnel[] {
   return tunnels;
 }
 
-const ASA_ENC: Record<string, string> = { aes128: 'aes', aes256: 'aes-256', aes192: 'aes-192', aes128gcm: 'aes-gcm', aes256gcm: 'aes-gcm-256' };
+const ASA_ENC: Record<string, string> = {
+  aes128: 'aes',
+  aes256: 'aes-256',
+  aes192: 'aes-192',
+  aes128gcm: 'aes-gcm',
+  aes256gcm: 'aes-gcm-256',
+};
 const TS_ENC: Record<string, string> = { aes128: 'esp-aes', aes256: 'esp-aes-256', aes192: 'esp-aes-192' };
-const TS_INT: Record<string, string> = { sha1: 'esp-sha-hmac', sha256: 'esp-sha256-hmac', sha512: 'esp-sha512-hmac', sha384: 'esp-sha384-hmac' };
+const TS_INT: Record<string, string> = {
+  sha1: 'esp-sha-hmac',
+  sha256: 'esp-sha256-hmac',
+  sha512: 'esp-sha512-hmac',
+  sha384: 'esp-sha384-hmac',
+};
 const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
 function asaFix(t: ParsedTunnel, target: FixTarget): string[] | null {
@@ -246,7 +289,12 @@ function asaFix(t: ParsedTunnel, target: FixTarget): string[] | null {
     case 'p2-integrity': {
       const enc = target.name === 'p2-encryption' ? v : first(t, 'p2-encryption', 'aes256');
       const integ = target.name === 'p2-integrity' ? v : first(t, 'p2-integrity', 'sha256');
-      if (o.proposal) return [`crypto ipsec ikev2 ipsec-proposal ${o.proposal}`, ` protocol esp encryption ${ASA_ENC[enc] ?? enc}`, ` protocol esp integrity ${integ === 'sha1' ? 'sha-1' : integ.replace('sha', 'sha-')}`];
+      if (o.proposal)
+        return [
+          `crypto ipsec ikev2 ipsec-proposal ${o.proposal}`,
+          ` protocol esp encryption ${ASA_ENC[enc] ?? enc}`,
+          ` protocol esp integrity ${integ === 'sha1' ? 'sha-1' : integ.replace('sha', 'sha-')}`,
+        ];
       return [`crypto ipsec ikev1 transform-set ${o.transformSet ?? 'TS-AES256-SHA256'} ${TS_ENC[enc] ?? enc} ${TS_INT[integ] ?? integ}`];
     }
     case 'p2-mode':

@@ -37,14 +37,18 @@ export function aclEntries(blocks: CiscoBlock[], acl: string): CiscoLine[] {
   const esc = acl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (const b of blocks) {
     if (new RegExp(`^access-list ${esc} (extended )?permit `).test(b.head.text)) out.push(b.head);
-    if (new RegExp(`^ip access-list extended ${esc}$`).test(b.head.text)) out.push(...b.children.filter((c) => /^(\d+\s+)?permit /.test(c.text)));
+    if (new RegExp(`^ip access-list extended ${esc}$`).test(b.head.text))
+      out.push(...b.children.filter((c) => /^(\d+\s+)?permit /.test(c.text)));
   }
   return out;
 }
 
 /** "permit ip 10.0.0.0 0.0.0.255 10.1.0.0 0.0.255.255" -> "10.0.0.0 0.0.0.255 <=> 10.1.0.0 0.0.255.255". */
 export function acePair(ace: string): string {
-  const w = ace.replace(/^access-list \S+ (extended )?/, '').replace(/^\d+\s+/, '').split(/\s+/);
+  const w = ace
+    .replace(/^access-list \S+ (extended )?/, '')
+    .replace(/^\d+\s+/, '')
+    .split(/\s+/);
   const rest = w.slice(2);
   const take = (): string => {
     const t = rest.shift() ?? '?';

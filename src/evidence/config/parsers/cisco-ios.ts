@@ -29,7 +29,12 @@ function iosParse(text: string): ParsedTunnel[] {
   const transformSets = new Map<string, { enc: string[]; integ: string[]; n: number; transport: boolean }>();
   for (const b of blocks) {
     const m = /^crypto ipsec transform-set (\S+) (.+)$/.exec(b.head.text);
-    if (m) transformSets.set(m[1]!, { ...transformMembers(m[2]!.split(/\s+/)), n: b.head.n, transport: b.children.some((c) => c.text === 'mode transport') });
+    if (m)
+      transformSets.set(m[1]!, {
+        ...transformMembers(m[2]!.split(/\s+/)),
+        n: b.head.n,
+        transport: b.children.some((c) => c.text === 'mode transport'),
+      });
   }
   const v2profiles = new Map<string, { life?: CiscoLine; dpd?: CiscoLine; auth?: CiscoLine }>();
   for (const b of blocks) {
@@ -57,13 +62,18 @@ function iosParse(text: string): ParsedTunnel[] {
   for (const b of blocks) {
     const cm = /^crypto map (\S+) (\d+) ipsec-isakmp$/.exec(b.head.text);
     if (cm) {
-      const e: Entry = { name: `${cm[1]} ${cm[2]}`, sets: b.children.filter((c) => c.text.startsWith('set ')), objects: { map: cm[1]!, seq: cm[2]! } };
+      const e: Entry = {
+        name: `${cm[1]} ${cm[2]}`,
+        sets: b.children.filter((c) => c.text.startsWith('set ')),
+        objects: { map: cm[1]!, seq: cm[2]! },
+      };
       const acl = b.children.find((c) => c.text.startsWith('match address '));
       if (acl) e.acl = acl.text.slice(14).trim();
       entries.push(e);
     }
     const prof = /^crypto ipsec profile (\S+)$/.exec(b.head.text);
-    if (prof) profiles.set(prof[1]!, { name: prof[1]!, sets: b.children.filter((c) => c.text.startsWith('set ')), objects: { profile: prof[1]! } });
+    if (prof)
+      profiles.set(prof[1]!, { name: prof[1]!, sets: b.children.filter((c) => c.text.startsWith('set ')), objects: { profile: prof[1]! } });
   }
   for (const b of blocks) {
     if (!/^interface Tunnel/i.test(b.head.text)) continue;
@@ -71,7 +81,11 @@ function iosParse(text: string): ParsedTunnel[] {
     const p = prot ? profiles.get(prot.text.split(/\s+/)[4]!) : undefined;
     if (!p) continue;
     const dest = b.children.find((c) => /^tunnel destination /.test(c.text));
-    const e: Entry = { ...p, name: b.head.text.replace(/^interface /, ''), objects: { ...p.objects, interface: b.head.text.replace(/^interface /, '') } };
+    const e: Entry = {
+      ...p,
+      name: b.head.text.replace(/^interface /, ''),
+      objects: { ...p.objects, interface: b.head.text.replace(/^interface /, '') },
+    };
     if (dest) e.peer = dest.text.split(/\s+/).pop();
     entries.push(e);
   }
@@ -121,7 +135,11 @@ function iosParse(text: string): ParsedTunnel[] {
     if (ts)
       for (const name of ts.text.split(/\s+/).slice(2)) {
         const t = transformSets.get(name);
-        if (t) ((enc.push(...t.enc), integ.push(...t.integ)), (transport ||= t.transport));
+        if (t) {
+          enc.push(...t.enc);
+          integ.push(...t.integ);
+          transport ||= t.transport;
+        }
         e.objects.transformSet ??= name;
       }
     const tsLine = transformSets.get(e.objects.transformSet ?? '')?.n ?? ts?.n ?? null;
@@ -145,15 +163,30 @@ function iosParse(text: string): ParsedTunnel[] {
 
 const IOS_ENC: Record<string, string> = { aes128: 'aes', aes256: 'aes 256', aes192: 'aes 192' };
 const V2_ENC: Record<string, string> = { aes128: 'aes-cbc-128', aes256: 'aes-cbc-256', aes128gcm: 'aes-gcm-128', aes256gcm: 'aes-gcm-256' };
-const TS_ENC: Record<string, string> = { aes128: 'esp-aes', aes256: 'esp-aes 256', aes192: 'esp-aes 192', aes256gcm: 'esp-gcm 256', aes128gcm: 'esp-gcm' };
-const TS_INT: Record<string, string> = { sha1: 'esp-sha-hmac', sha256: 'esp-sha256-hmac', sha384: 'esp-sha384-hmac', sha512: 'esp-sha512-hmac' };
+const TS_ENC: Record<string, string> = {
+  aes128: 'esp-aes',
+  aes256: 'esp-aes 256',
+  aes192: 'esp-aes 192',
+  aes256gcm: 'esp-gcm 256',
+  aes128gcm: 'esp-gcm',
+};
+const TS_INT: Record<string, string> = {
+  sha1: 'esp-sha-hmac',
+  sha256: 'esp-sha256-hmac',
+  sha384: 'esp-sha384-hmac',
+  sha512: 'esp-sha512-hmac',
+};
 const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
 function iosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const o = t.objects;
   const v2 = o.v2 === 'yes';
-  const entry = (line: string) => (o.map ? [`crypto map ${o.map} ${o.seq} ipsec-isakmp`, ` ${line}`] : [`crypto ipsec profile ${o.profile}`, ` ${line}`]);
-  const pol = (line: string) => [v2 ? `crypto ikev2 proposal ${o.policy ?? 'PROP-1'}` : `crypto isakmp policy ${o.policy ?? '10'}`, ` ${line}`];
+  const entry = (line: string) =>
+    o.map ? [`crypto map ${o.map} ${o.seq} ipsec-isakmp`, ` ${line}`] : [`crypto ipsec profile ${o.profile}`, ` ${line}`];
+  const pol = (line: string) => [
+    v2 ? `crypto ikev2 proposal ${o.policy ?? 'PROP-1'}` : `crypto isakmp policy ${o.policy ?? '10'}`,
+    ` ${line}`,
+  ];
   const v = target.value;
   switch (target.name) {
     case 'auth':
@@ -173,13 +206,18 @@ function iosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
       return [`crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[enc] ?? enc} ${TS_INT[integ] ?? integ}`, ' mode tunnel'];
     }
     case 'p2-mode':
-      return [`crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[first(t, 'p2-encryption', 'aes256')] ?? 'esp-aes 256'} ${TS_INT[first(t, 'p2-integrity', 'sha256')] ?? 'esp-sha256-hmac'}`, ' mode tunnel'];
+      return [
+        `crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[first(t, 'p2-encryption', 'aes256')] ?? 'esp-aes 256'} ${TS_INT[first(t, 'p2-integrity', 'sha256')] ?? 'esp-sha256-hmac'}`,
+        ' mode tunnel',
+      ];
     case 'pfs':
       return entry(`set pfs group${v}`);
     case 'p2-lifetime':
       return entry(`set security-association lifetime seconds ${v}`);
     case 'dpd':
-      return v2 ? [`crypto ikev2 profile ${o.ikev2Profile ?? 'PROFILE-1'}`, ' dpd 10 3 periodic'] : ['crypto isakmp keepalive 10 3 periodic'];
+      return v2
+        ? [`crypto ikev2 profile ${o.ikev2Profile ?? 'PROFILE-1'}`, ' dpd 10 3 periodic']
+        : ['crypto isakmp keepalive 10 3 periodic'];
     case 'ike-mode':
       return t.peer ? [`crypto isakmp peer address ${t.peer}`, ' no set aggressive-mode client-endpoint'] : null;
     case 'traffic-selectors':

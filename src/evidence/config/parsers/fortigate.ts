@@ -97,7 +97,10 @@ export const FORTIGATE_DEFAULTS: DefaultsTable = {
   'p2-lifetime': { value: '43200', source: 'FortiOS CLI reference, vpn ipsec phase2-interface: keylifeseconds default 43200' },
   dpd: { value: 'on', source: 'FortiOS CLI reference, vpn ipsec phase1-interface: dpd default on-demand' },
   'nat-t': { value: 'on', source: 'FortiOS CLI reference, vpn ipsec phase1-interface: nattraversal default enable' },
-  'traffic-selectors': { value: '0.0.0.0/0 <=> 0.0.0.0/0', source: 'FortiOS CLI reference, vpn ipsec phase2-interface: src-subnet/dst-subnet default 0.0.0.0 0.0.0.0' },
+  'traffic-selectors': {
+    value: '0.0.0.0/0 <=> 0.0.0.0/0',
+    source: 'FortiOS CLI reference, vpn ipsec phase2-interface: src-subnet/dst-subnet default 0.0.0.0 0.0.0.0',
+  },
 };
 
 function parseForti(text: string): ParsedTunnel[] {
@@ -155,7 +158,12 @@ function parseForti(text: string): ParsedTunnel[] {
       if (pfs?.v[0] === 'disable') set('pfs', 'off', pfs.n);
       else if (dh2) set('pfs', list(dh2.v.map(normDh)), dh2.n);
       else if (pfs) set('pfs', '14, 5', pfs.n);
-      else params.pfs = { value: '14, 5', line: null, defaultFrom: 'FortiOS CLI reference, vpn ipsec phase2-interface: pfs default enable, dhgrp default 14 5' };
+      else
+        params.pfs = {
+          value: '14, 5',
+          line: null,
+          defaultFrom: 'FortiOS CLI reference, vpn ipsec phase2-interface: pfs default enable, dhgrp default 14 5',
+        };
       const kl = f('keylifeseconds');
       if (kl) set('p2-lifetime', String(lifetimeSeconds(kl.v[0]!) ?? kl.v[0]), kl.n);
       const enc2 = f('encapsulation');
@@ -183,8 +191,20 @@ const PROP = (enc: string, integ: string): string => `${enc.replace('gcm', 'gcm'
 const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
 function fortiFix(t: ParsedTunnel, target: FixTarget): string[] | null {
-  const p1 = (lines: string[]) => ['config vpn ipsec phase1-interface', `    edit "${t.objects.phase1}"`, ...lines.map((l) => `        ${l}`), '    next', 'end'];
-  const p2 = (lines: string[]) => ['config vpn ipsec phase2-interface', `    edit "${t.objects.phase2 ?? t.objects.phase1}"`, ...lines.map((l) => `        ${l}`), '    next', 'end'];
+  const p1 = (lines: string[]) => [
+    'config vpn ipsec phase1-interface',
+    `    edit "${t.objects.phase1}"`,
+    ...lines.map((l) => `        ${l}`),
+    '    next',
+    'end',
+  ];
+  const p2 = (lines: string[]) => [
+    'config vpn ipsec phase2-interface',
+    `    edit "${t.objects.phase2 ?? t.objects.phase1}"`,
+    ...lines.map((l) => `        ${l}`),
+    '    next',
+    'end',
+  ];
   const v = target.value;
   switch (target.name) {
     case 'ike-version':
@@ -225,7 +245,10 @@ export const fortigate: ConfigParser = {
   vendor: 'fortigate',
   format: 'fortios-cli',
   detect(head) {
-    return /^\s*config vpn ipsec phase[12](-interface)?\s*$/m.test(head) || (/^\s*config vpn ipsec\s*$/m.test(head) && /^\s*config phase1/m.test(head)) ? 0.9 : 0;
+    return /^\s*config vpn ipsec phase[12](-interface)?\s*$/m.test(head) ||
+      (/^\s*config vpn ipsec\s*$/m.test(head) && /^\s*config phase1/m.test(head))
+      ? 0.9
+      : 0;
   },
   parse(text) {
     return { vendor: 'fortigate', format: 'fortios-cli', tunnels: parseForti(text) };

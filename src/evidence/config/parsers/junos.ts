@@ -32,7 +32,10 @@ export function junosSetLines(text: string): SetLine[] {
       inBlockComment = true;
       body = body.slice(0, open);
     }
-    body = body.replace(/^\s*#.*$/, '').replace(/\s##.*$/, '').trim();
+    body = body
+      .replace(/^\s*#.*$/, '')
+      .replace(/\s##.*$/, '')
+      .trim();
     if (body === '') continue;
     if (/^(set|deactivate|delete)\s/.test(body)) {
       if (body.startsWith('set ')) out.push({ path: words(body.slice(4)).map((w) => w.replace(/;$/, '')), n: i + 1 });
@@ -78,7 +81,14 @@ function parseJunos(text: string): ParsedTunnel[] {
   const vpn = new Map<string, Record<string, { v: string; n: number }>>();
   const selectors = new Map<string, { pairs: string[]; n: number }>();
   const proxy = new Map<string, { local: string; remote: string; n: number }>();
-  const put = (m: Map<string, Record<string, { v: string; n: number }>>, name: string, key: string, v: string, n: number, append = false) => {
+  const put = (
+    m: Map<string, Record<string, { v: string; n: number }>>,
+    name: string,
+    key: string,
+    v: string,
+    n: number,
+    append = false,
+  ) => {
     const o = m.get(name) ?? {};
     o[key] = append && o[key] ? { v: `${o[key]!.v} ${v}`, n: o[key]!.n } : { v, n };
     m.set(name, o);
@@ -127,7 +137,8 @@ function parseJunos(text: string): ParsedTunnel[] {
   const tunnels: ParsedTunnel[] = [];
   const gwNames = [...gw.keys()];
   type Rec = Record<string, { v: string; n: number }>;
-  const vpnEntries: [string, Rec][] = vpn.size > 0 ? [...vpn.entries()] : gwNames.map((g): [string, Rec] => [g, { gateway: { v: g, n: 0 } }]);
+  const vpnEntries: [string, Rec][] =
+    vpn.size > 0 ? [...vpn.entries()] : gwNames.map((g): [string, Rec] => [g, { gateway: { v: g, n: 0 } }]);
   for (const [vpnName, v] of vpnEntries) {
     const params: Partial<Record<ParameterName, ReadValue>> = {};
     const set = (name: ParameterName, value: string, line: number) => {
@@ -152,7 +163,10 @@ function parseJunos(text: string): ParsedTunnel[] {
     for (const pn of props) {
       const pr = ikeProp.get(pn) ?? {};
       objects.ikeProposal ??= pn;
-      if (pr['encryption-algorithm']) ((enc.push(normEncryption(pr['encryption-algorithm'].v)), (p1line = pr['encryption-algorithm'].n)));
+      if (pr['encryption-algorithm']) {
+        enc.push(normEncryption(pr['encryption-algorithm'].v));
+        p1line = pr['encryption-algorithm'].n;
+      }
       if (pr['authentication-algorithm']) integ.push(normIntegrity(pr['authentication-algorithm'].v));
       if (pr['dh-group']) dh.push(normDh(pr['dh-group'].v));
       if (pr['lifetime-seconds']) life.push(pr['lifetime-seconds'].v);
@@ -214,7 +228,12 @@ function parseJunos(text: string): ParsedTunnel[] {
 
 const ENC: Record<string, string> = { aes128: 'aes-128-cbc', aes256: 'aes-256-cbc', aes128gcm: 'aes-128-gcm', aes256gcm: 'aes-256-gcm' };
 const IKE_AUTH: Record<string, string> = { sha1: 'sha1', sha256: 'sha-256', sha384: 'sha-384', sha512: 'sha-512' };
-const ESP_AUTH: Record<string, string> = { sha1: 'hmac-sha1-96', sha256: 'hmac-sha-256-128', sha384: 'hmac-sha-384', sha512: 'hmac-sha-512' };
+const ESP_AUTH: Record<string, string> = {
+  sha1: 'hmac-sha1-96',
+  sha256: 'hmac-sha-256-128',
+  sha384: 'hmac-sha-384',
+  sha512: 'hmac-sha-512',
+};
 
 function junosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const o = t.objects;
@@ -247,9 +266,15 @@ function junosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
     case 'p2-lifetime':
       return [`set security ipsec proposal ${ipsecP} lifetime-seconds ${v}`];
     case 'dpd':
-      return [`set security ike gateway ${o.gateway} dead-peer-detection interval 10`, `set security ike gateway ${o.gateway} dead-peer-detection threshold 3`];
+      return [
+        `set security ike gateway ${o.gateway} dead-peer-detection interval 10`,
+        `set security ike gateway ${o.gateway} dead-peer-detection threshold 3`,
+      ];
     case 'traffic-selectors':
-      return [`delete security ipsec vpn ${o.vpn} ike proxy-identity`, `set security ipsec vpn ${o.vpn} ike proxy-identity local <ON-PREM-SUPERNET> remote <OUTSYSTEMS-RANGE>`];
+      return [
+        `delete security ipsec vpn ${o.vpn} ike proxy-identity`,
+        `set security ipsec vpn ${o.vpn} ike proxy-identity local <ON-PREM-SUPERNET> remote <OUTSYSTEMS-RANGE>`,
+      ];
     default:
       return null;
   }

@@ -33,7 +33,11 @@ export const libreswanIpsecConf: ConfigParser = {
     // Openswan (and Libreswan 3.x, which ships as "openswan" on older distributions) initiates IKEv1
     if (/openswan/i.test(text))
       for (const t of tunnels)
-        t.params['ike-version'] ??= { value: 'ikev1', line: null, defaultFrom: 'Openswan ipsec.conf(5): IKEv1 unless ikev2=insist/propose' };
+        t.params['ike-version'] ??= {
+          value: 'ikev1',
+          line: null,
+          defaultFrom: 'Openswan ipsec.conf(5): IKEv1 unless ikev2=insist/propose',
+        };
     return { vendor: 'libreswan', format: 'ipsec-conf', tunnels };
   },
   defaults: LIBRESWAN_DEFAULTS,

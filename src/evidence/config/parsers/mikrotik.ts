@@ -126,7 +126,11 @@ function parseMikrotik(text: string): ParsedTunnel[] {
         policies.map((p) => `${p.get('src-address')?.v ?? '(unset)'} <=> ${p.get('dst-address')?.v ?? '(unset)'}`).join('; '),
         policies[0]!.get('src-address')?.n ?? policies[0]!.get('dst-address')?.n,
       );
-    const t: ParsedTunnel = { name, params, objects: { peer: name, profile: profileName, proposal: propName, legacyPeer: peer.has('enc-algorithm') ? 'yes' : '' } };
+    const t: ParsedTunnel = {
+      name,
+      params,
+      objects: { peer: name, profile: profileName, proposal: propName, legacyPeer: peer.has('enc-algorithm') ? 'yes' : '' },
+    };
     const addr = peer.get('address')?.v;
     if (addr) t.peer = addr.replace(/\/32$/, '');
     return t;
@@ -134,12 +138,22 @@ function parseMikrotik(text: string): ParsedTunnel[] {
 }
 
 const ENC: Record<string, string> = { aes128: 'aes-128', aes256: 'aes-256', aes192: 'aes-192' };
-const DH: Record<string, string> = { '2': 'modp1024', '5': 'modp1536', '14': 'modp2048', '15': 'modp3072', '16': 'modp4096', '19': 'ecp256', '20': 'ecp384', '21': 'ecp521' };
+const DH: Record<string, string> = {
+  '2': 'modp1024',
+  '5': 'modp1536',
+  '14': 'modp2048',
+  '15': 'modp3072',
+  '16': 'modp4096',
+  '19': 'ecp256',
+  '20': 'ecp384',
+  '21': 'ecp521',
+};
 
 function mikrotikFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const v = target.value;
   const o = t.objects;
-  const prof = (kvs: string) => (o.legacyPeer ? [`/ip ipsec peer set [ find name=${o.peer} ] ${kvs}`] : [`/ip ipsec profile set [ find name=${o.profile} ] ${kvs}`]);
+  const prof = (kvs: string) =>
+    o.legacyPeer ? [`/ip ipsec peer set [ find name=${o.peer} ] ${kvs}`] : [`/ip ipsec profile set [ find name=${o.profile} ] ${kvs}`];
   const prop = (kvs: string) => [`/ip ipsec proposal set [ find name=${o.proposal} ] ${kvs}`];
   switch (target.name) {
     case 'ike-version':
@@ -167,7 +181,10 @@ function mikrotikFix(t: ParsedTunnel, target: FixTarget): string[] | null {
     case 'p2-mode':
       return [`/ip ipsec policy set [ find peer=${o.peer} ] tunnel=yes`];
     case 'traffic-selectors':
-      return [`/ip ipsec policy remove [ find peer=${o.peer} ]`, `/ip ipsec policy add peer=${o.peer} tunnel=yes src-address=<ON-PREM-SUPERNET> dst-address=<OUTSYSTEMS-RANGE> proposal=${o.proposal}`];
+      return [
+        `/ip ipsec policy remove [ find peer=${o.peer} ]`,
+        `/ip ipsec policy add peer=${o.peer} tunnel=yes src-address=<ON-PREM-SUPERNET> dst-address=<OUTSYSTEMS-RANGE> proposal=${o.proposal}`,
+      ];
     default:
       return null;
   }

@@ -162,7 +162,9 @@ function parsePanos(paths: PathLine[]): ParsedTunnel[] {
     }
   }
   const out: ParsedTunnel[] = [];
-  const entries: [string, Rec][] = tunnels.size ? [...tunnels] : [...gateways.keys()].map((g): [string, Rec] => [g, { gateway: { v: g, n: 0 } }]);
+  const entries: [string, Rec][] = tunnels.size
+    ? [...tunnels]
+    : [...gateways.keys()].map((g): [string, Rec] => [g, { gateway: { v: g, n: 0 } }]);
   for (const [name, t] of entries) {
     const params: Partial<Record<ParameterName, ReadValue>> = {};
     const set = (k: ParameterName, v: string, n: number) => {
@@ -193,7 +195,17 @@ function parsePanos(paths: PathLine[]): ParsedTunnel[] {
     if (pc.lifetime) set('p2-lifetime', String(lifetimeSeconds(pc.lifetime.v) ?? pc.lifetime.v), pc.lifetime.n);
     const px = proxies.get(name);
     if (px) set('traffic-selectors', [...px.names].map((x) => `proxy-id ${x}`).join('; '), px.n);
-    const tunnel: ParsedTunnel = { name, params, objects: { tunnel: name, gateway: gName, ikeProfile: prof?.v ?? '', ipsecProfile: t.profile?.v ?? '', ikeVersion: v2 ? 'ikev2' : 'ikev1' } };
+    const tunnel: ParsedTunnel = {
+      name,
+      params,
+      objects: {
+        tunnel: name,
+        gateway: gName,
+        ikeProfile: prof?.v ?? '',
+        ipsecProfile: t.profile?.v ?? '',
+        ikeVersion: v2 ? 'ikev2' : 'ikev1',
+      },
+    };
     if (g.peer) tunnel.peer = g.peer.v;
     out.push(tunnel);
   }
@@ -234,7 +246,10 @@ function panosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
     case 'dpd':
       return [`${gw} protocol ${o.ikeVersion} dpd enable yes interval 10 retry 3`];
     case 'traffic-selectors':
-      return [`delete network tunnel ipsec ${o.tunnel} auto-key proxy-id`, `set network tunnel ipsec ${o.tunnel} auto-key proxy-id P1 local <ON-PREM-SUPERNET> remote <OUTSYSTEMS-RANGE>`];
+      return [
+        `delete network tunnel ipsec ${o.tunnel} auto-key proxy-id`,
+        `set network tunnel ipsec ${o.tunnel} auto-key proxy-id P1 local <ON-PREM-SUPERNET> remote <OUTSYSTEMS-RANGE>`,
+      ];
     default:
       return null;
   }

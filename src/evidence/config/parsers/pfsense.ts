@@ -80,7 +80,7 @@ function parsePf(text: string): ParsedTunnel[] {
       // phase2 entries appear in the file in array order: the k-th <phase2> block is phase2[k]
       const k = phase2.indexOf(first);
       let blockStart = 1;
-      for (let j = 0; j <= k; j++) blockStart = (lineAfter(blockStart + (j ? 1 : 0), /<phase2>/) ?? blockStart);
+      for (let j = 0; j <= k; j++) blockStart = lineAfter(blockStart + (j ? 1 : 0), /<phase2>/) ?? blockStart;
       const blockEnd = lineAfter(blockStart, /<\/phase2>/) ?? lines.length;
       const p2at = (tag: string) => {
         for (let n = blockStart; n <= blockEnd; n++) if (new RegExp(`<${tag}>`).test(lines[n - 1]!)) return n;

@@ -3,7 +3,7 @@
  * `auth-method shared-secret`, `proposal ike|ipsec ...`, `keep-alive`, `network local|remote ...`.
  */
 import type { ParameterName } from '../../../knowledge/schema.js';
-import { lifetimeSeconds, list, normDh, normEncryption, normIntegrity } from '../algorithms.js';
+import { lifetimeSeconds, normDh, normEncryption, normIntegrity } from '../algorithms.js';
 import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } from '../model.js';
 import { isTemplateValue } from '../text.js';
 
@@ -70,7 +70,8 @@ function parseSonic(text: string): ParsedTunnel[] {
       else if (k === 'authentication') set(p1 ? 'p1-integrity' : 'p2-integrity', normIntegrity(v));
       else if (p1 && k === 'dh-group') set('p1-dh', normDh(v));
       else if (k === 'lifetime') set(p1 ? 'p1-lifetime' : 'p2-lifetime', String(lifetimeSeconds(v) ?? v));
-      else if (!p1 && k === 'perfect-forward-secrecy') set('pfs', /dh-group\s+(\S+)/.test(v) ? normDh(/dh-group\s+(\S+)/.exec(v)![1]!) : 'on');
+      else if (!p1 && k === 'perfect-forward-secrecy')
+        set('pfs', /dh-group\s+(\S+)/.test(v) ? normDh(/dh-group\s+(\S+)/.exec(v)![1]!) : 'on');
       else if (!p1 && k === 'no' && w[3] === 'perfect-forward-secrecy') set('pfs', 'off');
       else if (!p1 && k === 'protocol') set('p2-protocol', v.toLowerCase());
     }

@@ -19,7 +19,8 @@ export const STRONGSWAN_DEFAULTS: DefaultsTable = {
 };
 
 /** Words only strongSwan's starter knows; Libreswan words pull the other way. */
-const OWN = /^\s*(keyexchange|leftauth|rightauth|forceencaps|reauth|closeaction|installpolicy|mobike|charondebug|esp|margintime|rekeymargin|leftsourceip|leftcert)\s*=/m;
+const OWN =
+  /^\s*(keyexchange|leftauth|rightauth|forceencaps|reauth|closeaction|installpolicy|mobike|charondebug|esp|margintime|rekeymargin|leftsourceip|leftcert)\s*=/m;
 const OTHER =
   /^\s*(phase2alg|ikev2|salifetime|aggrmode|pfs|encapsulation|protostack|nat_traversal|phase2|virtual_private|sareftrack|leftrsasigkey|rightrsasigkey|ikev1-policy|plutodebug|dumpdir|leftnexthop|rightnexthop)\s*=|;modp|;dh\d|restart_by_peer|libreswan|openswan/im;
 

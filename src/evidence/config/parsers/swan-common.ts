@@ -53,11 +53,13 @@ export function readSwanConns(text: string): SwanConn[] {
     for (const [k, v] of c.keys) out.set(k, v);
     return out;
   };
-  const used = new Set(raw.flatMap((c) => (c.keys.get('also')?.value.split(/\s+/) ?? [])));
-  return raw
-    // a conn pulled into others with also= is a template, not a tunnel of its own
-    .filter((c) => c.name !== '%default' && !used.has(c.name))
-    .map((c) => ({ ...c, keys: resolve(c, new Set([c.name])) }));
+  const used = new Set(raw.flatMap((c) => c.keys.get('also')?.value.split(/\s+/) ?? []));
+  return (
+    raw
+      // a conn pulled into others with also= is a template, not a tunnel of its own
+      .filter((c) => c.name !== '%default' && !used.has(c.name))
+      .map((c) => ({ ...c, keys: resolve(c, new Set([c.name])) }))
+  );
 }
 
 /** Subnet list of a `leftsubnet=`/`rightsubnet=` value ("a,b", "{a b}", "vhost:..."). */
@@ -105,7 +107,9 @@ const DH_TOKEN: Record<string, string> = {
 /** Writes a strongSwan-style proposal ("aes256-sha256-modp2048") from normalised members. */
 export function swanProposal(enc: string, integ: string, dh: string | null, libreswan = false): string {
   const e = ENC_TOKEN[enc] ?? enc;
-  const i = libreswan ? ({ sha256: 'sha2_256', sha384: 'sha2_384', sha512: 'sha2_512' } as Record<string, string>)[integ] ?? integ : integ;
+  const i = libreswan
+    ? (({ sha256: 'sha2_256', sha384: 'sha2_384', sha512: 'sha2_512' } as Record<string, string>)[integ] ?? integ)
+    : integ;
   const d = dh && dh !== 'off' ? (libreswan ? `dh${dh}` : (DH_TOKEN[dh] ?? `modp${dh}`)) : null;
   if (libreswan) return d ? `${e}-${i};${d}` : `${e}-${i}`;
   return [e, i, d].filter(Boolean).join('-') + '!';

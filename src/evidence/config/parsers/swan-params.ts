@@ -23,7 +23,12 @@ export function swanTunnel(conn: SwanConn, flavour: 'strongswan' | 'libreswan'):
   if (aggr) set('ike-mode', /^yes$/i.test(aggr.value) ? 'aggressive' : 'main', aggr.line);
 
   const authby = k('authby') ?? k('leftauth') ?? k('rightauth');
-  if (authby) set('auth', /secret|psk/i.test(authby.value) ? 'psk' : /rsa|pubkey|cert|ecdsa/i.test(authby.value) ? 'cert' : authby.value, authby.line);
+  if (authby)
+    set(
+      'auth',
+      /secret|psk/i.test(authby.value) ? 'psk' : /rsa|pubkey|cert|ecdsa/i.test(authby.value) ? 'cert' : authby.value,
+      authby.line,
+    );
 
   const ike = k('ike');
   if (ike) {
@@ -55,7 +60,7 @@ export function swanTunnel(conn: SwanConn, flavour: 'strongswan' | 'libreswan'):
       params.pfs = {
         value: '14',
         line: pfs?.line ?? null,
-        defaultFrom: 'Libreswan ipsec.conf(5): pfs=yes, with the IKE SA\'s DH group (modp2048 leads the default IKE proposals)',
+        defaultFrom: "Libreswan ipsec.conf(5): pfs=yes, with the IKE SA's DH group (modp2048 leads the default IKE proposals)",
       };
   } else if (esp) {
     // strongSwan: PFS only when the esp= proposal names a DH group.
@@ -97,7 +102,12 @@ export function swanFix(flavour: 'strongswan' | 'libreswan', platform: string, t
   const lib = flavour === 'libreswan';
   const v = target.value;
   const p1 = (over: Partial<Record<'enc' | 'integ' | 'dh', string>>) =>
-    swanProposal(over.enc ?? first(t, 'p1-encryption', 'aes256'), over.integ ?? first(t, 'p1-integrity', 'sha256'), over.dh ?? first(t, 'p1-dh', '14'), lib);
+    swanProposal(
+      over.enc ?? first(t, 'p1-encryption', 'aes256'),
+      over.integ ?? first(t, 'p1-integrity', 'sha256'),
+      over.dh ?? first(t, 'p1-dh', '14'),
+      lib,
+    );
   const p2 = (over: Partial<Record<'enc' | 'integ' | 'dh', string>>) =>
     swanProposal(
       over.enc ?? first(t, 'p2-encryption', 'aes256'),

@@ -21,7 +21,10 @@ export const SWANCTL_DEFAULTS: DefaultsTable = {
 };
 
 function parseSwanctl(text: string): ParsedTunnel[] {
-  const conns = new Map<string, { conn: Map<string, { v: string; n: number }>; children: Map<string, Map<string, { v: string; n: number }>> }>();
+  const conns = new Map<
+    string,
+    { conn: Map<string, { v: string; n: number }>; children: Map<string, Map<string, { v: string; n: number }>> }
+  >();
   for (const leaf of braceLeaves(text)) {
     const p = leaf.path;
     if (p[0] !== 'connections' || !p[1] || isTemplateValue(leaf.value)) continue;
@@ -156,7 +159,8 @@ export const swanctl: ConfigParser = {
   id: 'swanctl',
   vendor: 'strongswan',
   format: 'swanctl-conf',
-  detect: (head) => (/^\s*connections\s*\{/m.test(head) && /\b(children|local_ts|remote_ts|esp_proposals|remote_addrs|proposals)\b/.test(head) ? 0.9 : 0),
+  detect: (head) =>
+    /^\s*connections\s*\{/m.test(head) && /\b(children|local_ts|remote_ts|esp_proposals|remote_addrs|proposals)\b/.test(head) ? 0.9 : 0,
   parse: (text) => ({ vendor: 'strongswan', format: 'swanctl-conf', tunnels: parseSwanctl(text) }),
   defaults: SWANCTL_DEFAULTS,
   fix(t, target) {

@@ -11,13 +11,19 @@ export const AWS_TUNNEL_DEFAULTS: DefaultsTable = {
   'ike-version': { value: 'ikev1, ikev2', source: `${REF}: IKE versions ikev1, ikev2` },
   'ike-mode': { value: 'main', source: `${REF}: main mode` },
   auth: { value: 'psk', source: `${REF}: pre-shared key` },
-  'p1-encryption': { value: 'aes128, aes256, aes128gcm, aes256gcm', source: `${REF}: phase 1 encryption AES128, AES256, AES128-GCM-16, AES256-GCM-16` },
+  'p1-encryption': {
+    value: 'aes128, aes256, aes128gcm, aes256gcm',
+    source: `${REF}: phase 1 encryption AES128, AES256, AES128-GCM-16, AES256-GCM-16`,
+  },
   'p1-integrity': { value: 'sha1, sha256, sha384, sha512', source: `${REF}: phase 1 integrity SHA1, SHA2-256, SHA2-384, SHA2-512` },
   'p1-dh': { value: '2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24', source: `${REF}: phase 1 DH groups 2, 14-24` },
   'p1-lifetime': { value: '28800', source: `${REF}: phase 1 lifetime 28,800 seconds` },
   'p2-protocol': { value: 'esp', source: `${REF}: ESP` },
   'p2-mode': { value: 'tunnel', source: `${REF}: tunnel mode` },
-  'p2-encryption': { value: 'aes128, aes256, aes128gcm, aes256gcm', source: `${REF}: phase 2 encryption AES128, AES256, AES128-GCM-16, AES256-GCM-16` },
+  'p2-encryption': {
+    value: 'aes128, aes256, aes128gcm, aes256gcm',
+    source: `${REF}: phase 2 encryption AES128, AES256, AES128-GCM-16, AES256-GCM-16`,
+  },
   'p2-integrity': { value: 'sha1, sha256, sha384, sha512', source: `${REF}: phase 2 integrity SHA1, SHA2-256, SHA2-384, SHA2-512` },
   pfs: { value: '2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24', source: `${REF}: phase 2 DH groups 2, 5, 14-24` },
   'p2-lifetime': { value: '3600', source: `${REF}: phase 2 lifetime 3,600 seconds` },
@@ -56,14 +62,19 @@ function parseTf(text: string): ParsedTunnel[] {
     const lines = b.body.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const n = b.line + i;
-      const body = lines[i]!.replace(/\s(#|\/\/).*$/, '').replace(/^\s*(#|\/\/).*$/, '').trim();
+      const body = lines[i]!.replace(/\s(#|\/\/).*$/, '')
+        .replace(/^\s*(#|\/\/).*$/, '')
+        .trim();
       const kv = /^([a-z0-9_]+)\s*=\s*(.+)$/.exec(body);
       if (!kv) continue;
       const [, key, raw] = kv as unknown as [string, string, string];
       if (/(^|[^"\w])(var|local|module|data)\.|\$\{|\{\{/.test(raw)) continue;
       const values = raw.startsWith('[') ? [...raw.matchAll(/"([^"]*)"|(\d+)/g)].map((x) => x[1] ?? x[2]!) : [raw.replace(/^"|"$/g, '')];
-      if (key === 'local_ipv4_network_cidr') ((local = values[0]!), (selLine ||= n));
-      if (key === 'remote_ipv4_network_cidr') ((remote = values[0]!), (selLine ||= n));
+      if (key === 'local_ipv4_network_cidr' || key === 'remote_ipv4_network_cidr') {
+        if (key === 'local_ipv4_network_cidr') local = values[0]!;
+        else remote = values[0]!;
+        selLine ||= n;
+      }
       const t = /^tunnel([12])_(.+)$/.exec(key);
       if (!t) continue;
       const target = per[Number(t[1]) - 1]!;
@@ -101,7 +112,9 @@ function parseTf(text: string): ParsedTunnel[] {
       }
     }
     if (local || remote) common['traffic-selectors'] = { value: `${local || '0.0.0.0/0'} <=> ${remote || '0.0.0.0/0'}`, line: selLine };
-    per.forEach((p, i) => tunnels.push({ name: `${b.name}.tunnel${i + 1}`, params: { ...common, ...p }, objects: { resource: b.name, tunnel: String(i + 1) } }));
+    per.forEach((p, i) =>
+      tunnels.push({ name: `${b.name}.tunnel${i + 1}`, params: { ...common, ...p }, objects: { resource: b.name, tunnel: String(i + 1) } }),
+    );
   }
   return tunnels;
 }

@@ -68,7 +68,8 @@ function parseVyos(text: string): ParsedTunnel[] {
     if (mode) set('ike-mode', mode.v, mode.n);
     const am = peer.get('authentication mode');
     if (am) set('auth', /pre-shared/.test(am.v) ? 'psk' : 'cert', am.n);
-    const props = (m: Map<string, { v: string; n: number }>, key: string) => [...m.entries()].filter(([k]) => new RegExp(`^proposal \\S+ ${key}$`).test(k)).map(([, v]) => v);
+    const props = (m: Map<string, { v: string; n: number }>, key: string) =>
+      [...m.entries()].filter(([k]) => new RegExp(`^proposal \\S+ ${key}$`).test(k)).map(([, v]) => v);
     const e1 = props(g, 'encryption');
     if (e1.length) set('p1-encryption', list(e1.map((x) => normEncryption(x.v))), e1[0]!.n);
     const h1 = props(g, 'hash');
@@ -86,7 +87,11 @@ function parseVyos(text: string): ParsedTunnel[] {
       const m = /^tunnel (\S+)/.exec(k);
       if (m) tunnelIds.add(m[1]!);
     }
-    const espName = peer.get('default-esp-group')?.v ?? peer.get('vti esp-group')?.v ?? [...tunnelIds].map((id) => peer.get(`tunnel ${id} esp-group`)?.v).find(Boolean) ?? '';
+    const espName =
+      peer.get('default-esp-group')?.v ??
+      peer.get('vti esp-group')?.v ??
+      [...tunnelIds].map((id) => peer.get(`tunnel ${id} esp-group`)?.v).find(Boolean) ??
+      '';
     const e = esp.get(espName) ?? new Map<string, { v: string; n: number }>();
     const e2 = props(e, 'encryption');
     if (e2.length) set('p2-encryption', list(e2.map((x) => normEncryption(x.v))), e2[0]!.n);
@@ -97,15 +102,26 @@ function parseVyos(text: string): ParsedTunnel[] {
     const m2 = e.get('mode');
     if (m2) set('p2-mode', m2.v, m2.n);
     const pfs = e.get('pfs');
-    if (pfs) set('pfs', pfs.v === 'disable' ? 'off' : pfs.v === 'enable' ? (params['p1-dh']?.value ?? '') : normDh(pfs.v.replace(/^dh-group/, '')), pfs.n);
-    else if (params['p1-dh']) params.pfs = { value: params['p1-dh'].value, line: null, defaultFrom: `${REF}: esp-group pfs default enable (the IKE group's DH group)` };
+    if (pfs)
+      set(
+        'pfs',
+        pfs.v === 'disable' ? 'off' : pfs.v === 'enable' ? (params['p1-dh']?.value ?? '') : normDh(pfs.v.replace(/^dh-group/, '')),
+        pfs.n,
+      );
+    else if (params['p1-dh'])
+      params.pfs = {
+        value: params['p1-dh'].value,
+        line: null,
+        defaultFrom: `${REF}: esp-group pfs default enable (the IKE group's DH group)`,
+      };
     const pairs: string[] = [];
     let selLine = 0;
     for (const id of tunnelIds) {
       const loc = [...peer.entries()].filter(([k]) => k === `tunnel ${id} local prefix`).map(([, v]) => v);
       const rem = [...peer.entries()].filter(([k]) => k === `tunnel ${id} remote prefix`).map(([, v]) => v);
       selLine ||= loc[0]?.n ?? rem[0]?.n ?? 0;
-      for (const a of loc.length ? loc : [{ v: '0.0.0.0/0' }]) for (const b of rem.length ? rem : [{ v: '0.0.0.0/0' }]) pairs.push(`${a.v} <=> ${b.v}`);
+      for (const a of loc.length ? loc : [{ v: '0.0.0.0/0' }])
+        for (const b of rem.length ? rem : [{ v: '0.0.0.0/0' }]) pairs.push(`${a.v} <=> ${b.v}`);
     }
     if (pairs.length) set('traffic-selectors', pairs.join('; '), selLine);
     else if (peer.has('vti bind')) set('traffic-selectors', '0.0.0.0/0 <=> 0.0.0.0/0', peer.get('vti bind')!.n);
@@ -151,7 +167,11 @@ function vyosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
     case 'dpd':
       return [`${ig} dead-peer-detection action restart`, `${ig} dead-peer-detection interval 10`, `${ig} dead-peer-detection timeout 30`];
     case 'traffic-selectors':
-      return [`delete vpn ipsec site-to-site peer ${o.peer} tunnel`, `set vpn ipsec site-to-site peer ${o.peer} tunnel 1 local prefix <ON-PREM-SUPERNET>`, `set vpn ipsec site-to-site peer ${o.peer} tunnel 1 remote prefix <OUTSYSTEMS-RANGE>`];
+      return [
+        `delete vpn ipsec site-to-site peer ${o.peer} tunnel`,
+        `set vpn ipsec site-to-site peer ${o.peer} tunnel 1 local prefix <ON-PREM-SUPERNET>`,
+        `set vpn ipsec site-to-site peer ${o.peer} tunnel 1 remote prefix <OUTSYSTEMS-RANGE>`,
+      ];
     default:
       return null;
   }
