@@ -146,3 +146,33 @@ describe('comparing with the file OutSystems sent', () => {
     expect(analyze('fortigate-aws.txt', 'aws-generic-bgp.txt').differences).toEqual([]);
   });
 });
+
+describe('syntax variants outside the corpus (written for these tests)', () => {
+  const inline = (name: string) => analyzeConfigText(readFileSync(join(import.meta.dirname, 'inline', name), 'utf8'))!;
+
+  it('PAN-OS: several attributes on one set line', () => {
+    const doc = inline('panos-one-line-attributes.txt');
+    expect(param(doc, 0, 'p1-integrity')).toMatchObject({ value: 'sha384', verdict: 'unsupported' });
+    expect(param(doc, 0, 'p1-dh')).toMatchObject({ value: '20', verdict: 'unsupported' });
+    expect(param(doc, 0, 'p1-lifetime')!.value).toBe('28800');
+    expect(param(doc, 0, 'p2-integrity')!.value).toBe('sha256');
+  });
+
+  it('Cisco IOS: IKEv2 proposal/profile with a VTI', () => {
+    const doc = inline('ios-ikev2-vti.txt');
+    expect(doc.tunnels).toEqual([{ name: 'Tunnel0', peer: '52.0.0.1' }]);
+    expect(param(doc, 0, 'ike-version')!.value).toBe('ikev2');
+    expect(param(doc, 0, 'p2-encryption')).toMatchObject({ value: 'aes256gcm', verdict: 'unsupported' });
+    expect(param(doc, 0, 'pfs')).toMatchObject({ value: 'off', verdict: 'missing', default: true });
+    expect(param(doc, 0, 'pfs')!.fix!.lines).toEqual(['crypto ipsec profile AZURE-IPSEC-PROFILE', ' set pfs group14']);
+    expect(JSON.stringify(doc)).not.toContain('Sup3rS3cret');
+  });
+
+  it('Cisco ASA: IKEv2 crypto map with an ACL', () => {
+    const doc = inline('asa-ikev2-cryptomap.txt');
+    expect(param(doc, 0, 'p2-lifetime')).toMatchObject({ verdict: 'risk' });
+    expect(param(doc, 0, 'p2-lifetime')!.fix!.lines).toEqual(['crypto map outside_map 1 set security-association lifetime seconds 3060']);
+    expect(param(doc, 0, 'traffic-selectors')!.verdict).toBe('ok');
+    expect(JSON.stringify(doc)).not.toContain('Secret123');
+  });
+});

@@ -115,26 +115,25 @@ function parsePanos(paths: PathLine[]): ParsedTunnel[] {
     const at = path.indexOf('network');
     if (at < 0) continue;
     const p = path.slice(at + 1);
-    if (p[0] === 'ike' && p[1] === 'crypto-profiles' && p[2] === 'ike-crypto-profiles' && p[3]) {
+    if (p[0] === 'ike' && p[1] === 'crypto-profiles' && (p[2] === 'ike-crypto-profiles' || p[2] === 'ipsec-crypto-profiles') && p[3]) {
+      // one set line may carry several attributes: "hash sha384 dh-group group20 encryption aes-256-cbc"
+      const target = p[2] === 'ike-crypto-profiles' ? ikeCrypto : ipsecCrypto;
       const rest = p.slice(4);
-      if (rest[0] === 'lifetime') put(ikeCrypto, p[3], 'lifetime', `${rest[2]}${rest[1]![0]}`, n);
-      else if (rest[0]) put(ikeCrypto, p[3], rest[0], rest.slice(1).join(' '), n);
-    } else if (p[0] === 'ike' && p[1] === 'crypto-profiles' && p[2] === 'ipsec-crypto-profiles' && p[3]) {
-      const rest = p.slice(4);
+      let key = '';
       for (let i = 0; i < rest.length; i++) {
-        const k = rest[i]!;
-        if ((k === 'esp' || k === 'ah') && rest[i + 1]) {
-          put(ipsecCrypto, p[3], 'protocol', k, n);
-          put(ipsecCrypto, p[3], rest[i + 1]!, rest.slice(i + 2).join(' '), n);
-          break;
-        }
-        if (k === 'dh-group' && rest[i + 1]) {
-          put(ipsecCrypto, p[3], 'dh-group', rest[i + 1]!, n);
-          i++;
-        } else if (k === 'lifetime' && rest[i + 2]) {
-          put(ipsecCrypto, p[3], 'lifetime', `${rest[i + 2]}${rest[i + 1]![0]}`, n);
+        const w = rest[i]!;
+        if (w === 'esp' || w === 'ah') {
+          put(target, p[3], 'protocol', w, n);
+          key = '';
+        } else if (w === 'lifetime' && rest[i + 2]) {
+          put(target, p[3], 'lifetime', `${rest[i + 2]}${rest[i + 1]![0]}`, n);
           i += 2;
-        }
+          key = '';
+        } else if (w === 'lifesize' || w === 'authentication-multiple') {
+          i += w === 'lifesize' ? 2 : 1;
+          key = '';
+        } else if (w === 'encryption' || w === 'hash' || w === 'authentication' || w === 'dh-group') key = w;
+        else if (key) put(target, p[3], key, w, n);
       }
     } else if (p[0] === 'ike' && p[1] === 'gateway' && p[2]) {
       const rest = p.slice(3);
