@@ -18,8 +18,16 @@ export function junosSetLines(text: string): SetLine[] {
   const stack: string[][] = [];
   const lines = text.split(/\r?\n/);
   let inBlockComment = false;
+  // "# show security ike" output starts below the level it names: its statements belong there
+  let context: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     let body = lines[i]!;
+    const shown = /^\s*(?:\S+@\S+)?#\s*show\s+(.*?)\s*$/.exec(body);
+    if (shown) {
+      context = words(shown[1]!.replace(/\|.*$/, ''));
+      stack.length = 0;
+      continue;
+    }
     if (inBlockComment) {
       const end = body.indexOf('*/');
       if (end < 0) continue;
@@ -44,11 +52,11 @@ export function junosSetLines(text: string): SetLine[] {
     // hierarchical: statements end with ";" or open "{" / close "}"; several may share a line
     for (const m of body.matchAll(/([^{};]*)([{};])/g)) {
       const stmt = m[1]!.trim().replace(/^(inactive|protect):\s*/, '');
-      if (m[2] === '{') stack.push(words(stmt));
+      if (m[2] === '{') stack.push(stack.length === 0 ? [...context, ...words(stmt)] : words(stmt));
       else if (m[2] === '}') stack.pop();
       else if (stmt !== '') {
         const w = words(stmt.replace(/[[\]]/g, ' '));
-        out.push({ path: [...stack.flat(), ...w], n: i + 1 });
+        out.push({ path: [...(stack.length === 0 ? context : []), ...stack.flat(), ...w], n: i + 1 });
       }
     }
   }
@@ -288,6 +296,7 @@ export const junos: ConfigParser = {
     if (/^\s*set security (ike|ipsec) /m.test(head)) return 0.9;
     if (/^\s*security\s*\{/m.test(head) && /\b(ike|ipsec)\s*\{/.test(head)) return 0.9;
     if (/^\s*(ike|ipsec)\s*\{/m.test(head) && /\bproposal\s+\S+\s*\{/.test(head)) return 0.7;
+    if (/^\s*(\S+@\S+)?#\s*show security (ike|ipsec)\b/m.test(head) && /\bproposal\s+\S+\s*\{/.test(head)) return 0.85;
     return 0;
   },
   parse(text) {
