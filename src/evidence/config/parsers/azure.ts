@@ -36,7 +36,9 @@ const KEYS: Record<string, ParameterName | 'version' | 'policyBased' | 'dpdTimeo
   salifetime: 'p2-lifetime',
   salifetimeseconds: 'p2-lifetime',
   connectionprotocol: 'version',
+  vpnconnectionprotocoltype: 'version',
   usepolicybasedtrafficselectors: 'policyBased',
+  policybasedts: 'policyBased',
   dpdtimeoutseconds: 'dpdTimeout',
 };
 
@@ -46,7 +48,8 @@ function parseAzure(text: string): ParsedTunnel[] {
   let name = 'connection';
   let policyBased: { v: string; n: number } | null = null;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/(^|\s)(#|\/\/).*$/, '');
+    // `--set key=value` (az ... update) names the property after the flag
+    const line = lines[i]!.replace(/(^|\s)(#|\/\/).*$/, '').replace(/--set\s+/g, '');
     const n = i + 1;
     const nm = /(?:--name|-Name|"name"\s*:|\bname\s*=)\s*"?([\w.-]+)"?/.exec(line);
     if (nm && /connection|gateway|name/i.test(line) && name === 'connection' && !/ipsec-policy/.test(line)) name = nm[1]!;
