@@ -174,6 +174,9 @@ export function splitSwanProposals(raw: string): { enc: string[]; integ: string[
           h = `sha${h.slice(5, 8)}`;
         }
         integ.push(normIntegrity(h));
+      } else if (t === 'none') {
+        // Libreswan "aes;none": no DH group in the child SA proposal, so no PFS
+        dh.push('off');
       } else if (/^(modp|ecp|curve|x25519|x448|dh\d|group\d)/.test(t)) {
         dh.push(normDh(t));
       }

@@ -43,7 +43,8 @@ export function looksLikeConfig(head: string): boolean {
 
 /** Parses and judges a configuration; null when the text is not a configuration this reader knows. */
 export function analyzeConfigText(text: string, options: ConfigAnalyzeOptions = {}): ConfigAnalysis | null {
-  const parser = detectParser(text.slice(0, DETECT_HEAD_CHARS));
+  // a full device backup can hold its VPN section far down: look at the whole text when the head says nothing
+  const parser = detectParser(text.slice(0, DETECT_HEAD_CHARS)) ?? (text.length > DETECT_HEAD_CHARS ? detectParser(text) : null);
   if (!parser) return null;
   const parsed = parser.parse(text);
   if (parsed.tunnels.length === 0) return null;
