@@ -10,6 +10,7 @@ import { aclEntries, acePair, ciscoBlocks, type CiscoBlock, type CiscoLine } fro
 
 const REF = 'Cisco ASA Series Command Reference';
 export const ASA_DEFAULTS: DefaultsTable = {
+  auth: { value: 'psk', source: `${REF}, authentication (IKEv1 policy): pre-share is the default` },
   'ike-mode': { value: 'main', source: `${REF}, crypto map set ikev1 phase1-mode: main is the default` },
   'p1-lifetime': { value: '86400', source: `${REF}, lifetime (IKEv1/IKEv2 policy): default 86,400 seconds` },
   'p2-lifetime': { value: '28800', source: `${REF}, crypto ipsec security-association lifetime: default 28,800 seconds` },

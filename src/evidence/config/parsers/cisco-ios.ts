@@ -110,6 +110,7 @@ function iosParse(text: string): ParsedTunnel[] {
       if (!v2 && pols.some((p) => p.life)) set('p1-lifetime', list(pols.map((p) => p.life ?? '86400')), fp.lines.life ?? fp.n);
       const auth = pols.find((p) => p.auth);
       if (auth) set('auth', auth.auth!, auth.lines.auth ?? auth.n);
+      else if (!v2) set('auth', 'cert', null, `${REF}, authentication (ISAKMP policy): default rsa-sig`);
       e.objects.policy = fp.id;
       e.objects.v2 = v2 ? 'yes' : '';
     }
