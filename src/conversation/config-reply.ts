@@ -69,6 +69,10 @@ export function configReply(doc: ConfigAnalysis): Reply {
   const tunnels = doc.tunnels.length;
   const defaults = doc.parameters.filter((p) => p.default).length;
   const notices: string[] = [];
+  // the reader blanks secrets in every quoted line; a blanked line means a key travelled in the paste
+  const quoted = [...doc.parameters.map((p) => p.line), ...doc.findings.flatMap((f) => f.lines)];
+  if (quoted.some((l) => l?.text.includes('<redacted>')))
+    notices.push('The pasted configuration contains a pre-shared key or password; it is blanked here, but consider rotating it.');
   if (defaults)
     notices.push(
       `${defaults} value${defaults === 1 ? ' is' : 's are'} the platform's documented default (the configuration does not set ${defaults === 1 ? 'it' : 'them'}).`,

@@ -39,5 +39,7 @@ describe('configReply', () => {
     expect(r.notices!.some((n) => /default/.test(n))).toBe(true);
     expect(r.notices!.some((n) => /matches the configuration file OutSystems sent/.test(n))).toBe(true);
     expect(r.steps).toEqual([]);
+    expect(r.notices!.some((n) => /pre-shared key or password; it is blanked here/.test(n))).toBe(true);
+    expect(JSON.stringify(r)).not.toContain('plain-text-password1');
   });
 });
