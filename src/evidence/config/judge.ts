@@ -115,6 +115,34 @@ export function quote(rawLines: string[], n: number | null): QuotedLine | null {
   return { n, text: blankSecretValues(rawLines[n - 1]!.trim()) };
 }
 
+const COMPANIONS: ParameterName[] = [
+  'p1-encryption',
+  'p1-integrity',
+  'p1-dh',
+  'p1-lifetime',
+  'p2-encryption',
+  'p2-integrity',
+  'pfs',
+  'p2-lifetime',
+];
+
+/**
+ * The tunnel as a fix should see it: a fix that rewrites a whole proposal ("ike=aes256-sha256-modp2048",
+ * an Azure policy, an ASA transform set) repeats the other members, which must not carry a bad value over.
+ * Each proposal member is replaced by its first acceptable value, or the preferred one.
+ */
+function tunnelForFixes(tunnel: ParsedTunnel, policy: Policy, ikeVersion: string | null): ParsedTunnel {
+  const params = { ...tunnel.params };
+  for (const name of COMPANIONS) {
+    const current = params[name]?.value;
+    const ok = current ? members(current).find((m) => judgeValue(name, policy[name], m, ikeVersion).verdict === 'ok') : undefined;
+    const value =
+      ok ?? fixTarget(name, policy[name], current ?? null, name === 'p2-lifetime' && ikeVersion === 'ikev2' ? 'risk' : 'violation').value;
+    params[name] = { value, line: params[name]?.line ?? null };
+  }
+  return { ...tunnel, params };
+}
+
 /** Judges every parameter of every tunnel: stated values, documented defaults, and required-but-absent ones. */
 export function judgeTunnels(parser: ConfigParser, tunnels: ParsedTunnel[], policy: Policy, rawLines: string[]): ConfigParameter[] {
   const out: ConfigParameter[] = [];
@@ -126,6 +154,7 @@ export function judgeTunnels(parser: ConfigParser, tunnels: ParsedTunnel[], poli
       return d ? { value: d.value, line: null, defaultFrom: d.source } : undefined;
     };
     const ikeVersion = read('ike-version')?.value ?? null;
+    const forFixes = tunnelForFixes(tunnel, policy, ikeVersion);
     for (const name of PARAMETER_NAMES) {
       const entry = policy[name];
       const rv = read(name);
@@ -143,7 +172,7 @@ export function judgeTunnels(parser: ConfigParser, tunnels: ParsedTunnel[], poli
           verdict: 'missing',
           line: null,
           reason: 'not configured, and required',
-          fix: parser.fix(tunnel, target),
+          fix: parser.fix(forFixes, target),
         });
         continue;
       }
@@ -157,7 +186,7 @@ export function judgeTunnels(parser: ConfigParser, tunnels: ParsedTunnel[], poli
         verdict,
         line: quote(rawLines, rv.line),
         reason: rv.defaultFrom !== undefined ? `not configured: platform default; ${reason}` : reason,
-        fix: verdict === 'ok' ? null : parser.fix(tunnel, fixTarget(name, entry, rv.value, verdict)),
+        fix: verdict === 'ok' ? null : parser.fix(forFixes, fixTarget(name, entry, rv.value, verdict)),
       };
       if (rv.defaultFrom !== undefined) param.defaultSource = rv.defaultFrom;
       out.push(param);

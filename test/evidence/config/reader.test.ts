@@ -176,3 +176,16 @@ describe('syntax variants outside the corpus (written for these tests)', () => {
     expect(JSON.stringify(doc)).not.toContain('Secret123');
   });
 });
+
+describe('a fix that rewrites a whole proposal carries no other bad member over', () => {
+  it('ASA transform set: replacing 3DES keeps no MD5, replacing MD5 keeps no 3DES', () => {
+    const doc = analyze('mut-asa-3des-md5.txt');
+    for (const name of ['p2-encryption', 'p2-integrity'])
+      expect(param(doc, 0, name)!.fix!.lines).toEqual(['crypto ipsec ikev1 transform-set transform-amzn esp-aes-256 esp-sha256-hmac']);
+  });
+
+  it('swanctl: a new ESP proposal drops the unsupported group', () => {
+    const lines = param(analyze('swanctl-test-ikev2-net2net-psk.conf'), 0, 'p2-encryption')!.fix!.lines;
+    expect(lines).toContain('                esp_proposals = aes256-sha256-modp2048');
+  });
+});

@@ -60,7 +60,7 @@ function parsePf(text: string): ParsedTunnel[] {
     };
     const iketype = str(p1.iketype);
     if (iketype) set('ike-version', iketype === 'auto' ? 'ikev1, ikev2' : iketype, at('iketype'));
-    if (str(p1.mode) && iketype !== 'ikev2') set('ike-mode', str(p1.mode) === 'aggressive' ? 'aggressive' : 'main', at('mode'));
+    if (str(p1.mode)) set('ike-mode', str(p1.mode) === 'aggressive' ? 'aggressive' : 'main', at('mode'));
     const am = str(p1.authentication_method);
     if (am) set('auth', /pre_shared|psk/.test(am) ? 'psk' : 'cert', at('authentication_method'));
     const items = arr((p1.encryption as X | undefined)?.item);
