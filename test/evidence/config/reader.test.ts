@@ -189,3 +189,22 @@ describe('a fix that rewrites a whole proposal carries no other bad member over'
     expect(lines).toContain('                esp_proposals = aes256-sha256-modp2048');
   });
 });
+
+describe('robustness', () => {
+  it('reads Windows line endings the same way', () => {
+    const text = fixture('fortigate-aws.txt');
+    const summary = (d: ConfigAnalysis) => d.parameters.map((p) => `${p.tunnel} ${p.name}=${p.value}:${p.verdict}:${p.line?.n}`);
+    expect(summary(analyzeConfigText(text.replace(/\n/g, '\r\n'))!)).toEqual(summary(analyze('fortigate-aws.txt')));
+  });
+
+  it.each([
+    '%ASA-5-713041: IP = 203.0.113.5, IKE Initiator: New Phase 1, Intf outside, IKE Peer 203.0.113.5 local Proxy Address 10.1.0.0, remote Proxy Address 10.2.0.0, Crypto map (outside_map)',
+    'date=2024-01-10 time=10:01:02 logid="0101037124" type="event" subtype="vpn" level="error" vd="root" action="negotiate" remip=203.0.113.5 status="negotiate_error" msg="IPsec phase 1 error"',
+    'Jan 10 10:01:02 fw kmd[1234]: KMD_PM_SA_ESTABLISHED: Local gateway: 198.51.100.1, Remote gateway: 203.0.113.5',
+    'Jan 10 10:01:02 gw pluto[812]: "westnet-eastnet" #1: initiating IKEv2 connection',
+    '10:01:02 ipsec,error phase1 negotiation failed due to time up 198.51.100.1[500]<=>203.0.113.5[500]',
+  ])('does not take a log line for a configuration: %s', (line) => {
+    expect(looksLikeConfig(line)).toBe(false);
+    expect(analyzeConfigText(line)).toBeNull();
+  });
+});
