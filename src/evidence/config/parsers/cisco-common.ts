@@ -35,11 +35,15 @@ export function ciscoBlocks(text: string): CiscoBlock[] {
 export function aclEntries(blocks: CiscoBlock[], acl: string): CiscoLine[] {
   const out: CiscoLine[] = [];
   const esc = acl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const b of blocks) {
+  const ace = /^(\d+\s+|sequence \d+\s+)?permit /;
+  blocks.forEach((b, i) => {
     if (new RegExp(`^access-list ${esc} (extended )?permit `).test(b.head.text)) out.push(b.head);
-    if (new RegExp(`^ip access-list extended ${esc}$`).test(b.head.text))
-      out.push(...b.children.filter((c) => /^(\d+\s+)?permit /.test(c.text)));
-  }
+    if (!new RegExp(`^(ip access-list extended|ipv6 access-list) ${esc}$`).test(b.head.text)) return;
+    out.push(...b.children.filter((c) => ace.test(c.text)));
+    // pasted without indentation, the entries follow as lines of their own
+    for (let j = i + 1; j < blocks.length && /^(\d+\s+|sequence \d+\s+)?(permit|deny|remark) /.test(blocks[j]!.head.text); j++)
+      if (ace.test(blocks[j]!.head.text)) out.push(blocks[j]!.head);
+  });
   return out;
 }
 

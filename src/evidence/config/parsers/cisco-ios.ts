@@ -60,7 +60,7 @@ function iosParse(text: string): ParsedTunnel[] {
   const entries: Entry[] = [];
   const profiles = new Map<string, Entry>();
   for (const b of blocks) {
-    const cm = /^crypto map (\S+) (\d+) ipsec-isakmp$/.exec(b.head.text);
+    const cm = /^crypto map (?:ipv6 )?(\S+) (\d+) ipsec-isakmp$/.exec(b.head.text);
     if (cm) {
       const e: Entry = {
         name: `${cm[1]} ${cm[2]}`,
