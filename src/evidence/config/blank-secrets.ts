@@ -19,6 +19,8 @@ const SECRET_PATTERNS: RegExp[] = [
   // ipsec.secrets `... : PSK "x"`, swanctl `secret = x`, MikroTik `secret=x`, generic `password = x`
   /(:\s*PSK\s+)("[^"]*"|\S+)/gi,
   /(\b(?:secret|password|passwd|psk|pre_shared_key|preshared_key|presharedkey|shared[-_]?key|sharedkey)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;]+)/gi,
+  // SonicOS `shared-secret X`
+  /(\bshared-secret\s+)("[^"]*"|\S+)/gi,
   // VyOS `pre-shared-secret X`, `authentication pre-shared-secret X`, `secret X`
   /(\bpre-shared-secret\s+)("[^"]*"|\S+)/gi,
   /(\bauthentication\s+psk\s+\S+\s+secret\s+)("[^"]*"|\S+)/gi,

@@ -45,6 +45,13 @@ describe('secrets never reach the document', () => {
     expect(blankSecretValues('crypto isakmp key s3cr3t address 1.2.3.4')).toBe('crypto isakmp key <redacted> address 1.2.3.4');
     expect(blankSecretValues('    set psksecret ENC AbCd==')).toBe('    set psksecret <redacted>');
     expect(blankSecretValues(' ikev1 pre-shared-key plain-text-password1')).toBe(' ikev1 pre-shared-key <redacted>');
+    expect(blankSecretValues('        shared-secret "Pa55word!"')).toBe('        shared-secret <redacted>');
+    expect(blankSecretValues('  pre-shared-key address 1.1.1.1 key 9Aa9#A%X9AaAAAAAa')).toBe(
+      '  pre-shared-key address 1.1.1.1 key <redacted>',
+    );
+    expect(blankSecretValues('add peer=aws secret=Sup3r auth-method=pre-shared-key')).toBe(
+      'add peer=aws secret=<redacted> auth-method=pre-shared-key',
+    );
   });
 });
 
@@ -206,5 +213,16 @@ describe('robustness', () => {
   ])('does not take a log line for a configuration: %s', (line) => {
     expect(looksLikeConfig(line)).toBe(false);
     expect(analyzeConfigText(line)).toBeNull();
+  });
+});
+
+describe('SonicOS 7 nested proposals (written for this test)', () => {
+  it('reads "proposal ike" / "proposal ipsec" blocks', () => {
+    const doc = analyzeConfigText(readFileSync(join(import.meta.dirname, 'inline', 'sonicos7-nested-proposals.txt'), 'utf8'))!;
+    expect(doc.vendor).toBe('sonicwall');
+    expect(param(doc, 0, 'ike-version')!.value).toBe('ikev2');
+    expect(param(doc, 0, 'pfs')).toMatchObject({ value: '14', verdict: 'ok' });
+    expect(param(doc, 0, 'p2-lifetime')).toMatchObject({ value: '3600', verdict: 'risk' });
+    expect(JSON.stringify(doc)).not.toContain('Pa55word!');
   });
 });

@@ -32,6 +32,7 @@ function parseSonic(text: string): ParsedTunnel[] {
     remote.length = 0;
   };
   const lines = text.split(/\r?\n/);
+  let nested: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const body = lines[i]!.trim();
     const n = i + 1;
@@ -39,13 +40,25 @@ function parseSonic(text: string): ParsedTunnel[] {
     const head = /^vpn policy (tunnel-interface|site-to-site) "?([^"]+?)"?$/.exec(body);
     if (head) {
       flush();
+      nested = null;
       t = { name: head[2]!, params: {}, objects: { policy: head[2]!, kind: head[1]! } };
       tunnels.push(t);
       continue;
     }
     if (!t) continue;
-    const w = body.split(/\s+/);
+    let w = body.split(/\s+/);
     if (isTemplateValue(w[w.length - 1]!)) continue;
+    // SonicOS 7 nests the proposal: "proposal ike" / "encryption aes-256" / ... / "exit"
+    if (w[0] === 'proposal' && (w[1] === 'ike' || w[1] === 'ipsec') && w.length === 2) {
+      nested = w[1];
+      continue;
+    }
+    if (nested && w[0] === 'exit') {
+      nested = null;
+      continue;
+    }
+    if (nested && /^(exchange|encryption|authentication|dh-group|lifetime|perfect-forward-secrecy|protocol|no)$/.test(w[0]!))
+      w = ['proposal', nested, ...w];
     const set = (k: ParameterName, v: string) => {
       if (v !== '') (t!.params as Record<string, ReadValue>)[k] = { value: v, line: n };
     };
