@@ -1,8 +1,9 @@
 import { analyzeText, MAX_ANALYZE_TEXT_BYTES, type AnalysisDocument } from '../evidence/analyze.js';
 import type { LogDocument } from '../evidence/types.js';
 import { redact, redactionNotice } from '../evidence/redact.js';
-import { reply, type Reply, type ReplyFinding, type ReplyStep, type ReplyTable } from '../reply/reply.js';
+import { reply, type Reply, type ReplyFinding, type ReplyStep } from '../reply/reply.js';
 import type { Session } from './session.js';
+import { configReply } from './config-reply.js';
 
 /**
  * The latest analysis of each conversation, for the support-case draft. Kept beside the session (not in it)
@@ -117,53 +118,6 @@ function logReply(doc: LogDocument): Reply {
   });
 }
 
-interface ConfigParameter {
-  tunnel?: number | string;
-  name?: string;
-  value?: unknown;
-  verdict?: string;
-  line?: number;
-  fix?: string;
-}
-
-/** A configuration document (built by the configuration reader): its parameter table and findings. */
-function configReply(doc: AnalysisDocument): Reply {
-  const d = doc as {
-    vendor?: string;
-    format?: string;
-    parameters?: ConfigParameter[];
-    findings?: { code: string; severity: 'error' | 'warning' | 'info'; summary: string; topic?: string; section?: string }[];
-    notices?: string[];
-  };
-  const params = d.parameters ?? [];
-  const bad = params.filter((p) => p.verdict && p.verdict !== 'ok');
-  const table: ReplyTable = {
-    caption: 'Parameters against the OutSystems requirements',
-    columns: ['tunnel', 'parameter', 'value', 'verdict', 'fix'],
-    rows: [...bad, ...params.filter((p) => !bad.includes(p))].map((p) => ({
-      cells: [String(p.tunnel ?? ''), String(p.name ?? ''), redact(String(p.value ?? '')).text, String(p.verdict ?? ''), p.fix ?? ''],
-      ok: p.verdict === 'ok' ? true : p.verdict ? false : null,
-    })),
-  };
-  const findings = (d.findings ?? []).map((f) => ({
-    code: f.code,
-    severity: f.severity,
-    summary: redact(f.summary).text,
-    ...(f.topic ? { topic: f.topic } : {}),
-  }));
-  return reply({
-    kind: 'analysis',
-    title: `Configuration (${d.vendor ?? 'unknown vendor'}${d.format ? `, ${d.format}` : ''}): ${bad.length === 0 ? 'meets the requirements' : `${bad.length} parameter${bad.length === 1 ? '' : 's'} to fix`}`,
-    summary:
-      bad.length === 0
-        ? 'Every parameter I could read meets the OutSystems requirements.'
-        : bad.map((p) => `${p.name}: ${p.verdict}${p.fix ? ` (${p.fix})` : ''}`).join('; '),
-    verdict: bad.length === 0 ? 'healthy' : 'degraded',
-    findings,
-    table,
-    notices: d.notices ?? [],
-  });
-}
 
 /** Redacts a pasted text for echoing, with the notice when something was replaced. */
 export function redactPasted(text: string): { text: string; notices: string[] } {

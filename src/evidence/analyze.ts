@@ -4,6 +4,7 @@ import { defaultKnowledgeDir, loadRequirements, loadTopics, type KnowledgeBase }
 import { LOG_FINDING_TOPICS } from '../knowledge/log-signatures.js';
 import { loadSignatureCatalogue } from './catalogue.js';
 import { analyzeConfigText, looksLikeConfig } from './config/index.js';
+import type { ConfigAnalysis } from './config/index.js';
 import { buildLogDocument } from './findings.js';
 import { LogReader } from './log-reader.js';
 import type { LogDocument } from './types.js';
@@ -20,8 +21,8 @@ export interface AnalyzeOptions {
   against?: string;
 }
 
-/** A config document comes from the configuration reader; its shape is that reader's contract. */
-export type AnalysisDocument = LogDocument | ({ kind: 'config' } & Record<string, unknown>);
+/** What `analyze` prints: a log document or a configuration document (each reader owns its shape). */
+export type AnalysisDocument = LogDocument | ConfigAnalysis;
 
 const kbs = new Map<string, KnowledgeBase>();
 /**
@@ -41,9 +42,7 @@ function knowledge(dir: string | undefined): KnowledgeBase {
 
 function configDocument(text: string, options: AnalyzeOptions): AnalysisDocument | undefined {
   if (!looksLikeConfig(text.slice(0, SNIFF_BYTES))) return undefined;
-  const doc = analyzeConfigText(text, options.against === undefined ? {} : { against: options.against });
-  if (doc && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'config') return doc as AnalysisDocument;
-  return undefined;
+  return analyzeConfigText(text, options.against === undefined ? {} : { against: options.against }) ?? undefined;
 }
 
 /**

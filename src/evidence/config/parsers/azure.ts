@@ -1,0 +1,138 @@
+/**
+ * Azure VPN gateway connection IPsec/IKE policy, as the `az network vpn-connection ipsec-policy add` CLI,
+ * the PowerShell `New-AzIpsecPolicy` / `New-AzVirtualNetworkGatewayConnection` cmdlets, ARM/REST JSON
+ * (`ipsecPolicies`), or Terraform `azurerm_virtual_network_gateway_connection` `ipsec_policy` blocks.
+ */
+import type { ParameterName } from '../../../knowledge/schema.js';
+import { normDh, normEncryption, normIntegrity } from '../algorithms.js';
+import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } from '../model.js';
+import { isTemplateValue } from '../text.js';
+
+const REF = 'Azure VPN Gateway docs, "About cryptographic requirements and Azure VPN gateways" (default policy)';
+export const AZURE_DEFAULTS: DefaultsTable = {
+  'ike-version': { value: 'ikev2', source: 'Azure VPN Gateway connection: ConnectionProtocol default IKEv2' },
+  'ike-mode': { value: 'main', source: `${REF}: IKEv1 main mode` },
+  auth: { value: 'psk', source: 'Azure site-to-site connections authenticate with a shared key' },
+  'p1-lifetime': { value: '28800', source: `${REF}: IKE SA lifetime 28,800 seconds (fixed)` },
+  'p2-lifetime': { value: '27000', source: `${REF}: IPsec SA (quick mode) lifetime 27,000 seconds` },
+  'p2-protocol': { value: 'esp', source: `${REF}: ESP` },
+  'p2-mode': { value: 'tunnel', source: `${REF}: tunnel mode` },
+  dpd: { value: 'on', source: 'Azure VPN Gateway connection: DPD timeout default 45 seconds' },
+  'nat-t': { value: 'on', source: 'Azure VPN Gateway accepts NAT-T (UDP 4500)' },
+  'traffic-selectors': {
+    value: '0.0.0.0/0 <=> 0.0.0.0/0',
+    source: 'Azure route-based gateways negotiate any-to-any selectors unless usePolicyBasedTrafficSelectors is set',
+  },
+};
+
+/** Key spellings across CLI flags, PowerShell parameters, JSON and Terraform, squashed to one form. */
+const KEYS: Record<string, ParameterName | 'version' | 'policyBased' | 'dpdTimeout'> = {
+  dhgroup: 'p1-dh',
+  ikeencryption: 'p1-encryption',
+  ikeintegrity: 'p1-integrity',
+  ipsecencryption: 'p2-encryption',
+  ipsecintegrity: 'p2-integrity',
+  pfsgroup: 'pfs',
+  salifetime: 'p2-lifetime',
+  salifetimeseconds: 'p2-lifetime',
+  connectionprotocol: 'version',
+  vpnconnectionprotocoltype: 'version',
+  usepolicybasedtrafficselectors: 'policyBased',
+  policybasedts: 'policyBased',
+  dpdtimeoutseconds: 'dpdTimeout',
+};
+
+function parseAzure(text: string): ParsedTunnel[] {
+  const params: Partial<Record<ParameterName, ReadValue>> = {};
+  const lines = text.split(/\r?\n/);
+  let name = 'connection';
+  let policyBased: { v: string; n: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    // `--set key=value` (az ... update) names the property after the flag
+    const line = lines[i]!.replace(/(^|\s)(#|\/\/).*$/, '').replace(/--set\s+/g, '');
+    const n = i + 1;
+    const nm = /(?:--name|-Name|"name"\s*:|\bname\s*=)\s*"?([\w.-]+)"?/.exec(line);
+    if (nm && /connection|gateway|name/i.test(line) && name === 'connection' && !/ipsec-policy/.test(line)) name = nm[1]!;
+    for (const m of line.matchAll(/(?:--|-|")?([A-Za-z][\w-]*)"?\s*(?:[:=]\s*|\s+)("[^"]*"|\$?[\w.-]+)/g)) {
+      const key = m[1]!.toLowerCase().replace(/[-_]/g, '');
+      const which = KEYS[key];
+      if (!which) continue;
+      const value = m[2]!.replace(/^"|"$/g, '').replace(/^\$/, '');
+      if (isTemplateValue(value) || /^var\./.test(value)) continue;
+      if (which === 'version') params['ike-version'] = { value: value.toLowerCase(), line: n };
+      else if (which === 'policyBased') policyBased = { v: value.toLowerCase(), n };
+      else if (which === 'dpdTimeout') params.dpd = { value: Number(value) > 0 ? 'on' : 'off', line: n };
+      else if (which === 'p1-encryption' || which === 'p2-encryption') params[which] = { value: normEncryption(value), line: n };
+      else if (which === 'p1-integrity' || which === 'p2-integrity') {
+        // GCM integrity names only mirror the GCM cipher: no separate integrity algorithm
+        if (!/gcm/i.test(value)) params[which] = { value: normIntegrity(value), line: n };
+      } else if (which === 'p1-dh' || which === 'pfs') params[which] = { value: normDh(value), line: n };
+      else if (which === 'p2-lifetime') params[which] = { value, line: n };
+    }
+  }
+  if (policyBased && /true|yes/.test(policyBased.v))
+    params['traffic-selectors'] = { value: 'policy-based selectors (one pair per local/remote prefix combination)', line: policyBased.n };
+  return [{ name, params, objects: { connection: name } }];
+}
+
+const AZ_ENC: Record<string, string> = {
+  aes128: 'AES128',
+  aes256: 'AES256',
+  aes192: 'AES192',
+  aes128gcm: 'GCMAES128',
+  aes256gcm: 'GCMAES256',
+};
+const AZ_INT: Record<string, string> = { sha1: 'SHA1', sha256: 'SHA256', sha384: 'SHA384', md5: 'MD5' };
+const AZ_DH: Record<string, string> = {
+  '2': 'DHGroup2',
+  '14': 'DHGroup14',
+  '24': 'DHGroup24',
+  '19': 'ECP256',
+  '20': 'ECP384',
+  '1': 'DHGroup1',
+};
+const AZ_PFS: Record<string, string> = {
+  '2': 'PFS2',
+  '14': 'PFS2048',
+  '24': 'PFS24',
+  '19': 'ECP256',
+  '20': 'ECP384',
+  '1': 'PFS1',
+  off: 'None',
+};
+
+function azureFix(t: ParsedTunnel, target: FixTarget) {
+  if (target.name === 'dpd')
+    return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --dpd-timeout-seconds 45'];
+  if (target.name === 'ike-version')
+    return ['az network vpn-connection update --resource-group <RG> --name ' + t.objects.connection + ' --connection-protocol IKEv2'];
+  const cur = (k: ParameterName, d: string) => (target.name === k ? target.value : (t.params[k]?.value ?? d));
+  const integ = (k: ParameterName, enc: string) => (/gcm/.test(enc) ? AZ_ENC[enc]! : (AZ_INT[cur(k, 'sha256')] ?? 'SHA256'));
+  const ike = cur('p1-encryption', 'aes256');
+  const esp = cur('p2-encryption', 'aes256');
+  const pfs = cur('pfs', '14');
+  return [
+    `az network vpn-connection ipsec-policy add --resource-group <RG> --connection-name ${t.objects.connection} \\`,
+    `  --ike-encryption ${AZ_ENC[ike] ?? 'AES256'} --ike-integrity ${integ('p1-integrity', ike)} --dh-group ${AZ_DH[cur('p1-dh', '14')] ?? 'DHGroup14'} \\`,
+    `  --ipsec-encryption ${AZ_ENC[esp] ?? 'AES256'} --ipsec-integrity ${integ('p2-integrity', esp)} --pfs-group ${AZ_PFS[pfs === 'off' ? '14' : pfs] ?? 'PFS2048'} \\`,
+    `  --sa-lifetime ${cur('p2-lifetime', '3600')} --sa-max-size 102400000`,
+  ];
+}
+
+export const azure: ConfigParser = {
+  id: 'azure-ipsec-policy',
+  vendor: 'azure',
+  format: 'azure-ipsec-policy',
+  detect(head) {
+    if (/az network vpn-connection (ipsec-policy|create)|New-AzIpsecPolicy|New-AzVirtualNetworkGatewayConnection/.test(head)) return 0.9;
+    if (/"ipsecPolicies"\s*:/.test(head) || /"(ikeEncryption|ipsecEncryption|pfsGroup)"\s*:/.test(head)) return 0.85;
+    if (/resource\s+"azurerm_virtual_network_gateway_connection"/.test(head) && /ipsec_policy\s*\{/.test(head)) return 0.85;
+    return 0;
+  },
+  parse: (text) => ({ vendor: 'azure', format: 'azure-ipsec-policy', tunnels: parseAzure(text) }),
+  defaults: AZURE_DEFAULTS,
+  fix(t, target) {
+    const lines = azureFix(t, target);
+    return lines ? { platform: 'Azure CLI', kind: 'cli', lines } : null;
+  },
+};

@@ -1,0 +1,59 @@
+/** Small helpers every configuration reader shares: lines, comments, template placeholders. */
+
+export interface SourceLine {
+  /** 1-based line number in the pasted text. */
+  n: number;
+  /** The line without its trailing comment, trimmed; empty for blank and comment-only lines. */
+  body: string;
+  /** The line as pasted. */
+  raw: string;
+}
+
+/**
+ * Splits text into numbered lines, dropping comments that start with one of `commentStarts` (at the start
+ * of the line, or after whitespace when `inline` is true).
+ */
+export function sourceLines(text: string, commentStarts: string[], inline = false): SourceLine[] {
+  const out: SourceLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    let body = raw.trim();
+    if (commentStarts.some((c) => body.startsWith(c))) body = '';
+    else if (inline) {
+      for (const c of commentStarts) {
+        const at = body.search(new RegExp(`\\s${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+        if (at >= 0) body = body.slice(0, at).trim();
+      }
+    }
+    out.push({ n: i + 1, body, raw });
+  }
+  return out;
+}
+
+/** True for an unfilled template placeholder: `${var.x}`, `{{ x }}`, `<%= x %>`, `$(x)`, `<YOUR_VALUE>`. */
+export function isTemplateValue(value: string): boolean {
+  return /\$\{[^}]*\}|\{\{[^}]*\}\}|<%[^%]*%>|\$\([^)]*\)|^<[A-Za-z_][\w -]*>$/.test(value.trim());
+}
+
+/** Unquotes a value written in double or single quotes. */
+export function unquote(s: string): string {
+  const t = s.trim();
+  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
+  return t;
+}
+
+/** Splits a command line into words, keeping "quoted strings" together (quotes removed). */
+export function words(line: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+}
+
+/** The 1-based number of the first line at or after `from` whose text matches `re`; null when none. */
+export function findLine(lines: string[], re: RegExp, from = 1, to = lines.length): number | null {
+  for (let n = Math.max(1, from); n <= Math.min(to, lines.length); n++) if (re.test(lines[n - 1]!)) return n;
+  return null;
+}
