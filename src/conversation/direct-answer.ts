@@ -21,7 +21,12 @@ export interface DirectAnswer {
   topic: string | null;
   /** The fact the answer comes from ("Phase 2 (IPsec SA) / Lifetime"), or "policy" for algorithm rules. */
   basis: string;
+  /** How much of the question the fact covers (1 for policy answers). */
+  coverage: number;
 }
+
+/** A matching fact within this share of the best score is as good an answer (the same fact in another topic). */
+const SAME_ANSWER_SHARE = 0.85;
 
 /** Below this share of the question's term weight, the best fact is about something else. */
 const MIN_COVERAGE = 0.55;
@@ -43,21 +48,32 @@ export class DirectAnswerer {
     this.index = new FactIndex(kb);
   }
 
-  answer(text: string): DirectAnswer | null {
+  /**
+   * `preferTopics`: topics the conversation is about, best first; when one of them states an equally good
+   * fact, the answer is given in that topic instead of jumping to another that repeats it.
+   */
+  answer(text: string, preferTopics: (string | null)[] = []): DirectAnswer | null {
     const shape = questionShape(text);
     if (!shape) return null;
     if (shape.form !== 'value') {
       const policy = policyAnswer(this.kb.requirements?.policy, text);
-      if (policy) return { text: policy, form: shape.form, topic: 'vpn-requirements', basis: 'policy' };
+      if (policy) {
+        const topic =
+          preferTopics.find((t) => t === 'vpn-requirements' || t === 'phase1-ike-failure' || t === 'phase2-ipsec-failure') ??
+          'vpn-requirements';
+        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1 };
+      }
     }
-    const [best] = this.index.search(text, shape.asks);
+    const matches = this.index.search(text, shape.asks, 12);
+    const best = matches[0];
     if (!best || best.coverage < MIN_COVERAGE || best.score < MIN_SCORE) return null;
     const statement = sentence(best.entry);
     const basis = best.entry.group ? `${best.entry.group} / ${best.entry.label}` : best.entry.label;
-    if (shape.form === 'polar') {
-      return { text: `${polarity(text, best) ? 'Yes' : 'No'}. ${statement}`, form: 'polar', topic: best.entry.topic, basis };
-    }
-    return { text: statement, form: shape.form, topic: best.entry.topic, basis };
+    const equal = matches.filter((m) => m.score >= best.score * SAME_ANSWER_SHARE).map((m) => m.entry.topic);
+    const topic = preferTopics.find((t) => t !== null && equal.includes(t)) ?? best.entry.topic;
+    const base = { form: shape.form, topic, basis, coverage: best.coverage };
+    if (shape.form === 'polar') return { ...base, text: `${polarity(text, best) ? 'Yes' : 'No'}. ${statement}` };
+    return { ...base, text: statement };
   }
 }
 

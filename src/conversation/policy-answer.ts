@@ -49,9 +49,12 @@ function askedItems(text: string): AskedItem[] {
   }
   if (/\baggressive\b/.test(t)) items.push({ name: 'Aggressive mode', values: ['aggressive'], params: { p1: 'ike-mode' } });
   else if (/\bmain[\s-]+mode\b/.test(t)) items.push({ name: 'Main mode', values: ['main'], params: { p1: 'ike-mode' } });
-  else for (const m of t.matchAll(/\bikev?\s?([12])\b/g)) items.push({ name: `IKEv${m[1]}`, values: [`ikev${m[1]}`], params: { p1: 'ike-version' } });
+  else
+    for (const m of t.matchAll(/\bikev?\s?([12])\b/g))
+      items.push({ name: `IKEv${m[1]}`, values: [`ikev${m[1]}`], params: { p1: 'ike-version' } });
   if (/\btransport[\s-]+mode\b/.test(t)) items.push({ name: 'Transport mode', values: ['transport'], params: { p2: 'p2-mode' } });
-  if (/\b(?:certificates?|certs?|rsa[\s-]?sig|x\.?509)\b/.test(t)) items.push({ name: 'Certificate authentication', values: ['cert'], params: { p1: 'auth' } });
+  if (/\b(?:certificates?|certs?|rsa[\s-]?sig|x\.?509)\b/.test(t))
+    items.push({ name: 'Certificate authentication', values: ['cert'], params: { p1: 'auth' } });
   return items;
 }
 
@@ -90,8 +93,16 @@ export function policyAnswer(policy: Policy | undefined, text: string): string |
           : 'is not accepted';
     return `${item.name} ${status}${inPhase(phase)}: ${says}.`;
   };
-  const all = new Set(verdicts.map((v) => v.verdict === 'yes'));
-  if (all.size === 1) return `${word(verdicts[0]!.verdict)}. ${verdicts.map(clause).join(' ')}`;
+  const all = new Set(verdicts.map((v) => v.verdict));
+  if (all.size === 1) {
+    // The same verdict and the same rule in both phases: say it once.
+    const sameRule = new Set(verdicts.map((v) => v.says)).size === 1;
+    if (sameRule && verdicts.length > 1) {
+      const v = verdicts[0]!;
+      return `${word(v.verdict)}. ${clause({ ...v, phase: v.phase }).replace(` in ${PHASE_NAME[v.phase]}:`, ' in phase 1 and phase 2:')}`;
+    }
+    return `${word(verdicts[0]!.verdict)}. ${verdicts.map(clause).join(' ')}`;
+  }
   // Different per phase (DH group 5: not in phase 1, fine for phase 2 PFS): say both, phase 1 first.
   return verdicts.map((v) => `${word(v.verdict)} for ${PHASE_NAME[v.phase]}: ${clause(v)}`).join(' ');
 }

@@ -14,8 +14,9 @@ export interface FactEntry {
   label: string;
   value: string;
   notes?: string;
-  /** The requirement group's title, when the entry comes from requirements.yaml. */
+  /** The requirement group's title and id, when the entry comes from requirements.yaml. */
   group?: string;
+  groupId?: string;
   /** The topic that explains this fact (shown on demand). */
   topic: string | null;
   source: 'requirements' | 'topic';
@@ -42,11 +43,27 @@ const GROUP_TOPIC: Record<string, string> = {
   redundancy: 'asymmetric-routing',
   routing: 'onprem-range-changed',
 };
+/** Groups describing the AWS platform underneath: context, not what the customer should set. */
+const PLATFORM_GROUPS = new Set(['platform-defaults']);
 /** Log signatures are looked up by the evidence engine, not asked about as facts. */
 const SKIPPED_GROUPS = new Set(['log-signatures']);
 // Terms that say what kind of question it is, not what it is about.
 // They count, but little.
-const FORM_TERMS = new Set(['maximum', 'minimum', 'number', 'value', 'allow', 'support', 'require', 'reply', 'filter', 'second', 'minute', 'recommend', 'default']);
+const FORM_TERMS = new Set([
+  'maximum',
+  'minimum',
+  'number',
+  'value',
+  'allow',
+  'support',
+  'require',
+  'reply',
+  'filter',
+  'second',
+  'minute',
+  'recommend',
+  'default',
+]);
 const FORM_TERM_SHARE = 0.3;
 /** Words no fact uses ("windows", "myself") still dilute the match, but less than a known term. */
 const UNKNOWN_TERM_WEIGHT = 0.6;
@@ -64,11 +81,14 @@ export class FactIndex {
     for (const g of kb.requirements?.groups ?? []) {
       if (SKIPPED_GROUPS.has(g.id)) continue;
       for (const p of g.parameters) {
+        // "Lifetime" alone means nothing outside its table: name the phase ("Phase 2 (IPsec SA) lifetime").
+        const phased = /^phase\s+\d/i.test(g.title) && !/phase/i.test(p.name);
         entries.push({
-          label: p.name,
+          label: phased ? `${g.title} ${p.name.charAt(0).toLowerCase()}${p.name.slice(1)}` : p.name,
           value: p.value,
           ...(p.notes ? { notes: p.notes } : {}),
           group: g.title,
+          groupId: g.id,
           topic: GROUP_TOPIC[g.id] ?? 'vpn-requirements',
           source: 'requirements',
         });
@@ -143,7 +163,7 @@ export class FactIndex {
       if (asks === 'number') score *= /\d/.test(value) ? 1.25 : 0.6;
       if (asks === 'port') score *= /\b(?:udp|tcp)\s*\d+|\bport\b/i.test(value) || /\bports?\b/i.test(e.entry.label) ? 1.3 : 0.5;
       // The requirement tables are the source of truth; topic facts repeat them in their own words.
-      if (e.entry.source === 'requirements') score *= 1.05;
+      if (e.entry.source === 'requirements') score *= e.entry.groupId && PLATFORM_GROUPS.has(e.entry.groupId) ? 0.85 : 1.05;
       matches.push({ entry: e.entry, score, coverage });
     }
     matches.sort((a, b) => b.score - a.score);

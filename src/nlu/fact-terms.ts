@@ -162,4 +162,3 @@ export function factTerms(text: string): string[] {
   }
   return out;
 }
-

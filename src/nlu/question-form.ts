@@ -21,12 +21,16 @@ const WH_WORDS = String.raw`(?:what|what's|whats|which|how\s+(?:many|much|long|o
 const WH_OPENING_RE = new RegExp(String.raw`^(?:[\w'/-]+[\s,]+){0,3}?${WH_WORDS}\b`, 'i');
 const WH_ANYWHERE_RE = new RegExp(String.raw`\b${WH_WORDS}\b`, 'i');
 // "is that why ...", "could this be the reason": the user wants a diagnosis, not a rule.
-const CAUSAL_RE = /\b(?:is|could|would|can|might)\s+(?:that|this|it)\s+(?:be\s+)?(?:why|the\s+(?:reason|cause|problem|issue))\b|\bwhy\b|\brelated\b|\bcaus(?:e|es|ed|ing)\b/i;
+const CAUSAL_RE =
+  /\b(?:is|could|would|can|might)\s+(?:that|this|it)\s+(?:be\s+)?(?:why|the\s+(?:reason|cause|problem|issue))\b|\bwhy\b|\brelated\b|\bcaus(?:e|es|ed|ing)\b/i;
 // Questions about procedure ("how do I", "where do I change") are the topic's steps, not a value.
-const PROCEDURE_RE = /\bhow\s+(?:do|can|should|to|would)\b|\bwhere\s+(?:do|can|should)\b|\bsteps?\b|\bguide\b|\bprocedure\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\s+(?:do|check|look|try|include|attach)\b/i;
-const NUMBER_RE = /\bhow\s+(?:many|much|long|often)\b|\bevery\s+how\b|\b(?:max(?:imum)?|min(?:imum)?|highest|lowest|limit|number\s+of|seconds?|minutes?|lifetime|interval|mss|mtu|asn|version|size)\b/i;
+const PROCEDURE_RE =
+  /\bhow\s+(?:do|can|should|to|would)\b|\bwhere\s+(?:do|can|should)\b|\bsteps?\b|\bguide\b|\bprocedure\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\s+(?:do|check|look|try|include|attach)\b/i;
+const NUMBER_RE =
+  /\bhow\s+(?:many|much|long|often)\b|\bevery\s+how\b|\b(?:max(?:imum)?|min(?:imum)?|highest|lowest|limit|number\s+of|seconds?|minutes?|lifetime|interval|mss|mtu|asn|version|size)\b/i;
 const PORT_RE = /\bports?\b/i;
-const PREDICATE_RE = /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
+const PREDICATE_RE =
+  /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
 
 /** The question's shape, or null when a direct answer would not fit the message. */
 export function questionShape(text: string): QuestionShape | null {
