@@ -7,6 +7,7 @@ import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
 import { STEPS_SHOWN, topicReply } from './topic-reply.js';
 import { TurnReader } from './turn-reader.js';
+import { classifyInThread } from './thread-classify.js';
 import { noTopicReply } from './no-topic-reply.js';
 
 /** One message from any voice, already stripped of its platform wrapping. */
@@ -159,7 +160,7 @@ export class Assistant {
 
   private async answer(text: string, session: Session, allSteps: boolean): Promise<Reply> {
     const { kb, classifier } = this.deps;
-    const classified = await classifier.classify(text, { currentTopic: session.currentTopic });
+    const classified = await classifyInThread(classifier, text, session);
     rememberEntities(session, text, classified);
     // Conversation state, direct answers, platform follow-ups and re-routing (turn-reader.ts).
     const previousTopic = session.currentTopic;

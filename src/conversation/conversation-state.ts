@@ -77,7 +77,11 @@ const CONNECT_RE = /\b(?:connect\w*|reach\w*|telnet|time[sd]?\s*out|timing\s+out
 const RESOLVE_RE = /\b(?:nslookup|dig|resolv\w*|dns\s+lookup)\b/i;
 const DROP_RE = /\b(?:drops?|dropp\w+|flap\w*|goes\s+down|went\s+down|disconnect\w*|bounc\w*)\b/i;
 
+// A symptom is something failing: "pings to your dns ok" reports a check that works.
+const FAILING_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|timing\s+out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|red|nothing|never|lost|refused|stuck|broken|hangs?)\b/i;
+
 function symptomIn(text: string): Symptom {
+  if (!FAILING_RE.test(text)) return null;
   if (PING_RE.test(text)) return 'ping';
   if (RESOLVE_RE.test(text)) return 'resolve';
   if (DROP_RE.test(text)) return 'drop';
@@ -109,14 +113,20 @@ export function learn(state: ConversationFacts, text: string, entities: Entities
       }
     } else state.hosts.push({ address, role: role ?? 'unknown' });
   }
+  // A role with no host to attach it to ("pings to your dns ok") describes nothing we can route on.
+  let attached = addresses.length > 0 ? role : null;
   if (addresses.length === 0 && role) {
     const last = state.hosts.at(-1);
-    if (last && last.role !== role) {
+    if (last && last.role !== role && last.role === 'unknown') {
       last.role = role;
       state.stated.push(`${last.address} is ${describeRole(role)}`);
       changesPicture = true;
+      attached = role;
     }
   }
+  const symptom = symptomIn(text);
+  // "the cloud db server doesn't answer ping": the role is the subject of the failure stated with it.
+  if (!attached && role && symptom) attached = role;
   const vendor = entities.vendors[0];
   if (vendor && vendor !== state.vendor) {
     state.vendor = vendor;
@@ -126,13 +136,12 @@ export function learn(state: ConversationFacts, text: string, entities: Entities
     state.ikeVersion = entities.ikeVersion;
     state.stated.push(`the tunnel runs IKEv${entities.ikeVersion}`);
   }
-  const symptom = symptomIn(text);
   if (symptom && symptom !== state.symptom) state.symptom = symptom;
   if (clue) {
     state.timing = clue;
     state.stated.push(`it happens ${clue.said}`);
   }
-  return { changesPicture, role };
+  return { changesPicture, role: attached };
 }
 
 /**

@@ -36,10 +36,15 @@ export interface TurnReading {
   askBack: string | null;
 }
 
+/** The requirements checklist: the reference every fact comes back to, not a problem of its own. */
+const GENERIC_TOPIC = 'vpn-requirements';
+// A message that only reports what works ("tunnel up, pings to your dns ok") adds to the conversation; it
+// does not open a new problem.
+const WORKS_RE = /\b(?:ok|okay|fine|works?|working|up|reachable|succeeds?|resolves?|answers?|replies)\b/i;
+const FAILS_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|broken|error|refused|stuck|nothing|never|lost)\b/i;
+
 /** Ping topics that depend on what the pinged host is. */
 const PING_TOPICS = ['ping-front-ends-blocked', 'ping-cloud-dns', 'external-database-access'];
-/** Below this, a ping topic picked without knowing what the host is, is a guess. */
-const PING_GUESS = 0.75;
 
 export class TurnReader {
   private readonly answerer: DirectAnswerer;
@@ -63,8 +68,20 @@ export class TurnReader {
 
     const direct = this.answerer.answer(text, [session.currentTopic, c.kind === 'off-topic' ? null : c.topic]);
     if (direct && (c.kind !== 'off-topic' || direct.basis === 'policy' || direct.coverage >= OFF_TOPIC_COVERAGE)) {
-      const topic = direct.topic ? this.kb.byId.get(direct.topic) : undefined;
+      // The fact answers the question; the topic offered with it is the conversation's when the classifier
+      // keeps it, else the classifier's when it is sure, else the topic that states the fact.
+      // The requirements topic is the generic reference: it never takes a conversation away from its topic,
+      // and a fact stated by a specific topic says more than the classifier's guess.
+      const sure = c.kind === 'topic' && c.confidence >= CONFIDENT_OTHERWISE ? c.topic : null;
+      const keeps = current && (c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC) ? current.id : null;
+      const specific = direct.topic !== GENERIC_TOPIC ? direct.topic : null;
+      const topicId = keeps ?? specific ?? sure ?? direct.topic;
+      const topic = topicId ? this.kb.byId.get(topicId) : undefined;
       return { ...none, direct, reply: directAnswerReply(this.kb, direct, topic, c) };
+    }
+
+    if (current && c.topic !== current.id && c.kind !== 'off-topic' && !text.includes('?') && WORKS_RE.test(text) && !FAILS_RE.test(text)) {
+      return { ...none, classification: { ...c, kind: 'follow-up', topic: current.id } };
     }
 
     // Re-route: a host's role decides between the ping topics; a timing clue names its timer's topic.
@@ -76,22 +93,15 @@ export class TurnReader {
     if (clue && (unsure || c.topic === clue.topic) && c.kind !== 'off-topic' && this.kb.byId.has(clue.topic)) {
       return { ...none, classification: routed(c, clue.topic) };
     }
-    // "can't ping 10.0.3.15": which section applies depends on what 10.0.3.15 is. Unless the words say it,
-    // ask, offering the classifier's guess first.
+    // "can't ping 10.0.3.15": which section applies depends on what 10.0.3.15 is, and no words said it (the
+    // role would be known). Ask, with the choices in the order of how likely an arbitrary cloud address is
+    // each: most are front-ends and databases, two are DNS servers.
     const host = state.hosts.at(-1);
-    if (
-      state.symptom === 'ping' &&
-      host &&
-      host.role === 'unknown' &&
-      c.entities.ipv4.includes(host.address) &&
-      c.topic &&
-      PING_TOPICS.includes(c.topic) &&
-      c.confidence < PING_GUESS
-    ) {
-      const alternatives = PING_TOPICS.filter((t) => t !== c.topic).map((t) => ({ topic: t, confidence: 0 }));
+    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && c.topic && PING_TOPICS.includes(c.topic)) {
+      const [first, ...alternatives] = PING_TOPICS.map((t) => ({ topic: t, confidence: t === c.topic ? c.confidence : 0 }));
       return {
         ...none,
-        classification: { ...c, kind: 'ambiguous', alternatives },
+        classification: { ...c, kind: 'ambiguous', topic: first!.topic, alternatives },
         askBack: `What is ${host.address}: an OutSystems Cloud DNS server, a front-end or database in the cloud, or a system on your side? Each answers ping differently. Pick one, or just tell me.`,
       };
     }

@@ -101,6 +101,10 @@ export const PHRASES: [RegExp, string][] = [
   // "OS" alone is too ambiguous (pan-os, mac os); only as a noun adjunct it means OutSystems.
   [/\bos (cloud|vpn|side|support|team|dns|end|servers?|environments?|platform)\b/g, 'outsystems $1'],
   [/\bkeep ?alives?\b/g, 'keepalive'],
+  // Pinging "to keep it up" is a keep-alive, whatever the words; a tunnel that "keeps bouncing" flaps (to
+  // bounce a tunnel, transitive, is a reset: the alias below).
+  [/\bkeep(?:s|ing)? (?:on )?pinging\b|\bto keep (?:it|the tunnels?|the vpn|them) (?:up|alive)\b/g, 'keepalive'],
+  [/(?<=\b(?:tunnels?|vpn|it|sas?|connection|peers?)(?: keeps?| kept| is| are| was| were)? )bouncing\b/g, 'flap'],
   [/\bfirm ?ware\b/g, 'firmware'],
 
   // Chat shorthands with two tokens

@@ -14,6 +14,7 @@ import { DEFAULT_TRAIN_OPTIONS, SoftmaxModel, type TrainingSample, type TrainOpt
 import { DOMAIN_ANCHORS } from './lexicon.js';
 import { lexiconWords, Normalizer, prepare, rawTokens, TypoCorrector } from './normalize.js';
 import { OFF_TOPIC_CORPUS } from './offtopic-corpus.js';
+import { isRemoteAccessVpn } from './remote-access.js';
 import { isSmalltalk, looksLikeFollowUp } from './smalltalk.js';
 import type { Classification, ClassifyContext, Entities, IntentClassifier, TopicScore } from './types.js';
 
@@ -215,6 +216,8 @@ export class LocalClassifier implements IntentClassifier {
     });
 
     if (isSmalltalk(text)) return result('smalltalk', null, 0.95);
+    // A VPN client on a laptop is another product, whatever tunnel words it shares with ours.
+    if (isRemoteAccessVpn(text) && !SITE_TO_SITE_RE.test(text)) return result('off-topic', null, 0.9);
 
     const { ranked, other, evidence, anchored } = this.rank(text, entities);
     if (current) {
@@ -240,9 +243,11 @@ export class LocalClassifier implements IntentClassifier {
       (other >= th.otherMin && other > best.confidence) ||
       (best.confidence < th.unanchoredMin && !anchored && !hasEntities);
 
-    // Follow-ups keep the conversation's topic unless the message clearly points elsewhere.
+    // Follow-ups keep the conversation's topic unless the message clearly points elsewhere. A message that
+    // opens with "also", "and", "btw" adds something new, so a weaker pull elsewhere is enough.
     const idiom = looksLikeFollowUp(text);
-    const pointsElsewhere = best.topic !== current && best.confidence >= th.followUpOverride;
+    const additive = ADDITIVE_RE.test(text);
+    const pointsElsewhere = best.topic !== current && best.confidence >= (additive ? th.weakTopic + 0.15 : th.followUpOverride);
     if (current && !pointsElsewhere) {
       const keep = (confidence: number) =>
         result('follow-up', current, confidence, ranked.filter((r) => r.topic !== current).slice(0, 2));
@@ -252,9 +257,13 @@ export class LocalClassifier implements IntentClassifier {
       // message about something else entirely ("the printer is jammed") stays off-topic.
       const detail = !anchored && (hasEntities || !offTopic) && (best.topic === current || best.confidence < th.weakTopic);
       if (detail) return keep(0.5);
+      // A detail in the field's words ("psk has a special char", "isp confirmed they don't block anything"):
+      // the off-topic class may like its shortness, and no topic stands out, so it belongs to the conversation.
+      if ((anchored || hasEntities) && best.confidence < th.weakTopic && evidence > 0) return keep(0.45);
     }
-    // The same idioms with no conversation to continue: say so (topic null) rather than guess a topic.
-    if (!current && idiom && !anchored && !hasEntities && best.confidence < th.followUpOverride) {
+    // The same idioms with no conversation to continue: say so (topic null) rather than guess a topic,
+    // unless one topic fits well enough on its own ("still broken after checking all the guide").
+    if (!current && idiom && !anchored && !hasEntities && best.confidence < th.weakTopic + 0.05) {
       return result('follow-up', null, 0.5);
     }
     if (offTopic) return result('off-topic', null, Math.max(other, 1 - best.confidence));
@@ -267,6 +276,9 @@ export class LocalClassifier implements IntentClassifier {
     return result('topic', best.topic, best.confidence, alternatives.slice(0, 2));
   }
 }
+
+const SITE_TO_SITE_RE = /\bsite[\s-]?(?:to|2)[\s-]?site\b|\bs2s\b|\bipsec\b|\boutsystems\b/i;
+const ADDITIVE_RE = /^\s*(?:and|also|plus|btw|oh\s+and|by\s+the\s+way)\b/i;
 
 interface TrainingDocument {
   text: string;
