@@ -53,7 +53,7 @@ export function describeRole(role: HostRole): string {
   return HUMAN_ROLE[role];
 }
 
-const CLOUD_SIDE_RE = /\b(?:cloud|outsystems|your\s+(?:side|end)|on\s+your\s+side|in\s+the\s+cloud)\b/i;
+const CLOUD_SIDE_RE = /\b(?:cloud|outsystems|os\s+(?:dns|side|cloud|servers?)|your\s+(?:side|end)|on\s+your\s+side|in\s+the\s+cloud)\b/i;
 const ON_PREM_RE =
   /\b(?:on[\s-]?prem(?:ises?)?|our\s+(?:side|dc|datacenter|data\s+center|network|lan)|internal|in\s+our\s+(?:dc|datacenter|data\s+center|network|office))\b/i;
 const DNS_RE = /\b(?:dns|resolvers?|name\s*servers?)\b/i;
@@ -65,7 +65,8 @@ const ON_PREM_SYSTEM_RE = /\b(?:file\s+share|erp|sap|api|ldap|ad|domain\s+contro
 export function roleIn(text: string): HostRole | null {
   const cloud = CLOUD_SIDE_RE.test(text);
   const onPrem = ON_PREM_RE.test(text) && !/\bin\s+the\s+cloud\b/i.test(text);
-  if (DNS_RE.test(text) && (cloud || /\bdns\s+(?:ips?|servers?)\s+(?:from|in)\s+the\b/i.test(text))) return 'cloud-dns';
+  // DNS servers pinged over the VPN are the cloud's, unless the words put them on the user's side.
+  if (DNS_RE.test(text) && (cloud || !onPrem)) return 'cloud-dns';
   if (DATABASE_RE.test(text)) return cloud && !onPrem ? 'cloud-database' : onPrem ? 'on-premises' : null;
   if (FRONT_END_RE.test(text)) return onPrem && !cloud ? 'on-premises' : 'front-end';
   if (ON_PREM_SYSTEM_RE.test(text) && (onPrem || !cloud)) return 'on-premises';

@@ -23,6 +23,11 @@ export interface DirectAnswer {
   basis: string;
   /** How much of the question the fact covers (1 for policy answers). */
   coverage: number;
+  /**
+   * Why `topic`: the requirement table's own mapping ("group"), a topic that lists the fact ("fact"), or
+   * one of the preferred topics stating an equal fact ("preferred"); "policy" for algorithm rules.
+   */
+  topicBy: 'group' | 'fact' | 'preferred' | 'policy';
 }
 
 /** A matching fact within this share of the best score is as good an answer (the same fact in another topic). */
@@ -61,7 +66,7 @@ export class DirectAnswerer {
         const topic =
           preferTopics.find((t) => t === 'vpn-requirements' || t === 'phase1-ike-failure' || t === 'phase2-ipsec-failure') ??
           'vpn-requirements';
-        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1 };
+        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1, topicBy: 'policy' };
       }
     }
     const matches = this.index.search(text, shape.asks, 12);
@@ -70,8 +75,10 @@ export class DirectAnswerer {
     const statement = sentence(best.entry);
     const basis = best.entry.group ? `${best.entry.group} / ${best.entry.label}` : best.entry.label;
     const equal = matches.filter((m) => m.score >= best.score * SAME_ANSWER_SHARE).map((m) => m.entry.topic);
-    const topic = preferTopics.find((t) => t !== null && equal.includes(t)) ?? best.entry.topic;
-    const base = { form: shape.form, topic, basis, coverage: best.coverage };
+    const preferred = preferTopics.find((t) => t !== null && equal.includes(t));
+    const topic = preferred ?? best.entry.topic;
+    const topicBy = preferred ? 'preferred' : best.entry.source === 'requirements' ? 'group' : 'fact';
+    const base = { form: shape.form, topic, basis, coverage: best.coverage, topicBy } as const;
     if (shape.form === 'polar') return { ...base, text: `${polarity(text, best) ? 'Yes' : 'No'}. ${statement}` };
     return { ...base, text: statement };
   }

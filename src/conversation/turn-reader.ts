@@ -43,6 +43,18 @@ const GENERIC_TOPIC = 'vpn-requirements';
 const WORKS_RE = /\b(?:ok|okay|fine|works?|working|up|reachable|succeeds?|resolves?|answers?|replies)\b/i;
 const FAILS_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|broken|error|refused|stuck|nothing|never|lost)\b/i;
 
+const FILLER_RE = /^(?:(?:ok(?:ay)?|so|and|well|right|hmm+|yes|yeah)[,.!\s]+)+/i;
+const ASKING_RE = /^(?:how|what|which|why|where|when|who|can|could|should|shall|do|does|did|is|are|will|would)\b/i;
+
+/** "tunnel up, pings to your dns ok from our side": says what works, asks nothing, reports no failure. */
+function isStatusReport(text: string): boolean {
+  const rest = text.trim().replace(FILLER_RE, '');
+  return !rest.includes('?') && !ASKING_RE.test(rest) && WORKS_RE.test(rest) && !FAILS_RE.test(rest);
+}
+
+/** A ping topic this sure came from words about the host, even when no role rule caught them. */
+const PING_GUESS = 0.9;
+
 /** Ping topics that depend on what the pinged host is. */
 const PING_TOPICS = ['ping-front-ends-blocked', 'ping-cloud-dns', 'external-database-access'];
 
@@ -74,13 +86,15 @@ export class TurnReader {
       // and a fact stated by a specific topic says more than the classifier's guess.
       const sure = c.kind === 'topic' && c.confidence >= CONFIDENT_OTHERWISE ? c.topic : null;
       const keeps = current && (c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC) ? current.id : null;
-      const specific = direct.topic !== GENERIC_TOPIC ? direct.topic : null;
+      // The requirement tables' own mapping to a topic (keep-alive, DNS, redundancy, routing) is deliberate;
+      // a topic that merely repeats a fact in its list is not evidence against the classifier.
+      const specific = direct.topic !== GENERIC_TOPIC && (direct.topicBy === 'group' || direct.topicBy === 'preferred') ? direct.topic : null;
       const topicId = keeps ?? specific ?? sure ?? direct.topic;
       const topic = topicId ? this.kb.byId.get(topicId) : undefined;
       return { ...none, direct, reply: directAnswerReply(this.kb, direct, topic, c) };
     }
 
-    if (current && c.topic !== current.id && c.kind !== 'off-topic' && !text.includes('?') && WORKS_RE.test(text) && !FAILS_RE.test(text)) {
+    if (current && c.topic !== current.id && c.kind !== 'off-topic' && isStatusReport(text)) {
       return { ...none, classification: { ...c, kind: 'follow-up', topic: current.id } };
     }
 
@@ -97,7 +111,7 @@ export class TurnReader {
     // role would be known). Ask, with the choices in the order of how likely an arbitrary cloud address is
     // each: most are front-ends and databases, two are DNS servers.
     const host = state.hosts.at(-1);
-    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && c.topic && PING_TOPICS.includes(c.topic)) {
+    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && c.topic && PING_TOPICS.includes(c.topic) && c.confidence < PING_GUESS) {
       const [first, ...alternatives] = PING_TOPICS.map((t) => ({ topic: t, confidence: t === c.topic ? c.confidence : 0 }));
       return {
         ...none,

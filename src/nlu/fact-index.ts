@@ -8,6 +8,7 @@
  */
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import { factTerms } from './fact-terms.js';
+import { stem } from './normalize.js';
 import type { AskedValue } from './question-form.js';
 
 export interface FactEntry {

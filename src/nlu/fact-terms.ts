@@ -156,10 +156,13 @@ export function factTerms(text: string): string[] {
   for (const raw of s.split(/[^a-z0-9.]+/)) {
     const w = raw.replace(/^\.+|\.+$/g, '');
     if (!w || STOPWORDS.has(w)) continue;
-    const t = ALIASES[w] ?? ALIASES[stem(w)] ?? stem(w);
-    if (!out.includes(t)) out.push(t);
-    const broader = IMPLIES[t];
-    if (broader && !out.includes(broader)) out.push(broader);
+    // Stemmed last, so an alias target and the words that reach it by stemming always meet.
+    const canonical = ALIASES[w] ?? ALIASES[stem(w)] ?? w;
+    for (const term of [canonical, IMPLIES[canonical]]) {
+      if (term === undefined) continue;
+      const t = stem(term);
+      if (!out.includes(t)) out.push(t);
+    }
   }
   return out;
 }

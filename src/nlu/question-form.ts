@@ -14,7 +14,7 @@ export interface QuestionShape {
 }
 
 const POLAR_START_RE =
-  /^(?:(?:hi|hello|hey|ok|so|and|also|quick\s+question)[,:\s-]+)*(?:on\s+an?\s+[\w\s-]{1,30}?,?\s+)?(?:is|are|does|do|did|can|could|should|must|will|would|may|has|have|need)\b/i;
+  /^(?:(?:hi|hello|hey|ok|so|and|also|quick\s+question)[,:\s-]+)*(?:on\s+an?\s+[\w\s-]{1,30}?,?\s+)?(?:is|are|does|do|did|can|could|should|must|will|would|may|has|have|need)\b(?!n?'t\b|\s+not\b|not\b)/i;
 const WH_WORDS = String.raw`(?:what|what's|whats|which|how\s+(?:many|much|long|often)|every\s+how|who|whom|when|where)`;
 // A wh-word opens the question (within its first words) or the message ends with "?": "tell me where I do
 // it" is a request, "every how many seconds?" a question.
@@ -32,10 +32,13 @@ const PORT_RE = /\bports?\b/i;
 const PREDICATE_RE =
   /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
 
+const MAX_WORDS = 22;
+
 /** The question's shape, or null when a direct answer would not fit the message. */
 export function questionShape(text: string): QuestionShape | null {
   const t = text.trim();
-  if (t.length === 0 || t.length > 220) return null;
+  // A fact question is short; a long message describes a situation, even when it ends with a question.
+  if (t.length === 0 || t.length > 220 || t.split(/\s+/).length > MAX_WORDS) return null;
   if (CAUSAL_RE.test(t) || PROCEDURE_RE.test(t)) return null;
   const asks: AskedValue = PORT_RE.test(t) ? 'port' : NUMBER_RE.test(t) ? 'number' : 'any';
   const question = t.endsWith('?');
