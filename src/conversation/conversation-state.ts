@@ -81,8 +81,18 @@ const DROP_RE = /\b(?:drops?|dropp\w+|flap\w*|goes\s+down|went\s+down|disconnect
 // A symptom is something failing: "pings to your dns ok" reports a check that works.
 const FAILING_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|timing\s+out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|red|nothing|never|lost|refused|stuck|broken|hangs?)\b/i;
 
-function symptomIn(text: string): Symptom {
-  if (!FAILING_RE.test(text)) return null;
+/**
+ * The part of the message that says what fails: "rest api not reachable from the cloud app, tunnel is up
+ * and pings to dns work" fails at the API, not at the ping.
+ */
+function failingClause(text: string): string | null {
+  for (const clause of text.split(/[,;.!?]+|\b(?:but|and|while|although|though)\b/i)) if (FAILING_RE.test(clause)) return clause;
+  return null;
+}
+
+function symptomIn(clause: string | null): Symptom {
+  if (clause === null) return null;
+  const text = clause;
   if (PING_RE.test(text)) return 'ping';
   if (RESOLVE_RE.test(text)) return 'resolve';
   if (DROP_RE.test(text)) return 'drop';
@@ -125,9 +135,11 @@ export function learn(state: ConversationFacts, text: string, entities: Entities
       attached = role;
     }
   }
-  const symptom = symptomIn(text);
+  const failing = failingClause(text);
+  const symptom = symptomIn(failing);
   // "the cloud db server doesn't answer ping": the role is the subject of the failure stated with it.
-  if (!attached && role && symptom) attached = role;
+  const failingRole = failing ? roleIn(failing) : null;
+  if (!attached && failingRole && symptom) attached = failingRole;
   const vendor = entities.vendors[0];
   if (vendor && vendor !== state.vendor) {
     state.vendor = vendor;
