@@ -86,7 +86,7 @@ const FAILING_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|timing\s+o
  * and pings to dns work" fails at the API, not at the ping.
  */
 function failingClause(text: string): string | null {
-  for (const clause of text.split(/[,;.!?]+|\b(?:but|and|while|although|though)\b/i)) if (FAILING_RE.test(clause)) return clause;
+  for (const clause of text.split(/[,;!?]+|\.(?!\d)|\b(?:but|and|while|although|though)\b/i)) if (FAILING_RE.test(clause)) return clause;
   return null;
 }
 

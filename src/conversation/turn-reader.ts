@@ -111,7 +111,8 @@ export class TurnReader {
     // role would be known). Ask, with the choices in the order of how likely an arbitrary cloud address is
     // each: most are front-ends and databases, two are DNS servers.
     const host = state.hosts.at(-1);
-    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && c.topic && PING_TOPICS.includes(c.topic) && c.confidence < PING_GUESS) {
+    const pingGuess = [c.topic, ...c.alternatives.map((a) => a.topic)].find((t) => t !== null && PING_TOPICS.includes(t));
+    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && pingGuess && c.confidence < PING_GUESS) {
       const [first, ...alternatives] = PING_TOPICS.map((t) => ({ topic: t, confidence: t === c.topic ? c.confidence : 0 }));
       return {
         ...none,

@@ -33,6 +33,8 @@ const PHRASES: [RegExp, string][] = [
   [/\bip[\s-]+protocol\b|\bprotocol[\s-]+number\b/g, ' ipproto '],
   [/\bsecurity[\s-]+associations?\b|\bsas\b/g, ' sa '],
   [/\bdns[\s-]+servers?\b|\bresolvers?\b|\bname[\s-]?servers?\b/g, ' dns '],
+  // "how long should the SA live / last": a lifetime.
+  [/(?<=\bhow\s+long\b.*)\b(?:live|last|stay\s+valid)\b/g, ' lifetime '],
   [/\bbrings?\s+(?:the\s+)?(?:tunnels?\s+|vpn\s+|it\s+)?up\b|\bwho\s+starts\b/g, ' initiate '],
   [/\bevery\s+how\s+(?:many|much|often)\b|\bhow\s+often\b|\bintervals?\b|\bfrequency\b/g, ' interval '],
   [/\b(?:active|both)[\s/-]+(?:active|tunnels?)\b/g, ' both active '],
