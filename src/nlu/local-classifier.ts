@@ -37,6 +37,12 @@ export interface DecisionThresholds {
   weakTopic: number;
   /** Multiplier on the current topic's probability when a conversation context is given. */
   contextBoost: number;
+  /**
+   * Off-topic when nothing of the VPN domain is named, the best topic is weak (< weakTopic) and the
+   * "other" class is at least this likely and twice the best topic: a guess among topics the message does
+   * not really fit ("calls keep dropping for remote users").
+   */
+  otherLeaning: number;
 }
 
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
@@ -51,6 +57,7 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   followUpOverride: 0.6,
   weakTopic: 0.3,
   contextBoost: 1.3,
+  otherLeaning: 0.4,
 };
 
 export interface LocalClassifierOptions {
@@ -243,7 +250,8 @@ export class LocalClassifier implements IntentClassifier {
     const offTopic =
       (evidence === 0 && !hasEntities) ||
       (other >= th.otherMin && other > best.confidence) ||
-      (best.confidence < th.unanchoredMin && !anchored && !hasEntities);
+      (best.confidence < th.unanchoredMin && !anchored && !hasEntities) ||
+      (!anchored && !hasEntities && best.confidence < th.weakTopic && other >= th.otherLeaning && other >= 2 * best.confidence);
 
     // Follow-ups keep the conversation's topic unless the message clearly points elsewhere. A message that
     // opens with "also", "and", "btw" adds something new, so a weaker pull elsewhere is enough.
