@@ -64,11 +64,19 @@ console.log(
     `${blind.conversations.length} conversations (${conversations.turns} turns)`,
 );
 console.log(`| metric | conversation core | classifier alone | target |\n|---|---|---|---|`);
-console.log(`| top-1 (in-scope) | ${r(questions.top1, questions.inScope)} (${questions.top1}/${questions.inScope}) | ${r(cTop1, cIn)} | >= ${TARGETS.top1} |`);
-console.log(`| off-topic rejected | ${r(questions.offRejected, questions.off)} (${questions.offRejected}/${questions.off}) | ${r(cOffRejected, cOff)} | >= ${TARGETS.offRejected} |`);
-console.log(`| confident errors (all questions) | ${r(questions.confidentErrors, questions.total)} (${questions.confidentErrors}) | ${r(cConfident, blind.questions.length)} | <= ${TARGETS.confidentErrors} |`);
+console.log(
+  `| top-1 (in-scope) | ${r(questions.top1, questions.inScope)} (${questions.top1}/${questions.inScope}) | ${r(cTop1, cIn)} | >= ${TARGETS.top1} |`,
+);
+console.log(
+  `| off-topic rejected | ${r(questions.offRejected, questions.off)} (${questions.offRejected}/${questions.off}) | ${r(cOffRejected, cOff)} | >= ${TARGETS.offRejected} |`,
+);
+console.log(
+  `| confident errors (all questions) | ${r(questions.confidentErrors, questions.total)} (${questions.confidentErrors}) | ${r(cConfident, blind.questions.length)} | <= ${TARGETS.confidentErrors} |`,
+);
 console.log(`| fact answers right | ${r(facts.right, facts.total)} (${facts.right}/${facts.total}) | - | >= ${TARGETS.facts} |`);
-console.log(`| conversation turns on the right topic | ${r(conversations.right, conversations.turns)} (${conversations.right}/${conversations.turns}) | - | >= ${TARGETS.turns} |`);
+console.log(
+  `| conversation turns on the right topic | ${r(conversations.right, conversations.turns)} (${conversations.right}/${conversations.turns}) | - | >= ${TARGETS.turns} |`,
+);
 console.log(`| asked back | ${r(questions.askedBack, questions.total)} | | |`);
 console.log(`\nreliability (answers shown with a topic):\n${reliabilityTable(questions.bins)}`);
 if (process.argv.includes('--confusions')) {

@@ -76,7 +76,17 @@ async function say(assistant: Assistant, channel: string, text: string): Promise
 }
 
 export async function evalQuestions(assistant: Assistant, questions: { text: string; topic: string | null }[]): Promise<QuestionFigures> {
-  const f: QuestionFigures = { inScope: 0, top1: 0, off: 0, offRejected: 0, total: questions.length, confidentErrors: 0, askedBack: 0, bins: [], confusions: [] };
+  const f: QuestionFigures = {
+    inScope: 0,
+    top1: 0,
+    off: 0,
+    offRejected: 0,
+    total: questions.length,
+    confidentErrors: 0,
+    askedBack: 0,
+    bins: [],
+    confusions: [],
+  };
   f.bins = BIN_EDGES.slice(0, -1).map((lo, i) => ({ lo, hi: BIN_EDGES[i + 1]!, shown: 0, right: 0 }));
   for (const q of questions) {
     const r = await say(assistant, newChannel(), q.text);
@@ -116,9 +126,7 @@ export async function evalFacts(assistant: Assistant, facts: BlindSet['facts']):
     const r = await say(assistant, newChannel(), q.text);
     const answer = (r.answer ?? '').trim();
     const ok =
-      q.kind === 'yes-no'
-        ? answer.toLowerCase().startsWith(q.expect.toLowerCase())
-        : answer.toLowerCase().includes(q.expect.toLowerCase());
+      q.kind === 'yes-no' ? answer.toLowerCase().startsWith(q.expect.toLowerCase()) : answer.toLowerCase().includes(q.expect.toLowerCase());
     if (ok) f.right++;
     else f.misses.push(`  expected "${q.expect}": ${q.text} => ${answer || `(no direct answer; ${r.kind} ${r.topic ?? ''})`}`);
   }
@@ -148,6 +156,8 @@ export async function evalConversations(assistant: Assistant, conversations: Bli
 
 /** The reliability table as text: confidence bins of answers shown, and how often their topic was right. */
 export function reliabilityTable(bins: Bin[]): string {
-  const rows = bins.map((b) => `| ${b.lo.toFixed(2)}-${Math.min(1, b.hi).toFixed(2)} | ${b.shown} | ${b.shown ? (b.right / b.shown).toFixed(3) : '-'} |`);
+  const rows = bins.map(
+    (b) => `| ${b.lo.toFixed(2)}-${Math.min(1, b.hi).toFixed(2)} | ${b.shown} | ${b.shown ? (b.right / b.shown).toFixed(3) : '-'} |`,
+  );
   return ['| confidence shown | answers | topic right |', '|---|---|---|', ...rows].join('\n');
 }

@@ -79,7 +79,8 @@ const RESOLVE_RE = /\b(?:nslookup|dig|resolv\w*|dns\s+lookup)\b/i;
 const DROP_RE = /\b(?:drops?|dropp\w+|flap\w*|goes\s+down|went\s+down|disconnect\w*|bounc\w*)\b/i;
 
 // A symptom is something failing: "pings to your dns ok" reports a check that works.
-const FAILING_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|timing\s+out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|red|nothing|never|lost|refused|stuck|broken|hangs?)\b/i;
+const FAILING_RE =
+  /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|timing\s+out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|red|nothing|never|lost|refused|stuck|broken|hangs?)\b/i;
 
 /**
  * The part of the message that says what fails: "rest api not reachable from the cloud app, tunnel is up

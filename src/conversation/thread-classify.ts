@@ -12,7 +12,9 @@ export async function classifyInThread(classifier: IntentClassifier, text: strin
   const previous = session.history.length >= 2 ? session.history[session.history.length - 2] : undefined;
   if (session.pendingChoices.length === 0 || !previous || c.kind === 'smalltalk' || (c.kind === 'topic' && c.confidence >= 0.5)) return c;
   const joined = await classifier.classify(`${previous}\n${text}`, { currentTopic: session.currentTopic });
-  const better = (joined.kind === 'topic' || joined.kind === 'ambiguous') && joined.confidence > (c.kind === 'topic' || c.kind === 'ambiguous' ? c.confidence : 0);
+  const better =
+    (joined.kind === 'topic' || joined.kind === 'ambiguous') &&
+    joined.confidence > (c.kind === 'topic' || c.kind === 'ambiguous' ? c.confidence : 0);
   // The entities stay this message's own: they are what this message adds.
   return better ? { ...joined, entities: c.entities } : c;
 }

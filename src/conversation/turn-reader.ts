@@ -41,7 +41,8 @@ const GENERIC_TOPIC = 'vpn-requirements';
 // A message that only reports what works ("tunnel up, pings to your dns ok") adds to the conversation; it
 // does not open a new problem.
 const WORKS_RE = /\b(?:ok|okay|fine|works?|working|up|reachable|succeeds?|resolves?|answers?|replies)\b/i;
-const FAILS_RE = /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|broken|error|refused|stuck|nothing|never|lost)\b/i;
+const FAILS_RE =
+  /\b(?:cannot|can'?t|not|no|fail\w*|time[sd]?\s*out|unreachable|doesn'?t|don'?t|won'?t|dead|down|drops?|broken|error|refused|stuck|nothing|never|lost)\b/i;
 
 const FILLER_RE = /^(?:(?:ok(?:ay)?|so|and|well|right|hmm+|yes|yeah)[,.!\s]+)+/i;
 const ASKING_RE = /^(?:how|what|which|why|where|when|who|can|could|should|shall|do|does|did|is|are|will|would)\b/i;
@@ -85,10 +86,12 @@ export class TurnReader {
       // The requirements topic is the generic reference: it never takes a conversation away from its topic,
       // and a fact stated by a specific topic says more than the classifier's guess.
       const sure = c.kind === 'topic' && c.confidence >= CONFIDENT_OTHERWISE ? c.topic : null;
-      const keeps = current && (c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC) ? current.id : null;
+      const keeps =
+        current && (c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC) ? current.id : null;
       // The requirement tables' own mapping to a topic (keep-alive, DNS, redundancy, routing) is deliberate;
       // a topic that merely repeats a fact in its list is not evidence against the classifier.
-      const specific = direct.topic !== GENERIC_TOPIC && (direct.topicBy === 'group' || direct.topicBy === 'preferred') ? direct.topic : null;
+      const specific =
+        direct.topic !== GENERIC_TOPIC && (direct.topicBy === 'group' || direct.topicBy === 'preferred') ? direct.topic : null;
       const topicId = keeps ?? specific ?? sure ?? direct.topic;
       const topic = topicId ? this.kb.byId.get(topicId) : undefined;
       return { ...none, direct, reply: directAnswerReply(this.kb, direct, topic, c) };
@@ -112,7 +115,13 @@ export class TurnReader {
     // each: most are front-ends and databases, two are DNS servers.
     const host = state.hosts.at(-1);
     const pingGuess = [c.topic, ...c.alternatives.map((a) => a.topic)].find((t) => t !== null && PING_TOPICS.includes(t));
-    if (state.symptom === 'ping' && host?.role === 'unknown' && c.entities.ipv4.includes(host.address) && pingGuess && c.confidence < PING_GUESS) {
+    if (
+      state.symptom === 'ping' &&
+      host?.role === 'unknown' &&
+      c.entities.ipv4.includes(host.address) &&
+      pingGuess &&
+      c.confidence < PING_GUESS
+    ) {
       const [first, ...alternatives] = PING_TOPICS.map((t) => ({ topic: t, confidence: t === c.topic ? c.confidence : 0 }));
       return {
         ...none,

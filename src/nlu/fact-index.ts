@@ -50,21 +50,23 @@ const PLATFORM_GROUPS = new Set(['platform-defaults']);
 const SKIPPED_GROUPS = new Set(['log-signatures']);
 // Terms that say what kind of question it is, not what it is about.
 // They count, but little.
-const FORM_TERMS = new Set([
-  'maximum',
-  'minimum',
-  'number',
-  'value',
-  'allow',
-  'support',
-  'require',
-  'reply',
-  'filter',
-  'second',
-  'minute',
-  'recommend',
-  'default',
-]);
+const FORM_TERMS = new Set(
+  [
+    'maximum',
+    'minimum',
+    'number',
+    'value',
+    'allow',
+    'support',
+    'require',
+    'reply',
+    'filter',
+    'second',
+    'minute',
+    'recommend',
+    'default',
+  ].map(stem),
+);
 const FORM_TERM_SHARE = 0.3;
 /** Words no fact uses ("windows", "myself") still dilute the match, but less than a known term. */
 const UNKNOWN_TERM_WEIGHT = 0.6;

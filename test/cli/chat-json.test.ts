@@ -16,19 +16,43 @@ beforeAll(() => {
 
 describe('chat --json', () => {
   it('prints one reply document per input line, keeping the conversation between lines', async () => {
-    const input = ['cannot ping 10.9.8.7 over the vpn', '', 'it is a front end server in the cloud', 'is ipv6 supported?', 'thanks'].join('\n');
+    const input = ['cannot ping 10.9.8.7 over the vpn', '', 'it is a front end server in the cloud', 'is ipv6 supported?', 'thanks'].join(
+      '\n',
+    );
     const r = await runCli(['chat', '--json'], { input, timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(docs).toHaveLength(4); // the empty line is not a message
-    expect(docs.map((d) => d.text)).toEqual(['cannot ping 10.9.8.7 over the vpn', 'it is a front end server in the cloud', 'is ipv6 supported?', 'thanks']);
+    expect(docs.map((d) => d.text)).toEqual([
+      'cannot ping 10.9.8.7 over the vpn',
+      'it is a front end server in the cloud',
+      'is ipv6 supported?',
+      'thanks',
+    ]);
     expect(docs[0]!.kind).toBe('choices');
     expect(docs[1]).toMatchObject({ kind: 'answer', topic: 'ping-front-ends-blocked', answer: null });
     expect(docs[2]!.kind).toBe('answer');
     expect(String(docs[2]!.answer)).toMatch(/^No\. /);
     expect(docs[3]).toMatchObject({ kind: 'help', topic: null, answer: null });
     for (const d of docs) {
-      for (const key of ['text', 'kind', 'answer', 'topic', 'section', 'title', 'confidence', 'engine', 'summary', 'steps', 'facts', 'alternatives', 'entities']) {
+      for (const key of [
+        'text',
+        'kind',
+        'answer',
+        'topic',
+        'section',
+        'title',
+        'confidence',
+        'engine',
+        'summary',
+        'steps',
+        'facts',
+        'alternatives',
+        'entities',
+      ]) {
         expect(d).toHaveProperty(key);
       }
     }

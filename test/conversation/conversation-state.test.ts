@@ -62,7 +62,7 @@ describe('a conversation with state', () => {
     for (const p of platforms) expect(p.toLowerCase()).toContain('bind');
   });
 
-  it('uses a vendor named earlier to pick that vendor\'s device lines', async () => {
+  it("uses a vendor named earlier to pick that vendor's device lines", async () => {
     const say = conversation();
     await say('we run a fortigate 7.4');
     const r = await say('how do we keep the tunnel from going idle, it drops when nobody uses it');
