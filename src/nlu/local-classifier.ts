@@ -273,7 +273,8 @@ export class LocalClassifier implements IntentClassifier {
     }
     // The same idioms with no conversation to continue: say so (topic null) rather than guess a topic,
     // unless one topic fits well enough on its own ("still broken after checking all the guide").
-    if (!current && idiom && !anchored && !hasEntities && best.confidence < th.weakTopic + 0.05) {
+    const bareIdiom = text.trim().split(/\s+/).length <= 4;
+    if (!current && idiom && !anchored && !hasEntities && best.confidence < (bareIdiom ? th.followUpOverride : th.weakTopic + 0.05)) {
       return result('follow-up', null, 0.5);
     }
     if (offTopic) return result('off-topic', null, Math.max(other, 1 - best.confidence));

@@ -28,6 +28,8 @@ const PROCEDURE_RE =
   /\bhow\s+(?:do|can|should|to|would)\b|\bwhere\s+(?:do|can|should)\b|\bsteps?\b|\bguide\b|\bprocedure\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\s+(?:do|check|look|try|include|attach)\b/i;
 const NUMBER_RE =
   /\bhow\s+(?:many|much|long|often)\b|\bevery\s+how\b|\b(?:max(?:imum)?|min(?:imum)?|highest|lowest|limit|number\s+of|seconds?|minutes?|lifetime|interval|mss|mtu|asn|version|size)\b/i;
+const SYMPTOM_RE =
+  /\b(?:drops?|dropp\w+|down|fail\w*|flap\w*|disconnect\w*|cannot|can't|not|no|error|time[sd]?\s*out|unreachable|broken|stuck|dies|lost|bounc\w*|since)\b/i;
 const PORT_RE = /\bports?\b/i;
 const PREDICATE_RE =
   /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
@@ -46,7 +48,11 @@ export function questionShape(text: string): QuestionShape | null {
   if (/\S\s+or\s+\S[^?]*\?\s*$/.test(t) && !wh && !/\bor\s+not\b/i.test(t)) return { form: 'choice', asks };
   if (POLAR_START_RE.test(t)) return { form: 'polar', asks };
   if (wh) return { form: 'value', asks };
-  if (asks !== 'any' && (question || t.split(/\s+/).length <= 10)) return { form: PREDICATE_RE.test(t) ? 'polar' : 'value', asks };
+  // Without a question mark, a short phrase naming a value ("ike port", "oracle db port to allow") asks
+  // for it; a statement of a symptom ("the tunnel drops every 60 minutes") does not.
+  if (asks !== 'any' && (question || (t.split(/\s+/).length <= 10 && !SYMPTOM_RE.test(t)))) {
+    return { form: PREDICATE_RE.test(t) ? 'polar' : 'value', asks };
+  }
   // "aes-256 allowed?", "IPv6?", "group 5 on phase 1?": a short question naming one thing.
   if (question && t.split(/\s+/).length <= 7) return { form: 'polar', asks };
   return null;
