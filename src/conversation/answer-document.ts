@@ -58,7 +58,7 @@ export async function answerDocument(kb: KnowledgeBase, classifier: IntentClassi
   return {
     text,
     answer: usable?.text ?? null,
-    kind: c.kind,
+    kind: usable && c.topic === null ? 'topic' : c.kind,
     topic: topic?.id ?? null,
     section: topic?.section ?? null,
     title: topic?.title ?? null,
