@@ -21,6 +21,7 @@ import { loadEvalSet } from '../test/fixtures/nlu-eval.js';
 import type { Baseline } from './baselines/baseline.js';
 import { buildBm25 } from './baselines/bm25.js';
 import { buildNaiveBayes } from './baselines/naive-bayes.js';
+import { evalConversations, evalFacts, evalQuestions, loadBlindSet, makeAssistant, reliabilityTable, type QuestionFigures } from './nlu-conversation-eval.js';
 
 interface Row {
   name: string;
@@ -175,6 +176,32 @@ if (oursRow.offAccepted.length) {
   console.log(`Off-topic messages vpn-doctor accepted (got | text):`);
   for (const c of oursRow.offAccepted) console.log(`  ${c.got} | ${c.text}`);
 }
+
+// --- through the conversation core: held-out set and blind dev set side by side ---------------------
+// The classifier rows above measure the classifier; these measure what a user is shown (direct answers,
+// ask-backs, conversation state included). Confident error = a wrong topic shown as the answer.
+const assistant = makeAssistant(kb, ours);
+const heldOut = await evalQuestions(assistant, [
+  ...evalSet.inScope.map((e) => ({ text: e.text, topic: e.topic })),
+  ...evalSet.offTopic.map((e) => ({ text: e.text, topic: null })),
+]);
+const blind = loadBlindSet(new URL('../test/fixtures/nlu-blind-dev.yaml', import.meta.url));
+const blindQ = await evalQuestions(assistant, blind.questions);
+const blindFacts = await evalFacts(assistant, blind.facts);
+const blindTurns = await evalConversations(assistant, blind.conversations);
+const frac = (n: number, d: number) => (d === 0 ? '-' : `${(n / d).toFixed(3)} (${n}/${d})`);
+const qRow = (f: QuestionFigures) => [frac(f.top1, f.inScope), frac(f.offRejected, f.off), frac(f.confidentErrors, f.total), frac(f.askedBack, f.total)];
+console.log(`\nThrough the conversation core (what the user is shown):`);
+console.log(`| metric | held-out set | blind dev set | blind target |\n|---|---|---|---|`);
+const [h, b] = [qRow(heldOut), qRow(blindQ)];
+console.log(`| top-1 (in-scope; an ask-back counts its first choice) | ${h[0]} | ${b[0]} | >= 0.97 |`);
+console.log(`| off-topic rejected | ${h[1]} | ${b[1]} | >= 0.95 |`);
+console.log(`| confident errors (wrong topic shown as the answer) | ${h[2]} | ${b[2]} | <= 0.02 |`);
+console.log(`| asked back | ${h[3]} | ${b[3]} | |`);
+console.log(`| fact answers right | - | ${frac(blindFacts.right, blindFacts.total)} | >= 0.95 |`);
+console.log(`| conversation turns on the right topic | - | ${frac(blindTurns.right, blindTurns.turns)} | >= 0.90 |`);
+console.log(`\nReliability, held-out set:\n${reliabilityTable(heldOut.bins)}`);
+console.log(`\nReliability, blind dev set:\n${reliabilityTable(blindQ.bins)}`);
 
 if (check && verdicts.some(([, ok]) => !ok)) process.exit(1);
 

@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { Step } from '../knowledge/schema.js';
 import type { Classification, Entities, IntentClassifier } from '../nlu/types.js';
+import { DirectAnswerer } from './direct-answer.js';
 
 /**
  * The machine-readable answer to one question: what `ask --json` prints and `POST /api/v1/ask` returns.
@@ -8,6 +9,11 @@ import type { Classification, Entities, IntentClassifier } from '../nlu/types.js
  */
 export interface AnswerDocument {
   text: string;
+  /**
+   * The direct answer when the message asks for a requirement, a number, a port or a yes/no rule
+   * ("Phase 2 lifetime: 3600 s (60 min). ..."); null otherwise.
+   */
+  answer: string | null;
   kind: string;
   topic: string | null;
   section: string | null;
@@ -30,12 +36,29 @@ const NO_TOPIC_SUMMARY: Record<Classification['kind'], string> = {
   topic: 'No topic found.',
 };
 
+// One answerer per knowledge base: its fact index is built once, not per request.
+const answerers = new WeakMap<KnowledgeBase, DirectAnswerer>();
+
+export function directAnswererFor(kb: KnowledgeBase): DirectAnswerer {
+  let a = answerers.get(kb);
+  if (!a) {
+    a = new DirectAnswerer(kb);
+    answerers.set(kb, a);
+  }
+  return a;
+}
+
 export async function answerDocument(kb: KnowledgeBase, classifier: IntentClassifier, text: string): Promise<AnswerDocument> {
   const c = await classifier.classify(text);
-  const topic = c.topic ? kb.byId.get(c.topic) : undefined;
+  const direct = c.kind === 'smalltalk' ? null : directAnswererFor(kb).answer(text, [c.topic]);
+  const usable = direct && (c.kind !== 'off-topic' || direct.basis === 'policy' || direct.coverage >= 0.95) ? direct : null;
+  // A fact question's topic is the one whose facts answer it, when the classifier did not find one.
+  const topicId = c.topic ?? usable?.topic ?? null;
+  const topic = topicId ? kb.byId.get(topicId) : undefined;
   return {
     text,
-    kind: c.kind,
+    answer: usable?.text ?? null,
+    kind: usable && c.topic === null ? 'topic' : c.kind,
     topic: topic?.id ?? null,
     section: topic?.section ?? null,
     title: topic?.title ?? null,

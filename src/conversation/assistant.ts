@@ -8,6 +8,9 @@ import { supportCaseReply } from './support-case.js';
 import { analysePasted } from './evidence-reply.js';
 import { looksLikeLog } from '../evidence/looks-like-log.js';
 import { STEPS_SHOWN, topicReply } from './topic-reply.js';
+import { TurnReader } from './turn-reader.js';
+import { classifyInThread } from './thread-classify.js';
+import { noTopicReply } from './no-topic-reply.js';
 
 /** One message from any voice, already stripped of its platform wrapping. */
 export interface Inbound {
@@ -66,9 +69,11 @@ const HISTORY_KEPT = 20;
  */
 export class Assistant {
   readonly sessions: SessionStore;
+  private readonly turns: TurnReader;
 
   constructor(private readonly deps: AssistantDeps) {
     this.sessions = deps.sessions ?? new SessionStore();
+    this.turns = new TurnReader(deps.kb);
   }
 
   static conversationKey(m: Inbound): string {
@@ -159,11 +164,20 @@ export class Assistant {
 
   private async answer(text: string, session: Session, allSteps: boolean): Promise<Reply> {
     const { kb, classifier } = this.deps;
-    const c = await classifier.classify(text, { currentTopic: session.currentTopic });
-    rememberEntities(session, text, c);
+    const classified = await classifyInThread(classifier, text, session);
+    rememberEntities(session, text, classified);
+    // Conversation state, direct answers, platform follow-ups and re-routing (turn-reader.ts).
+    const previousTopic = session.currentTopic;
+    const reading = this.turns.read(text, classified, session);
+    if (reading.reply) {
+      if (reading.reply.topic) session.currentTopic = reading.reply.topic;
+      session.pendingChoices = [];
+      return reading.reply;
+    }
+    const c = reading.classification;
 
     if (c.kind === 'smalltalk') return smalltalkReply(text);
-    if (c.kind === 'off-topic') return offTopicReply(c);
+    if (c.kind === 'off-topic') return noTopicReply(text, c);
 
     if (c.kind === 'ambiguous') {
       const options = [c.topic, ...c.alternatives.map((a) => a.topic)]
@@ -172,8 +186,12 @@ export class Assistant {
       session.pendingChoices = options;
       return reply({
         kind: 'choices',
-        title: 'Which of these is closest?',
-        summary: 'Your message fits more than one part of the guide. Pick one, or add a detail (an error message, the phase, the symptom).',
+        title: options.length > 1 ? 'Which of these is closest?' : 'Is this what you mean?',
+        summary:
+          reading.askBack ??
+          (options.length > 1
+            ? 'Your message fits more than one part of the guide. Pick one, or add a detail (an error message, the phase, the symptom).'
+            : 'I am not sure enough to answer. Pick this if it fits; otherwise tell me the symptom, the phase (IKE or IPsec) or paste the error message.'),
         confidence: c.confidence,
         answeredBy: c.engine,
         actions: options.map((id, i) => ({ id: `choose-${i + 1}`, label: kb.byId.get(id)!.title, command: `topic ${id}` })),
@@ -186,12 +204,17 @@ export class Assistant {
     session.pendingChoices = [];
     const continuing = c.kind === 'follow-up' && session.currentTopic === topic.id;
     session.currentTopic = topic.id;
-    const answer = topicReply(kb, topic, {
-      confidence: c.confidence,
-      answeredBy: c.engine,
-      checkCommand: prefilledCheck(session),
-      allSteps: continuing || allSteps,
-    });
+    const answer = this.turns.decorate(
+      topicReply(kb, topic, {
+        confidence: c.confidence,
+        answeredBy: c.engine,
+        checkCommand: prefilledCheck(session),
+        allSteps: continuing || allSteps,
+      }),
+      previousTopic,
+      reading,
+      session,
+    );
     if (!continuing) return answer;
     // Still failing after the first answer: do not repeat it. Move on to the steps not shown yet, what to
     // escalate with, and the related topics; the buttons (checks, support case) stay.
@@ -297,17 +320,6 @@ function smalltalkReply(text: string): Reply {
     summary: thanks
       ? 'Ping me again if the tunnel misbehaves.'
       : 'I help troubleshoot the site-to-site IPsec VPN between your network and the OutSystems Cloud. Tell me the symptom, paste an error, or type "help".',
-  });
-}
-
-function offTopicReply(c: Classification): Reply {
-  return reply({
-    kind: 'help',
-    title: 'That does not look like a VPN question',
-    summary:
-      'I only know about the site-to-site IPsec VPN between your network and the OutSystems Cloud: tunnels, IKE/IPsec phases, DNS forwarding, routing, firewalls, keep-alive. Type "help" to see what I can do.',
-    confidence: c.confidence,
-    answeredBy: c.engine,
   });
 }
 

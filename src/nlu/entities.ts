@@ -51,6 +51,8 @@ const UNIT_SECONDS: Record<string, number> = {
 };
 const NUM_UNIT_RE =
   /(?<![\w.])(\d{1,6}(?:[.,]\d+)?)\s?(seconds?|secs?|s|minutes?|mins?|mn|m|hours?|hrs?|hr|h|days?|d)\b/gi;
+// "59m58s", "1h 0m 2s", "7h59m": clock-like durations as timers and logs print them (two parts at least).
+const COMPOUND_DURATION_RE = /(?<![\w.])(?:(\d{1,3})h\s?)?(\d{1,3})m\s?(\d{1,2})s\b|(?<![\w.])(\d{1,3})h\s?(\d{1,2})m(?:in)?\b/gi;
 const WORD_DURATIONS: { re: RegExp; seconds: number }[] = [
   { re: /\b(?:hourly|every\s+(?:single\s+)?(?:hour|hr)|each\s+(?:hour|hr)|once\s+an?\s+hour|per\s+hour|an\s+hour)\b/gi, seconds: 3600 },
   { re: /\bhalf\s+an?\s+hour\b/gi, seconds: 1800 },
@@ -213,6 +215,10 @@ function extractDurations(text: string, e: Entities, digits: boolean): void {
     taken.push([at, at + t.length]);
     if (!e.durations.some((d) => d.seconds === seconds && d.text === t)) e.durations.push({ text: t, seconds });
   };
+  if (digits) for (const m of text.matchAll(COMPOUND_DURATION_RE)) {
+    const [h, mins, secs] = m[4] !== undefined ? [m[4], m[5], '0'] : [m[1] ?? '0', m[2], m[3]];
+    add(m[0], Number(h) * 3600 + Number(mins) * 60 + Number(secs), m.index);
+  }
   if (digits) for (const m of text.matchAll(NUM_UNIT_RE)) {
     const unit = m[2]!.toLowerCase();
     // "m" alone is too often metres/minutes ambiguity-free in this field, but "5 m" rarely appears; "s" after a

@@ -101,6 +101,12 @@ export const PHRASES: [RegExp, string][] = [
   // "OS" alone is too ambiguous (pan-os, mac os); only as a noun adjunct it means OutSystems.
   [/\bos (cloud|vpn|side|support|team|dns|end|servers?|environments?|platform)\b/g, 'outsystems $1'],
   [/\bkeep ?alives?\b/g, 'keepalive'],
+  // Asking whom to contact is escalation, whatever was checked before ("checked phase 1, dpd... who do I contact").
+  [/\bwho (?:do|should|can|could) (?:i|we) (?:contact|call|reach|ask|talk to|escalate to)\b|\bwho to (?:contact|call|escalate to)\b/g, 'contactsupport'],
+  // Pinging "to keep it up" is a keep-alive, whatever the words; a tunnel that "keeps bouncing" flaps (to
+  // bounce a tunnel, transitive, is a reset: the alias below).
+  [/\bkeep(?:s|ing)? (?:on )?pinging\b|\bto keep (?:it|the tunnels?|the vpn|them) (?:up|alive)\b/g, 'keepalive'],
+  [/(?<=\b(?:tunnels?|vpn|it|sas?|connection|peers?)(?: keeps?| kept| is| are| was| were)? )bouncing\b/g, 'flap'],
   [/\bfirm ?ware\b/g, 'firmware'],
 
   // Chat shorthands with two tokens

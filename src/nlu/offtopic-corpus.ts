@@ -183,6 +183,14 @@ export const OFF_TOPIC_CORPUS: readonly string[] = [
   'ai mentor studio found hundreds of code findings, do we fix them all',
   'the consumed rest api returns 401 since the partner rotated their token',
   'add a new user to the it users list in lifetime with developer role',
+  'how do I import a wsdl and call one of its methods from a server action',
+  'what is the difference between a structure and an entity in outsystems',
+  'exception handler in a server action does not catch the error',
+  // workplace IT (batch 3)
+  'the broadband at the branch office is crawling this afternoon',
+  'video calls freeze for people working from home',
+  'softphone calls cut off after a couple of minutes',
+  'my laptop battery drains fast since the last update',
   // general knowledge and other (batch 2)
   'will it snow in boston this weekend',
   'what is the temperature outside right now',

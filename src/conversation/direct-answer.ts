@@ -1,0 +1,130 @@
+/**
+ * Direct answers: a question about a requirement, a number, a port or a yes/no rule gets its answer first,
+ * in one to three sentences, from the requirement tables and the topic facts ("Phase 2 lifetime: 3600 s
+ * (60 min). With IKEv2 tunnels that drop every 60 minutes, set 51 min (3060 s) as workaround."). Polar
+ * questions start with "Yes." or "No." and then give the rule. The topic stays available on demand.
+ *
+ * Nothing here knows any particular question: the answer is whichever fact of the knowledge base the
+ * question's terms point at, and only when the match is strong enough to be worth saying first.
+ */
+import type { KnowledgeBase } from '../knowledge/loader.js';
+import { FactIndex, type FactEntry, type FactMatch } from '../nlu/fact-index.js';
+import { factTerms } from '../nlu/fact-terms.js';
+import { questionShape, type QuestionShape } from '../nlu/question-form.js';
+import { policyAnswer } from './policy-answer.js';
+
+export interface DirectAnswer {
+  /** What to show first. */
+  text: string;
+  form: QuestionShape['form'];
+  /** The topic that explains the answer, offered on demand. */
+  topic: string | null;
+  /** The fact the answer comes from ("Phase 2 (IPsec SA) / Lifetime"), or "policy" for algorithm rules. */
+  basis: string;
+  /** How much of the question the fact covers (1 for policy answers). */
+  coverage: number;
+  /**
+   * Why `topic`: the requirement table's own mapping ("group"), a topic that lists the fact ("fact"), or
+   * one of the preferred topics stating an equal fact ("preferred"); "policy" for algorithm rules.
+   */
+  topicBy: 'group' | 'fact' | 'preferred' | 'policy';
+}
+
+/** A matching fact within this share of the best score is as good an answer (the same fact in another topic). */
+const SAME_ANSWER_SHARE = 0.85;
+
+/** Below this share of the question's term weight, the best fact is about something else. */
+const MIN_COVERAGE = 0.55;
+const MIN_SCORE = 2.2;
+
+// Words that make a statement deny what it is about.
+const NEGATION_RE = /\b(?:not|never|no|cannot|can't|don't|doesn't|isn't|aren't|without|none)\b/i;
+// Predicates whose "yes" means something is restricted ("is outbound traffic filtered?").
+const RESTRICTIVE_RE = /\b(?:block(?:s|ed)?|filter(?:s|ed)?|den(?:y|ies|ied)|drop(?:s|ped)?|restrict(?:s|ed)?|disabled?)\b/i;
+// The same predicates as a question's state ("is outbound traffic filtered?"), not an action it proposes
+// ("can we restrict it with ACLs?").
+const ASKS_RESTRICTION_RE = /\b(?:blocked|filtered|denied|dropped|restricted|disabled)\b/i;
+const PLURAL_SUBJECT_RE = /\b(?:both|two|all|multiple|several|many|more\s+than\s+one)\b/i;
+
+export class DirectAnswerer {
+  private readonly index: FactIndex;
+
+  constructor(private readonly kb: Pick<KnowledgeBase, 'topics' | 'requirements'>) {
+    this.index = new FactIndex(kb);
+  }
+
+  /**
+   * `preferTopics`: topics the conversation is about, best first; when one of them states an equally good
+   * fact, the answer is given in that topic instead of jumping to another that repeats it.
+   */
+  answer(text: string, preferTopics: (string | null)[] = []): DirectAnswer | null {
+    const shape = questionShape(text);
+    if (!shape) return null;
+    if (shape.form !== 'value') {
+      const policy = policyAnswer(this.kb.requirements?.policy, text);
+      if (policy) {
+        const topic =
+          preferTopics.find((t) => t === 'vpn-requirements' || t === 'phase1-ike-failure' || t === 'phase2-ipsec-failure') ??
+          'vpn-requirements';
+        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1, topicBy: 'policy' };
+      }
+    }
+    const matches = this.index.search(text, shape.asks, 12);
+    const best = matches[0];
+    if (!best || best.coverage < MIN_COVERAGE || best.score < MIN_SCORE) return null;
+    const statement = sentence(best.entry);
+    const basis = best.entry.group ? `${best.entry.group} / ${best.entry.label}` : best.entry.label;
+    const equal = matches.filter((m) => m.score >= best.score * SAME_ANSWER_SHARE).map((m) => m.entry.topic);
+    const preferred = preferTopics.find((t) => t !== null && equal.includes(t));
+    const topic = preferred ?? best.entry.topic;
+    const topicBy = preferred ? 'preferred' : best.entry.source === 'requirements' ? 'group' : 'fact';
+    const base = { form: shape.form, topic, basis, coverage: best.coverage, topicBy } as const;
+    if (shape.form === 'polar') return { ...base, text: `${polarity(text, best) ? 'Yes' : 'No'}. ${statement}` };
+    return { ...base, text: statement };
+  }
+}
+
+/** "Label: value. Notes." with the punctuation a chat line needs. */
+function sentence(e: FactEntry): string {
+  const end = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
+  return [end(`${e.label}: ${e.value}`), e.notes ? end(e.notes) : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * Whether the fact says yes to the question: the clause of the fact that shares most terms with the
+ * question, negated or not, against whether the question asks about a restriction.
+ */
+function polarity(question: string, match: FactMatch): boolean {
+  const e = match.entry;
+  const q = new Set(factTerms(question));
+  const clauses = `${e.value}; ${e.notes ?? ''}`
+    .split(/[;.]\s+|;\s*|\.\s*$/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  let best = clauses[0] ?? e.value;
+  let bestOverlap = -1;
+  for (const c of clauses) {
+    const overlap = factTerms(`${c}`).filter((t) => q.has(t)).length;
+    if (overlap > bestOverlap) {
+      best = c;
+      bestOverlap = overlap;
+    }
+  }
+  const clause = `${e.label}: ${best}`;
+  let negative = NEGATION_RE.test(best) || RESTRICTIVE_RE.test(best);
+  const only = /\bonly\b(.*)$/i.exec(best);
+  if (!negative && only) {
+    // "answered only by the cloud DNS servers": yes for the DNS servers, no for anything else;
+    // "only one peer active": no when the question asks about both/all.
+    const after = only[1]!;
+    if (/^\s*one\b/i.test(after)) negative = PLURAL_SUBJECT_RE.test(question);
+    else {
+      const scope = factTerms(after);
+      const subject = factTerms(question).filter((t) => !factTerms(clause.replace(/\bonly\b.*$/i, '')).includes(t));
+      negative = scope.length > 0 && subject.length > 0 && !subject.some((t) => scope.includes(t));
+    }
+  }
+  const asksRestriction = ASKS_RESTRICTION_RE.test(question);
+  const questionNegated = /\b(?:isn't|aren't|doesn't|don't|not)\b/i.test(question);
+  return negative === (asksRestriction !== questionNegated);
+}
