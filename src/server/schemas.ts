@@ -101,6 +101,10 @@ export const AnswerDocumentSchema = z.strictObject({
   title: z.string().nullable(),
   confidence: z.number().min(0).max(1),
   engine: z.string(),
+  answer: z
+    .string()
+    .nullable()
+    .describe('The direct answer to a requirement, number, port or yes/no question, in one to three sentences; null otherwise'),
   summary: z.string(),
   steps: z.array(StepSchema),
   facts: z.array(z.strictObject({ label: z.string(), value: z.string(), kind: z.string() })),
