@@ -5,6 +5,7 @@ import type { AnswerDocument } from '../conversation/answer-document.js';
 import type { CheckService } from '../checks/index.js';
 import type { Store } from '../store/index.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
+import { analyzeRoute } from './analyze-route.js';
 import { checkRoute } from './check-route.js';
 import { HttpError } from './errors.js';
 import {
@@ -30,6 +31,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const agentNotFound = (name: string) => new HttpError(404, 'agent-not-found', `no agent named "${name}"`);
   return [
     checkRoute(deps.checks),
+    analyzeRoute(),
     defineRoute({
       method: 'GET',
       path: '/api/v1/agents',
