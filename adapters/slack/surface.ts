@@ -22,6 +22,7 @@ export const BOT_SCOPES = {
   'chat:write': 'post answers, live progress and alerts (chat.postMessage, chat.update)',
   'app_mentions:read': 'receive @mentions in channels (app_mention)',
   'im:history': 'receive direct messages to the bot (message.im)',
+  'files:read': 'read the logs and configurations shared with the bot (url_private_download of files in a message)',
 } as const;
 
 /** Web API methods the adapter calls with the bot token, and the scope each one needs. */

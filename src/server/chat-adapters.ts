@@ -20,7 +20,7 @@ export async function mountChatAdapters(server: RunningServer, config: AppConfig
   try {
     if (config.slack) {
       const { createSlackAdapter } = await import('../../adapters/slack/index.js');
-      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log });
+      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log, files: config.files });
       for (const route of slack.routes) server.app.route(route);
       await slack.start();
       const removeAlerts = server.alerts.add(slack.alerts);
