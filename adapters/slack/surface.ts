@@ -32,4 +32,7 @@ export const BOT_WEB_API_METHODS = {
   'chat.update': 'chat:write',
 } as const satisfies Record<string, keyof typeof BOT_SCOPES | null>;
 
+/** Downloading a shared file's url_private_download with the bot token needs this scope (files.ts). */
+export const BOT_FILE_DOWNLOAD_SCOPE = 'files:read' satisfies keyof typeof BOT_SCOPES;
+
 export const SLACK_PLATFORM = 'slack';

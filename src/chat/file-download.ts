@@ -65,7 +65,10 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
       return { ok: true, ...(await readBounded(res, request.limits.maxBytes)) };
     }
   } catch (err) {
-    if (signal.aborted) return { ok: false, reason: `the download took longer than ${Math.round(request.limits.timeoutMs / 1000)} s` };
+    if (signal.aborted) {
+      const t = request.limits.timeoutMs;
+      return { ok: false, reason: `the download took longer than ${t < 1000 ? `${t} ms` : `${Math.round(t / 1000)} s`}` };
+    }
     const code = (err as { cause?: { code?: unknown } }).cause?.code;
     return { ok: false, reason: `the download failed (${typeof code === 'string' ? code : 'network error'})` };
   }
