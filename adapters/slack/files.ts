@@ -76,8 +76,9 @@ export class SlackFiles {
         ...(why || !url
           ? { unavailable: why ?? 'Slack gave no download link for the file' }
           : {
-              download: () =>
+              download: (timeoutMs: number) =>
                 downloadFile({
+                  timeoutMs,
                   url,
                   headers: { authorization: `Bearer ${botToken}` },
                   allowUrl: (u) => isSlackFileUrl(u, apiUrl),

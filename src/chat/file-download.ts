@@ -14,6 +14,8 @@ export interface DownloadRequest {
   /** True for URLs this platform may download from. */
   allowUrl: (url: URL) => boolean;
   limits: FileLimits;
+  /** Overrides limits.timeoutMs (what is left of a message's budget). */
+  timeoutMs?: number;
 }
 
 export type DownloadResult = { ok: true; bytes: Uint8Array; truncated: boolean } | { ok: false; reason: string };
@@ -21,7 +23,8 @@ export type DownloadResult = { ok: true; bytes: Uint8Array; truncated: boolean }
 const MAX_REDIRECTS = 3;
 
 export async function downloadFile(request: DownloadRequest): Promise<DownloadResult> {
-  const signal = AbortSignal.timeout(request.limits.timeoutMs);
+  const timeoutMs = request.timeoutMs ?? request.limits.timeoutMs;
+  const signal = AbortSignal.timeout(timeoutMs);
   let url: URL;
   try {
     url = new URL(request.url);
@@ -31,6 +34,7 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
   const firstOrigin = url.origin;
   try {
     for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'the file link is not a web address' };
       if (!request.allowUrl(url)) {
         return { ok: false, reason: `the file is not on a host the bot downloads from (${url.hostname.slice(0, 100)})` };
       }
@@ -66,7 +70,7 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
     }
   } catch (err) {
     if (signal.aborted) {
-      const t = request.limits.timeoutMs;
+      const t = timeoutMs;
       return { ok: false, reason: `the download took longer than ${t < 1000 ? `${t} ms` : `${Math.round(t / 1000)} s`}` };
     }
     const code = (err as { cause?: { code?: unknown } }).cause?.code;

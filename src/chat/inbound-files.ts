@@ -5,8 +5,8 @@ import { decodeText, refuseBeforeDownload, type FileDescription, type FileLimits
 
 /** A file as an adapter found it on a message: what it is, and how to get it (or why it cannot). */
 export interface SharedFile extends FileDescription {
-  /** Absent when the platform already says the file cannot be had; `unavailable` then says why. */
-  download?: () => Promise<DownloadResult>;
+  /** Fetches the file within `timeoutMs`. Absent when the platform already says the file cannot be had. */
+  download?: (timeoutMs: number) => Promise<DownloadResult>;
   unavailable?: string;
 }
 
@@ -18,10 +18,18 @@ export interface ReadFiles {
 /**
  * Reads the shared files of one message as text, within the limits: the first `maxFiles` are tried (one
  * at a time: a message rarely has more than a few, and parallel 10 MB downloads would only compete), the
- * rest are skipped with a reason. Never throws: every failure becomes a skipped file.
+ * rest are skipped with a reason. Never throws: every failure becomes a skipped file. `budgetMs` bounds all
+ * downloads together; each one also gets at most `limits.timeoutMs`.
  */
-export async function readSharedFiles(shared: readonly SharedFile[], limits: FileLimits, logger: Logger): Promise<ReadFiles> {
+export async function readSharedFiles(
+  shared: readonly SharedFile[],
+  limits: FileLimits,
+  logger: Logger,
+  options: { budgetMs?: number } = {},
+): Promise<ReadFiles> {
   const out: ReadFiles = { files: [], skippedFiles: [] };
+  // A platform that must answer within seconds (Teams: 15 s) gives the downloads of a message one budget.
+  const deadline = Date.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
   for (const [i, file] of shared.entries()) {
     const name = file.name.slice(0, 255) || 'unnamed file';
     const skip = (reason: string) => {
@@ -37,9 +45,14 @@ export async function readSharedFiles(shared: readonly SharedFile[], limits: Fil
       skip(refused ?? 'the file cannot be downloaded');
       continue;
     }
+    const left = deadline - Date.now();
+    if (left < 100) {
+      skip('there was no time left to download it');
+      continue;
+    }
     let got: DownloadResult;
     try {
-      got = await file.download();
+      got = await file.download(Math.min(limits.timeoutMs, left));
     } catch {
       got = { ok: false, reason: 'the download failed' };
     }

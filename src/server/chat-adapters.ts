@@ -32,7 +32,7 @@ export async function mountChatAdapters(server: RunningServer, config: AppConfig
     }
     if (config.teams.appId || config.teams.dev) {
       const { createTeamsAdapter } = await import('../../adapters/teams/index.js');
-      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log });
+      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log, options: { files: config.files } });
       for (const route of teams.routes) server.app.route(route);
       const removeAlerts = teams.alerts ? server.alerts.add(teams.alerts) : () => {};
       stops.push(async () => {
