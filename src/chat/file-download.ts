@@ -1,4 +1,4 @@
-import { formatBytes, type FileLimits } from './file-text.js';
+import type { FileLimits } from './file-text.js';
 
 /**
  * Downloads one shared file, bounded in size and time, from hosts the caller allows. The URL comes from a
@@ -59,12 +59,6 @@ export async function downloadFile(request: DownloadRequest): Promise<DownloadRe
       if (/^text\/html\b/i.test(type) && request.headers?.authorization) {
         await res.body?.cancel();
         return { ok: false, reason: 'the bot was not allowed to download the file' };
-      }
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > request.limits.maxBytes * 4) {
-        // Far past the limit: not worth reading even the first part.
-        await res.body?.cancel();
-        return { ok: false, reason: `too large (${formatBytes(declared)}; the limit is ${formatBytes(request.limits.maxBytes)})` };
       }
       return { ok: true, ...(await readBounded(res, request.limits.maxBytes)) };
     }
