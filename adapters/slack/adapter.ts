@@ -2,12 +2,14 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AnswerPacer } from '../../src/chat/answer-pacer.js';
 import type { ConversationCore } from '../../src/chat/core.js';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../src/chat/file-text.js';
 import { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { SlackConfig } from '../../src/config/slack-env.js';
 import { SlackAlertChannel } from './alerts.js';
 import { slackErrorCode, WebApiSlackApi } from './api.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './events.js';
+import { SlackFiles } from './files.js';
 import { slackEventsRoute, type SlackRoute } from './http.js';
 import type { SlackMessage } from './render.js';
 
@@ -20,6 +22,8 @@ export interface SlackAdapterOptions {
   config: SlackConfig;
   logger: Logger;
   tuning?: SlackTuning;
+  /** Files shared with a message (default DEFAULT_FILE_LIMITS: 10 MB, 3 per message, 30 s each). */
+  files?: FileLimits;
 }
 
 /** Knobs with production defaults; tests turn them down to run fast against fakes. */
@@ -113,7 +117,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     pacer,
     progressIntervalMs: tuning.progressIntervalMs ?? 1000,
   });
-  registerListeners(app, { engine, api, logger, allowedTeams: config.allowedTeams ?? [] });
+  const files = new SlackFiles({ botToken: config.botToken, apiUrl: config.apiUrl, limits: options.files ?? DEFAULT_FILE_LIMITS, logger });
+  registerListeners(app, { engine, api, logger, allowedTeams: config.allowedTeams ?? [], files });
   if (config.allowedTeams?.length) logger.info({ teams: config.allowedTeams }, 'Slack: only these workspaces are answered (SLACK_TEAM_ID)');
 
   let accepting = false;

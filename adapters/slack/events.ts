@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { filesFields } from '../../src/chat/inbound-files.js';
 import type { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { Reply } from '../../src/reply/reply.js';
 import type { SlackApi } from './api.js';
+import type { SlackFiles } from './files.js';
 import { BlockActionsPayload, inbound, MessageEventPayload, SlashCommandPayload } from './inbound.js';
 
 import { SlackPort, type SlackTarget } from './port.js';
@@ -17,6 +19,8 @@ export interface ListenerDeps {
   logger: Logger;
   /** SLACK_TEAM_ID: only these workspaces (or Enterprise Grid orgs) are answered; empty or absent: any. */
   allowedTeams?: readonly string[];
+  /** Reads files shared with a message into Inbound.files; without it files are ignored. */
+  files?: SlackFiles;
 }
 
 /** What a /vpn command shows only to the person who typed it: nobody else needs to see a help text. */
@@ -108,8 +112,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const root = e.thread_ts ?? e.ts;
     const text = decodeSlackText(e.text, { botUserId });
     if (retryNum) logger.debug({ channel: e.channel, ts: e.ts, retryNum }, 'Slack retried an event');
+    const files = e.files?.length && deps.files ? filesFields(await deps.files.read(e.files)) : {};
     await answer({
-      inbound: inbound(text, e.user, e.channel, threadOf(e.channel, root)),
+      inbound: { ...inbound(text, e.user, e.channel, threadOf(e.channel, root)), ...files },
       target: { channel: e.channel, threadTs: root },
       deliveryKeys: deliveryKeys(body, `${e.channel}:${e.ts}`),
     });

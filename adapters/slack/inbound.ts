@@ -30,6 +30,8 @@ export const MessageEventPayload = z.object({
   channel_type: z.string().optional(),
   ts: Ts,
   thread_ts: Ts.optional(),
+  /** Shared files (subtype file_share, or a mention with files): each entry is validated in files.ts. */
+  files: z.array(z.unknown()).max(100).optional().catch(undefined),
 });
 export type MessageEventPayload = z.infer<typeof MessageEventPayload>;
 

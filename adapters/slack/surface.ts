@@ -22,6 +22,7 @@ export const BOT_SCOPES = {
   'chat:write': 'post answers, live progress and alerts (chat.postMessage, chat.update)',
   'app_mentions:read': 'receive @mentions in channels (app_mention)',
   'im:history': 'receive direct messages to the bot (message.im)',
+  'files:read': 'read the logs and configurations shared with the bot (url_private_download of files in a message)',
 } as const;
 
 /** Web API methods the adapter calls with the bot token, and the scope each one needs. */
@@ -30,5 +31,8 @@ export const BOT_WEB_API_METHODS = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
 } as const satisfies Record<string, keyof typeof BOT_SCOPES | null>;
+
+/** Downloading a shared file's url_private_download with the bot token needs this scope (files.ts). */
+export const BOT_FILE_DOWNLOAD_SCOPE = 'files:read' satisfies keyof typeof BOT_SCOPES;
 
 export const SLACK_PLATFORM = 'slack';

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ConversationCore } from '../../src/chat/core.js';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../src/chat/file-text.js';
 import { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { TeamsConfig } from '../../src/config/env.js';
 import type { AlertChannel } from '../../src/conversation/alerts.js';
@@ -9,6 +10,7 @@ import type { Reply } from '../../src/reply/reply.js';
 import { createTeamsAlertChannel } from './alerts.js';
 import { activityTenants, allowedTenants, bearerJwtProblem, checkTeamsConfig, isLoopbackUrl } from './config.js';
 import { TeamsBot } from './events.js';
+import { TeamsFiles } from './files.js';
 import { createMessagesHandler } from './http.js';
 import { isHttpUrl } from './inbound.js';
 import { safeError } from './log-safe.js';
@@ -50,6 +52,8 @@ export interface TeamsAdapterOptions {
   actionType?: 'Action.Submit' | 'Action.Execute';
   /** Card size budget in bytes (default CARD_MAX_BYTES). */
   maxCardBytes?: number;
+  /** Files attached to a message (default DEFAULT_FILE_LIMITS: 10 MB, 3 per message). */
+  files?: FileLimits;
 }
 
 export interface TeamsAdapterDeps {
@@ -126,6 +130,8 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     render,
     logger,
     options: { turnBudgetMs: options.turnBudgetMs ?? 8000, invokeBudgetMs: options.invokeBudgetMs ?? 3000 },
+    // Loopback file URLs only in dev mode (local testing), where the service URL is loopback too.
+    files: new TeamsFiles({ limits: options.files ?? DEFAULT_FILE_LIMITS, allowLoopback: !teams.appId, logger }),
   });
 
   const dev = !teams.appId;

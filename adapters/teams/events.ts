@@ -6,6 +6,8 @@ import type { TurnEngine } from '../../src/chat/turn-engine.js';
 import { reply, type Reply } from '../../src/reply/reply.js';
 import { messageActivity, proactiveApi, turnApi } from './api.js';
 import { interpretActivity, type ConversationRef, type Interpretation } from './inbound.js';
+import { filesFields } from '../../src/chat/inbound-files.js';
+import type { TeamsFiles } from './files.js';
 import { safeError } from './log-safe.js';
 import { TeamsPort } from './port.js';
 import type { TeamsMessage } from './render.js';
@@ -32,6 +34,8 @@ export interface TeamsEventDeps {
   render: (reply: Reply, continuationToken?: string) => TeamsMessage[];
   logger: Logger;
   options: TeamsEventOptions;
+  /** Reads files attached to a message into Inbound.files; without it attachments are ignored. */
+  files?: TeamsFiles;
 }
 
 /** Teams retries an invoke it got no (or an empty) answer to; retries must get the same answer. */
@@ -61,6 +65,9 @@ export class TeamsBot {
     try {
       switch (what.kind) {
         case 'command':
+          if (what.via === 'text' && this.deps.files) return await this.runWithFiles(context, what.inbound, key);
+          await this.run(context, what.inbound, this.deps.options.turnBudgetMs, key);
+          return;
         case 'welcome':
           await this.run(context, what.inbound, this.deps.options.turnBudgetMs, key);
           return;
@@ -122,6 +129,18 @@ export class TeamsBot {
     await Promise.race([handle.done, new Promise((resolve) => setImmediate(resolve))]);
     port.detach();
     return { finished: handle.finished };
+  }
+
+  /**
+   * A typed message with its attached files read first. Teams wants the request answered within 15 s, so
+   * the downloads get half of the turn's budget and the answer what is left of it.
+   */
+  private async runWithFiles(context: TurnContext, inbound: Inbound, key: string | undefined): Promise<void> {
+    const budget = this.deps.options.turnBudgetMs;
+    const started = Date.now();
+    const read = await this.deps.files!.read(context.activity.attachments, budget / 2);
+    const withFiles = read ? { ...inbound, ...filesFields(read) } : inbound;
+    await this.run(context, withFiles, Math.max(budget - (Date.now() - started), 500), key);
   }
 
   private async showPage(context: TurnContext, token: string, page: number): Promise<void> {

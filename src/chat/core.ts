@@ -2,6 +2,7 @@ import { Assistant, type HandleHooks, type Inbound } from '../conversation/assis
 import type { Reply } from '../reply/reply.js';
 
 export type { HandleHooks, Inbound };
+export type { InboundFile, SkippedFile } from '../conversation/inbound-file.js';
 
 /** What the turn engine needs of the conversation core: one message in, one Reply out. */
 export interface ConversationCore {

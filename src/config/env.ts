@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlmConfigSchema, type LlmConfig } from '../nlu/llm-config.js';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../chat/file-text.js';
 import { parseSlackEnv, type SlackConfig } from './slack-env.js';
 
 /** Bot Framework samples ship `.env` files with `MicrosoftAppId=`: an empty value means unset. */
@@ -21,6 +22,9 @@ const EnvSchema = z.object({
   VPN_DOCTOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
+  /** Files shared with a chat message (logs, gateway configurations): largest read, in MB, and how many per message. */
+  VPN_DOCTOR_FILE_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(DEFAULT_FILE_LIMITS.maxBytes / 1024 / 1024)),
+  VPN_DOCTOR_FILE_MAX_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(20).default(DEFAULT_FILE_LIMITS.maxFiles)),
   // Microsoft Teams (Bot Framework). Names as the Azure Bot resource and Microsoft's samples spell them.
   // An empty value counts as unset, as in the samples' .env templates.
   MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
@@ -47,6 +51,8 @@ export interface AppConfig {
   dbPath: string;
   apiToken: string | undefined;
   agentHeartbeatMs: number;
+  /** Limits on files shared in Slack and Teams messages (VPN_DOCTOR_FILE_MAX_MB, VPN_DOCTOR_FILE_MAX_COUNT). */
+  files: FileLimits;
   llm: LlmConfig;
   teams: TeamsConfig;
   /** Undefined when no SLACK_* variable is set (Slack disabled); see slack-env.ts for the two modes. */
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPath: e.VPN_DOCTOR_DB,
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
+    files: { ...DEFAULT_FILE_LIMITS, maxBytes: Math.round(e.VPN_DOCTOR_FILE_MAX_MB * 1024 * 1024), maxFiles: e.VPN_DOCTOR_FILE_MAX_COUNT },
     llm: llm.data,
     teams,
     slack: slack.config,

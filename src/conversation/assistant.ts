@@ -3,6 +3,7 @@ import type { Classification, IntentClassifier } from '../nlu/types.js';
 import { reply, type Reply } from '../reply/reply.js';
 import { COMMAND_HELP, parseCommand, type CheckArgs, type Command } from './commands.js';
 import { checkHints } from './check-hints.js';
+import type { InboundFile, SkippedFile } from './inbound-file.js';
 import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
 import { analysePasted } from './evidence-reply.js';
@@ -25,6 +26,9 @@ export interface Inbound {
    * reference, a Slack channel and thread). Stored with keep-alive subscriptions for proactive alerts.
    */
   address?: unknown;
+  /** Files shared with the message, read as text by the adapter, and the ones it could not read (with why). */
+  files?: InboundFile[];
+  skippedFiles?: SkippedFile[];
 }
 
 /** Runs connectivity checks (locally or through a probe agent) and turns the results into a Reply. */

@@ -20,7 +20,7 @@ export async function mountChatAdapters(server: RunningServer, config: AppConfig
   try {
     if (config.slack) {
       const { createSlackAdapter } = await import('../../adapters/slack/index.js');
-      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log });
+      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log, files: config.files });
       for (const route of slack.routes) server.app.route(route);
       await slack.start();
       const removeAlerts = server.alerts.add(slack.alerts);
@@ -32,7 +32,7 @@ export async function mountChatAdapters(server: RunningServer, config: AppConfig
     }
     if (config.teams.appId || config.teams.dev) {
       const { createTeamsAdapter } = await import('../../adapters/teams/index.js');
-      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log });
+      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log, options: { files: config.files } });
       for (const route of teams.routes) server.app.route(route);
       const removeAlerts = teams.alerts ? server.alerts.add(teams.alerts) : () => {};
       stops.push(async () => {

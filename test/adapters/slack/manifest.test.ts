@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createSlackAdapter, SLACK_EVENTS_PATH } from '../../../adapters/slack/index.js';
 import {
   BOT_EVENT_SCOPES,
+  BOT_FILE_DOWNLOAD_SCOPE,
   BOT_EVENTS,
   BOT_SCOPES,
   BOT_WEB_API_METHODS,
@@ -121,7 +122,16 @@ describe('scopes in use', () => {
     await h.slash('help');
     const mention = appMention('the tunnel drops every 60 minutes on IKEv2');
     await h.event(mention);
-    await h.event(directMessage('phase 1 does not come up'));
+    const logUrl = h.api.serveFile('F0SCOPE001', 'charon.log', {
+      body: 'charon: no acceptable proposal found\n',
+      contentType: 'text/plain',
+    });
+    const shared = directMessage('phase 1 does not come up', {
+      subtype: 'file_share',
+      files: [{ id: 'F0SCOPE001', name: 'charon.log', mimetype: 'text/plain', size: 37, url_private_download: logUrl, mode: 'hosted' }],
+    });
+    await h.event(shared);
+    await h.api.waitFor(() => h.api.fileDownloads.length > 0);
     await h.adapter.idle();
     const answer = h.api.callsOf('chat.postMessage').find((c) => c.params.thread_ts === mention.ts)!;
     const fixed = buttonsOf(answer.params.blocks as unknown[]).get('Fixed it')!;
@@ -149,6 +159,8 @@ describe('scopes in use', () => {
       const scope = BOT_WEB_API_METHODS[method as keyof typeof BOT_WEB_API_METHODS];
       if (scope) needed.add(scope);
     }
+    // Shared files are fetched with the bot token from Slack's file host, not through a Web API method.
+    if (h.api.fileDownloads.some((d) => d.token === BOT_TOKEN)) needed.add(BOT_FILE_DOWNLOAD_SCOPE);
     expect(sorted(needed)).toEqual(sorted(manifest.oauth_config.scopes.bot));
   });
 });

@@ -14,7 +14,12 @@ const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8'))
   $schema: string;
   manifestVersion: string;
   icons: { color: string; outline: string };
-  bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
+  bots: {
+    botId: string;
+    scopes: string[];
+    supportsFiles?: boolean;
+    commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[];
+  }[];
 };
 
 let guard: NetworkGuard;
@@ -48,6 +53,10 @@ describe('Teams app manifest', () => {
     expect(manifest.bots).toHaveLength(1);
     expect(manifest.bots[0]!.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
     expect(manifest.bots[0]!.commandLists.flatMap((l) => l.scopes).sort()).toEqual(['groupChat', 'personal', 'team']);
+  });
+
+  it('lets people send the bot files in a personal chat (logs and configurations the adapter reads)', () => {
+    expect(manifest.bots[0]!.supportsFiles).toBe(true);
   });
 
   it('lists exactly the commands the command parser knows, with their arguments', () => {

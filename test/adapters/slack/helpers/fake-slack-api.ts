@@ -21,6 +21,22 @@ export interface ResponseUrlCall {
   at: number;
 }
 
+/** A file the fake serves at its url_private_download, and how. */
+export interface FakeFile {
+  body: Buffer | string;
+  status?: number;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (to exceed a download timeout). */
+  delayMs?: number;
+}
+
+export interface FileDownload {
+  path: string;
+  /** Bearer token the download was made with. */
+  token: string | undefined;
+}
+
 interface Scripted {
   status?: number;
   headers?: Record<string, string>;
@@ -40,6 +56,9 @@ export class FakeSlackApi {
   readonly notMemberOf = new Set<string>();
   /** What apps.connections.open hands out (Socket Mode): a fresh WebSocket URL per call. */
   socketUrl: (() => string) | undefined;
+  /** Files served under /files-pri/ (as files.slack.com serves url_private_download), by path. */
+  readonly files = new Map<string, FakeFile>();
+  readonly fileDownloads: FileDownload[] = [];
   private readonly scripted = new Map<string, Scripted[]>();
   private server: Server | undefined;
   private tsCounter = 0;
@@ -59,6 +78,13 @@ export class FakeSlackApi {
 
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/response/${id}`;
+  }
+
+  /** Serves `file` and returns its url_private_download. */
+  serveFile(id: string, name: string, file: FakeFile): string {
+    const path = `/files-pri/${TEAM_ID}-${id}/download/${encodeURIComponent(name)}`;
+    this.files.set(path, file);
+    return `http://127.0.0.1:${this.port}${path}`;
   }
 
   /** The next call(s) of `method` get this answer instead of the normal one. */
@@ -120,6 +146,18 @@ export class FakeSlackApi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+
+    if (url.pathname.startsWith('/files-pri/')) {
+      this.fileDownloads.push({ path: url.pathname, token: req.headers.authorization?.replace(/^Bearer /, '') });
+      const file = this.files.get(url.pathname);
+      // Like files.slack.com: without the right token, a sign-in page (HTML) instead of the file.
+      if (!file || req.headers.authorization === undefined) return send(res, 404, 'file_not_found');
+      if (file.delayMs) await new Promise((r) => setTimeout(r, file.delayMs));
+      if (res.destroyed) return;
+      res.writeHead(file.status ?? 200, { 'content-type': file.contentType ?? 'application/octet-stream', ...file.headers });
+      res.end(file.body);
+      return;
+    }
 
     if (url.pathname.startsWith('/response/')) {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;

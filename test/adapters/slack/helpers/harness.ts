@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createSlackAdapter, type SlackAdapter, type SlackTuning } from '../../../../adapters/slack/index.js';
+import type { FileLimits } from '../../../../src/chat/file-text.js';
 import type { SlackConfig } from '../../../../src/config/slack-env.js';
 import {
   Assistant,
@@ -126,6 +127,8 @@ export interface HarnessOptions {
   allowedTeams?: string[];
   /** Where the adapter logs (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
+  /** Limits on shared files (default: the production ones). */
+  files?: FileLimits;
   /** Configure the fake API before the adapter starts (e.g. its Socket Mode URL). */
   beforeStart?: (api: FakeSlackApi) => void | Promise<void>;
 }
@@ -181,6 +184,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     assistant: core,
     config,
     logger,
+    ...(options.files ? { files: options.files } : {}),
     tuning: {
       webApiRetries: 0,
       progressIntervalMs: 20,
