@@ -7,7 +7,7 @@ import type { InboundFile, SkippedFile } from './inbound-file.js';
 import { SessionStore, type Session } from './session.js';
 import { supportCaseReply } from './support-case.js';
 import { analysePasted } from './evidence-reply.js';
-import { looksLikeLog } from '../evidence/looks-like-log.js';
+import { isPastedEvidence, sharedFilesReply } from './shared-files.js';
 import { STEPS_SHOWN, topicReply } from './topic-reply.js';
 import { TurnReader } from './turn-reader.js';
 import { classifyInThread } from './thread-classify.js';
@@ -86,6 +86,8 @@ export class Assistant {
 
   async handle(inbound: Inbound, hooks: HandleHooks = {}): Promise<Reply> {
     const session = this.sessions.get(Assistant.conversationKey(inbound));
+    // Shared files are evidence to read, whatever the message around them says.
+    if (inbound.files?.length || inbound.skippedFiles?.length) return sharedFilesReply(inbound.files ?? [], inbound.skippedFiles ?? [], session);
     const command = parseCommand(inbound.text);
     if (command.name === 'question') {
       session.history.push(command.text);
@@ -160,8 +162,8 @@ export class Assistant {
         if (!this.deps.agents) return noAgentsReply();
         return this.deps.agents.setKeepalive(command.agent, command.on, command.here || !command.on ? inbound : null);
       case 'question':
-        // Pasted log lines are evidence to read, not a question to classify.
-        if (looksLikeLog(command.text)) return analysePasted(command.text, session);
+        // Pasted log lines or a pasted configuration are evidence to read, not a question to classify.
+        if (isPastedEvidence(command.text)) return analysePasted(command.text, session);
         return this.answer(command.text, session, hooks.oneShot === true);
     }
   }
