@@ -134,7 +134,8 @@ function whereItStops(f: Facts): string {
 }
 
 function pathDown(f: Facts): RawFinding[] {
-  if (f.cloudReachable) return [];
+  // Nothing towards the cloud ran (a partial check): silence that was never listened for proves nothing.
+  if (f.cloudReachable || !f.cloudProbed) return [];
   const evidence = silenceEvidence(f);
   const servers = list(f.input.dnsServers);
 
@@ -172,17 +173,13 @@ function pathDown(f: Facts): RawFinding[] {
           : `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further`;
     return [
       tunnelDown(f, evidence, ''),
-      finding(
-        'vpn-device',
-        'error',
-        `${reached}: check the VPN device's configuration, policies and NAT settings.`,
-        evidence,
-      ),
+      finding('vpn-device', 'error', `${reached}: check the VPN device's configuration, policies and NAT settings.`, evidence),
     ];
   }
 
   let hint = '';
-  if (f.tracesRan.length > 0) hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
+  if (f.tracesRan.length > 0)
+    hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
   else if (f.servers.some((s) => s.trace?.detail.status === 'unavailable')) hint = ' Install traceroute to see where the path stops.';
   return [tunnelDown(f, evidence, hint)];
 }
@@ -208,7 +205,8 @@ function reachabilityWords(s: ServerFacts): string {
 }
 
 function dnsServers(f: Facts): RawFinding[] {
-  const silent = f.servers.filter((s) => !s.answersDns);
+  // A server none of whose queries ran (refused by the agent's allowlist) is not judged.
+  const silent = f.servers.filter((s) => s.queries.length > 0 && !s.answersDns);
   if (silent.length === 0) return [];
   const evidence = silent.flatMap((s) => [...s.queries.flatMap(ev), ...ev(s.ping), ...ev(s.trace)]);
   const answering = f.servers.filter((s) => s.answersDns).map((s) => s.server);
@@ -321,7 +319,10 @@ function hostPorts(f: Facts, h: HostFacts): RawFinding[] {
   const out: RawFinding[] = [];
   if (closed.length > 0) {
     const address = closed[0]!.result.detail.address ?? '?';
-    const what = closed.map((t) => `TCP ${t.port} ${t.result.detail.status === 'refused' ? 'is refused' : t.result.detail.status === 'timeout' ? 'times out' : `fails (${t.result.detail.status})`}`);
+    const what = closed.map(
+      (t) =>
+        `TCP ${t.port} ${t.result.detail.status === 'refused' ? 'is refused' : t.result.detail.status === 'timeout' ? 'times out' : `fails (${t.result.detail.status})`}`,
+    );
     const httpsClosed = closed.some((t) => t.port === HTTPS);
     const allowed = f.input.sentry ? 'TCP 443' : 'TCP 443 and 80';
     out.push(
@@ -371,21 +372,36 @@ function certificate(h: HostFacts): RawFinding[] {
 
   const until = cert?.validTo ? ` (${cert.validTo.slice(0, 10)})` : '';
   const problems: string[] = [];
-  if (untrusted) problems.push(`it is issued by ${cert?.issuer || 'an unknown issuer'}, which this machine does not trust (${d.verifyError})`);
+  if (untrusted)
+    problems.push(`it is issued by ${cert?.issuer || 'an unknown issuer'}, which this machine does not trust (${d.verifyError})`);
   if (expired) problems.push(`it has expired${until}`);
   if (expiring) problems.push(`it expires in ${days} day${days === 1 ? '' : 's'}${until}`);
   if (otherError) problems.push(`it does not verify (${d.verifyError})`);
   if (d.hostnameError) problems.push(`it is not valid for ${h.host} (${d.hostnameError})`);
 
   const advice: string[] = [];
-  if (untrusted) advice.push('TLS inspection by a corporate proxy or firewall shows up exactly like this (an issuer of your own, untrusted here): exempt *.outsystemsenterprise.com from inspection or trust its CA');
+  if (untrusted)
+    advice.push(
+      'TLS inspection by a corporate proxy or firewall shows up exactly like this (an issuer of your own, untrusted here): exempt *.outsystemsenterprise.com from inspection or trust its CA',
+    );
   if (d.hostnameError && !untrusted) advice.push('check that the name resolves to this environment and not to another service');
-  if (expired || expiring) advice.push("renew the environment's certificate (your own for a custom domain, otherwise ask OutSystems support)");
+  if (expired || expiring)
+    advice.push("renew the environment's certificate (your own for a custom domain, otherwise ask OutSystems support)");
 
   const facts: Evidence[] = [];
-  if (d.verifyError) facts.push({ kind: 'tls', target: t.target, fact: `verification error: ${d.verifyError}${cert?.issuer ? `; issuer ${cert.issuer}` : ''}` });
+  if (d.verifyError)
+    facts.push({
+      kind: 'tls',
+      target: t.target,
+      fact: `verification error: ${d.verifyError}${cert?.issuer ? `; issuer ${cert.issuer}` : ''}`,
+    });
   if (d.hostnameError) facts.push({ kind: 'tls', target: t.target, fact: `hostname error: ${d.hostnameError}` });
-  if ((expired || expiring) && cert?.validTo) facts.push({ kind: 'tls', target: t.target, fact: `certificate valid to ${cert.validTo}${days === null ? '' : ` (${days} days left)`}` });
+  if ((expired || expiring) && cert?.validTo)
+    facts.push({
+      kind: 'tls',
+      target: t.target,
+      fact: `certificate valid to ${cert.validTo}${days === null ? '' : ` (${days} days left)`}`,
+    });
 
   return [
     finding(
