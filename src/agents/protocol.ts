@@ -24,6 +24,8 @@ export const CloseCode = {
   unsupportedVersion: 4005,
   rateLimited: 4008,
   heartbeatTimeout: 4009,
+  /** The token is valid but was issued for another agent name: permanent, the agent must not retry. */
+  nameMismatch: 4010,
 } as const;
 
 export const AgentNameSchema = z
