@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { AllowlistError } from '../../agents/allowlist.js';
 import { AgentNameSchema } from '../../agents/protocol.js';
+import { agentCommandLine, allowRulesFor } from '../../agents/suggested-allowlist.js';
 import { generateToken, hashToken } from '../../agents/tokens.js';
 import { loadConfig } from '../../config/env.js';
 import { existsSync } from 'node:fs';
@@ -17,10 +19,41 @@ export function registerAgentsCommand(program: Command): void {
     .command('add')
     .description('register an agent and print its token (shown once; only a hash is stored)')
     .argument('<name>', 'agent name: letters, digits, dots, dashes, underscores')
-    .option('--json', 'print {name, token} as JSON')
-    .action((name: string, opts: { json?: boolean }) => {
+    .option('--json', 'print {name, token, command} as JSON')
+    .option('--hub <url>', 'the hub URL the agent connects to (default wss://<this-server>/agents)')
+    .option('--dns <ip...>', 'the cloud DNS servers (LifeTime shows them): the agent may ping, trace and query them')
+    .option('--cloud-range <cidr>', 'the OutSystems Cloud internal range: the agent may connect to TCP 443 and 80 in it')
+    .option('--resolver <ip>', 'your DNS resolver the check compares with the cloud DNS: the agent may query it')
+    .option('--edge <ip>', "your VPN edge device's inside IP: the agent may ping it")
+    .option('--host <name...>', 'environment host names (e.g. acme-dev.outsystemsenterprise.com)')
+    .action((name: string, opts: AddFlags) => {
       const parsed = AgentNameSchema.safeParse(name);
       if (!parsed.success) throw new UsageError(`invalid agent name "${name}": ${parsed.error.issues[0]?.message}`);
+      let rules: string[];
+      try {
+        rules = allowRulesFor({
+          dnsServers: opts.dns ?? [],
+          cloudRange: opts.cloudRange,
+          resolver: opts.resolver,
+          edge: opts.edge,
+          hosts: opts.host ?? [],
+        });
+      } catch (err) {
+        if (err instanceof AllowlistError) throw new UsageError(err.message);
+        throw err;
+      }
+      const missing = [
+        ...(opts.dns?.length ? [] : ['--dns <cloud DNS IP>']),
+        ...(opts.cloudRange ? [] : ['--cloud-range <cloud range CIDR>']),
+        ...(opts.resolver ? [] : ['--resolver <your DNS server IP>']),
+      ];
+      const command = agentCommandLine({
+        hub: opts.hub ?? 'wss://<this-server>/agents',
+        name,
+        tokenFile: `/etc/vpn-doctor/${name}.token`,
+        rules,
+        keepalive: opts.dns?.[0],
+      });
       withStore(
         (store, path) => {
           const token = generateToken();
@@ -32,15 +65,16 @@ export function registerAgentsCommand(program: Command): void {
           }
           process.stderr.write(`Database: ${path}\n`);
           if (opts.json) {
-            process.stdout.write(JSON.stringify({ name, token }) + '\n');
+            process.stdout.write(JSON.stringify({ name, token, command, allow: rules }) + '\n');
             return;
           }
           process.stdout.write(`${token}\n`);
           process.stderr.write(
-            `Agent "${name}" registered. The token above is shown only once: store it now.\n` +
-              `On a server in your network, run for example:\n` +
-              `  VPN_DOCTOR_AGENT_TOKEN=<token> vpn-doctor agent --hub wss://<this-server>/agents --name ${name} \\\n` +
-              `    --allow .outsystemsenterprise.com --allow <cloud range CIDR> --keepalive <cloud DNS IP>\n`,
+            `Agent "${name}" registered. The token above is shown only once: store it now, in /etc/vpn-doctor/${name}.token (mode 600).\n` +
+              `On a server in your network, run:\n  ${command}\n` +
+              (missing.length > 0
+                ? `This allowlist lacks what the check also needs: give ${missing.join(' ')} to \`agents add\`, or add the matching --allow rules (IP, IP:53, CIDR:443,80) by hand.\n`
+                : `It allows every probe of \`check HOST ${(opts.dns ?? []).map((d) => `dns ${d}`).join(' ')} resolver ${opts.resolver}${opts.edge ? ` edge ${opts.edge}` : ''}\` for hosts in ${opts.cloudRange}.\n`),
           );
         },
         { create: true },
@@ -118,6 +152,16 @@ export function registerAgentsCommand(program: Command): void {
         { create: false },
       );
     });
+}
+
+interface AddFlags {
+  json?: boolean;
+  hub?: string;
+  dns?: string[];
+  cloudRange?: string;
+  resolver?: string;
+  edge?: string;
+  host?: string[];
 }
 
 /**
