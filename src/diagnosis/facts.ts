@@ -76,6 +76,11 @@ export interface Facts {
   cloudReachable: boolean;
   /** Some probe towards the cloud ran (ping, trace, cloud DNS, TCP): without one, nothing says whether it answers. */
   cloudProbed: boolean;
+  /**
+   * Cloud targets for which the kernel of this machine answered EHOSTUNREACH (TCP or DNS): the next hop of
+   * its route did not answer (no ARP/ND reply), or a router sent host-unreachable. "target (code)" each.
+   */
+  hostUnreachable: string[];
   /** This machine itself has no route towards any cloud DNS server (ENETUNREACH). */
   noLocalRoute: boolean;
   /** No ICMP could be sent from this machine at all (nothing to conclude from pings). */
@@ -170,6 +175,10 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
     servers,
     hosts,
     cloudReachable,
+    hostUnreachable: [
+      ...tcp.filter((t) => t.result.detail.code === 'EHOSTUNREACH').map((t) => t.result.target),
+      ...cloud.filter((c) => c.result.detail.code === 'EHOSTUNREACH').map((c) => c.result.target),
+    ],
     cloudProbed: pings.length + traces.length + cloud.length + tcp.length + tls.length > 0,
     noLocalRoute: servers.length > 0 && servers.every(noRoute),
     icmpNotPermitted: allIcmp.length > 0 && allIcmp.every((r) => r.detail.status === 'not-permitted'),

@@ -150,6 +150,25 @@ function pathDown(f: Facts): RawFinding[] {
     ];
   }
 
+  // EHOSTUNREACH from this machine's own kernel, while the edge device was not seen handling the cloud
+  // traffic (no trace hop, no ICMP error from it): the packets never got past the first hop. A ping reply
+  // from the edge proves only that the edge is reachable by its OWN route, not that the cloud range is
+  // routed to it: the classic wrong or dead next hop on this host or its first router.
+  if (f.hostUnreachable.length > 0 && f.edge?.seenBy !== 'trace' && f.edge?.seenBy !== 'icmp-error') {
+    const first = f.input.dnsServers[0]!;
+    const edge = f.edge
+      ? ` The route should lead to your VPN edge device ${f.edge.ip}${f.edge.answersPing ? ', which answers ping by its own route' : ''}.`
+      : " Give the edge device's inside IP to check whether the route leads to it.";
+    return [
+      finding(
+        'internal-routing',
+        'error',
+        `This machine gets "host unreachable" (EHOSTUNREACH) for the cloud (${list(f.hostUnreachable.slice(0, 3))}) and the traffic is not seen at your VPN edge device: the route to the OutSystems Cloud range points at a next hop that does not answer (a wrong or dead gateway), on this machine or its first router. See where the packets go with \`ip route get ${first}\` (Linux; \`route -n get ${first}\` on macOS, \`Find-NetRoute -RemoteIPAddress ${first}\` on Windows) and fix that route.${edge}`,
+        evidence,
+      ),
+    ];
+  }
+
   if (f.edge && f.tracesRan.length > 0) {
     const target = f.tracesRan[0]!.target;
     if (!f.edge.seen) {
