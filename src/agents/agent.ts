@@ -46,7 +46,21 @@ export interface AgentOptions {
   httpAgent?: HttpAgent;
   version?: string;
   now?: () => number;
+  /** Permanent refusals in a row (revoked or unknown token, wrong name) before the agent gives up; default 3. */
+  maxRefusals?: number;
 }
+
+/**
+ * The hub refused this agent for a reason that retrying cannot fix (revoked, unknown or mismatched token,
+ * a protocol it does not speak). The agent stops and says so, instead of retrying forever while a service
+ * manager shows it as running.
+ */
+export class AgentRefusedError extends Error {
+  override name = 'AgentRefusedError';
+}
+
+/** The process exit code of a refused agent (EX_CONFIG): a systemd unit stops restarting on it. */
+export const AGENT_REFUSED_EXIT_CODE = 78;
 
 interface RunningJob {
   id: string;
@@ -83,6 +97,13 @@ export class ProbeAgent {
   private generation = 0;
   private lastCloseNote: string | null = null;
   private connectedWaiters: (() => void)[] = [];
+  /** Permanent refusals since the last welcome. */
+  private refusals = 0;
+  /** Why the last connection attempt was refused for good (set by the upgrade's 401 or a close code). */
+  private refusal: string | null = null;
+  private giveUp!: (err: AgentRefusedError) => void;
+  /** Settles (never rejects) when the hub has refused this agent `maxRefusals` times in a row; it is then stopped. */
+  readonly refused: Promise<AgentRefusedError> = new Promise((resolve) => (this.giveUp = resolve));
   state: AgentState = 'idle';
 
   constructor(private readonly options: AgentOptions) {
@@ -162,7 +183,14 @@ export class ProbeAgent {
     });
     this.ws = ws;
     ws.on('open', () => {
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, name: this.options.name, version: this.options.version ?? VERSION, bootId: this.bootId, capabilities: this.capabilities });
+      this.send({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        name: this.options.name,
+        version: this.options.version ?? VERSION,
+        bootId: this.bootId,
+        capabilities: this.capabilities,
+      });
     });
     ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
     ws.on('pong', () => (this.awaitingPong = 0));
@@ -170,7 +198,7 @@ export class ProbeAgent {
       // "Unexpected server response: 401" is how ws reports a refused token at the upgrade.
       const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
       this.lastCloseNote = status === '401' ? 'the hub refused the token (revoked, or for another hub?)' : err.message;
-      if (status === '401') this.attempt = Math.max(this.attempt, 10);
+      if (status === '401') this.refusal = 'the hub refused the token: it is unknown to this hub, revoked, or mistyped';
     });
     ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
   }
@@ -206,6 +234,7 @@ export class ProbeAgent {
     this.generation++;
     this.state = 'online';
     this.attempt = 0;
+    this.refusals = 0;
     this.lastCloseNote = null;
     this.log.info({ hub: this.options.hubUrl, name: this.options.name }, 'connected to the hub');
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
@@ -237,8 +266,18 @@ export class ProbeAgent {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
     if (this.state === 'stopped') return;
-    // A newer process with our name, or a protocol we do not speak: retrying fast would only fight it.
-    if (code === CloseCode.replaced || code === CloseCode.unsupportedVersion || code === CloseCode.revoked) this.attempt = Math.max(this.attempt, 10);
+    const refusal = this.refusal ?? permanentRefusal(code, reason);
+    this.refusal = null;
+    if (refusal) {
+      this.refusals++;
+      if (this.refusals >= (this.options.maxRefusals ?? 3)) {
+        this.fail(refusal);
+        return;
+      }
+    }
+    // A newer process with our name, or a refusal (checked again a few times, in case an operator is
+    // mid-change): retrying fast would only fight it.
+    if (refusal || code === CloseCode.replaced) this.attempt = Math.max(this.attempt, 3);
     const delay = backoffDelay(this.attempt++, this.options.backoff);
     this.state = 'waiting';
     this.log.warn({ code, reason: reason || this.lastCloseNote, retryInMs: delay }, 'disconnected from the hub');
@@ -256,7 +295,8 @@ export class ProbeAgent {
     if (this.running.has(msg.jobId)) return;
     if (this.draining) return refuse('draining', 'the agent is shutting down');
     if (!this.options.executor.kinds.includes(msg.probe)) return refuse('unknown-probe', `this agent does not run ${msg.probe} probes`);
-    if (this.running.size >= this.semaphore.limit + this.maxQueued) return refuse('busy', `the agent already has ${this.running.size} jobs`);
+    if (this.running.size >= this.semaphore.limit + this.maxQueued)
+      return refuse('busy', `the agent already has ${this.running.size} jobs`);
 
     const abort = new AbortController();
     const deadline = started + msg.deadlineMs;
@@ -273,14 +313,20 @@ export class ProbeAgent {
       outcome = await withDeadline(
         this.options.executor.execute(
           { probe: msg.probe, params: msg.params },
-          { signal: abort.signal, deadline, onProgress: (text) => this.send({ type: 'progress', jobId: msg.jobId, text: text.slice(0, 500) }) },
+          {
+            signal: abort.signal,
+            deadline,
+            onProgress: (text) => this.send({ type: 'progress', jobId: msg.jobId, text: text.slice(0, 500) }),
+          },
         ),
         abort.signal,
         // A probe is expected to answer by its deadline; past it (plus a little) the slot is freed anyway.
         msg.deadlineMs + AGENT_OVERRUN_MS - (this.now() - started),
       );
     } catch (err) {
-      const reason = abort.signal.aborted ? String((abort.signal.reason as Error | undefined)?.message ?? abort.signal.reason) : (err as Error).message;
+      const reason = abort.signal.aborted
+        ? String((abort.signal.reason as Error | undefined)?.message ?? abort.signal.reason)
+        : (err as Error).message;
       if (reason === 'deadline exceeded') {
         outcome = { status: 'timeout', error: { code: 'deadline', message: `the job did not finish within ${msg.deadlineMs} ms` } };
       } else if (abort.signal.aborted) {
@@ -347,6 +393,16 @@ export class ProbeAgent {
     return true;
   }
 
+  /** Gives up for good after permanent refusals: stops everything and settles `refused`. */
+  private fail(why: string): void {
+    const err = new AgentRefusedError(`agent "${this.options.name}" was refused by the hub ${this.refusals} times in a row: ${why}`);
+    this.log.error({ hub: this.options.hubUrl, name: this.options.name, refusals: this.refusals }, err.message);
+    this.state = 'stopped';
+    this.monitor?.stop();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.giveUp(err);
+  }
+
   /**
    * Drains: refuses new jobs, lets running ones finish (up to `timeoutMs`), sends their results, then closes.
    * Called on SIGTERM so a deploy or reboot of the agent host never cuts a check in half.
@@ -368,7 +424,8 @@ export class ProbeAgent {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     const ws = this.ws;
-    if (this.results.size > 0 && !this.welcomed) this.log.warn({ results: this.results.size }, 'results not delivered: the hub is unreachable');
+    if (this.results.size > 0 && !this.welcomed)
+      this.log.warn({ results: this.results.size }, 'results not delivered: the hub is unreachable');
     if (ws && ws.readyState === WebSocket.OPEN) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
@@ -385,6 +442,20 @@ export class ProbeAgent {
       ws?.terminate();
     }
     this.ws = null;
+  }
+}
+
+/** The close codes a retry cannot fix, in words; null for everything else (hub restarting, network). */
+function permanentRefusal(code: number, reason: string): string | null {
+  switch (code) {
+    case CloseCode.revoked:
+      return "the agent's token was revoked (issue a new one with `vpn-doctor agents add`)";
+    case CloseCode.nameMismatch:
+      return `${reason || 'the token was issued for another agent name'} (use the --name the token was issued for)`;
+    case CloseCode.unsupportedVersion:
+      return `${reason || 'the hub does not speak this agent protocol'} (upgrade the agent or the hub)`;
+    default:
+      return null;
   }
 }
 

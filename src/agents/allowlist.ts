@@ -46,7 +46,8 @@ export interface Contact {
   host?: string | null;
 }
 
-export type Decision = { allowed: true; rule: string } | { allowed: false; reason: string };
+/** A refusal names the narrowest rule that would allow the contact (`allow`), for the operator to add. */
+export type Decision = { allowed: true; rule: string } | { allowed: false; reason: string; allow?: string };
 
 const PROTECTED: { label: string; network: string; prefix: number; family: Family }[] = [
   { label: 'a loopback address', network: '127.0.0.0', prefix: 8, family: 'ipv4' },
@@ -88,7 +89,8 @@ function parsePorts(text: string, rule: string): PortRange[] {
     const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part.trim());
     const from = m ? Number(m[1]) : NaN;
     const to = m?.[2] ? Number(m[2]) : from;
-    if (!m || from < 1 || to > 65535 || to < from) throw new AllowlistError(`allow rule "${rule}": bad port "${part}" (use 443, 80,443 or 8000-8100)`);
+    if (!m || from < 1 || to > 65535 || to < from)
+      throw new AllowlistError(`allow rule "${rule}": bad port "${part}" (use 443, 80,443 or 8000-8100)`);
     return { from, to };
   });
 }
@@ -125,7 +127,9 @@ export function parseRule(input: string): AllowRule {
   const suffix = lower.startsWith('*.') ? lower.slice(1) : lower.startsWith('.') ? lower : null;
   if (suffix !== null) {
     if (!isHostname(suffix.slice(1)) || !suffix.slice(1).includes('.')) {
-      throw new AllowlistError(`allow rule "${text}": a suffix rule needs a domain with at least two labels, like .outsystemsenterprise.com`);
+      throw new AllowlistError(
+        `allow rule "${text}": a suffix rule needs a domain with at least two labels, like .outsystemsenterprise.com`,
+      );
     }
     return { kind: 'suffix', text, suffix, ports };
   }
@@ -187,6 +191,7 @@ export class Allowlist {
     const addr = canonicalAddress(contact.address);
     if (!addr) return { allowed: false, reason: `${where}: not an IP address` };
     const port = contact.port ?? null;
+    const allow = ruleFor(addr, port);
 
     // The most specific protection that applies; an address rule must be at least that narrow to unlock it.
     const protection = this.protectedBlocks
@@ -200,7 +205,7 @@ export class Allowlist {
       return { allowed: true, rule: rule.text };
     }
     if (protection) {
-      return { allowed: false, reason: `${where} is ${protection.label}; allow it explicitly (e.g. --allow ${addr.address}${port ? `:${port}` : ''}) to probe it` };
+      return { allowed: false, reason: `${where} is ${protection.label}; allow it explicitly (e.g. --allow ${allow}) to probe it`, allow };
     }
     const host = contact.host?.toLowerCase().replace(/\.$/, '');
     if (host) {
@@ -210,8 +215,15 @@ export class Allowlist {
     return {
       allowed: false,
       reason: `${where} is outside this agent's allowlist (${this.rules.length ? this.texts.join(' ') : 'empty: the agent was started without --allow'})`,
+      allow,
     };
   }
+}
+
+/** The narrowest rule that allows one address (and port): "10.0.0.2:53", "10.0.0.2", "[2001:db8::1]:443". */
+export function ruleFor(addr: { address: string; family: Family }, port: number | null): string {
+  if (port === null) return addr.address;
+  return addr.family === 'ipv6' ? `[${addr.address}]:${port}` : `${addr.address}:${port}`;
 }
 
 function describe(c: Contact): string {

@@ -1,4 +1,10 @@
-import { createParsedProbeRunner, catalogue as defaultCatalogue, ProbeRequestSchema, requestTarget, type Catalogue } from '../probes/catalogue.js';
+import {
+  createParsedProbeRunner,
+  catalogue as defaultCatalogue,
+  ProbeRequestSchema,
+  requestTarget,
+  type Catalogue,
+} from '../probes/catalogue.js';
 import type { Allowlist } from './allowlist.js';
 import type { ExecContext, ExecOutcome, JobExecutor } from './executor.js';
 import { guardRequest, type GuardDeps } from './job-guard.js';
@@ -25,13 +31,18 @@ export class CatalogueExecutor implements JobExecutor {
   async execute(job: { probe: string; params: Record<string, unknown> }, ctx: ExecContext): Promise<ExecOutcome> {
     const parsed = ProbeRequestSchema.safeParse({ kind: job.probe, params: job.params });
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.slice(1).join('.') || i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+      const message = parsed.error.issues
+        .map((i) => `${i.path.slice(1).join('.') || i.path.join('.') || 'params'}: ${i.message}`)
+        .join('; ');
       return { status: 'refused', error: { code: 'invalid-params', message: `invalid ${job.probe} probe: ${message}`.slice(0, 500) } };
     }
     const guarded = await guardRequest(parsed.data, this.allowlist, ctx.deadline, this.deps);
     if (!guarded.ok) {
       return guarded.code === 'not-allowed'
-        ? { status: 'refused', error: { code: guarded.code, message: guarded.reason.slice(0, 500) } }
+        ? {
+            status: 'refused',
+            error: { code: guarded.code, message: guarded.reason.slice(0, 500), ...(guarded.allow ? { allow: guarded.allow } : {}) },
+          }
         : { status: 'failed', error: { code: guarded.code, message: guarded.reason.slice(0, 500) } };
     }
     const result = await this.run(guarded.request, { signal: ctx.signal, deadline: ctx.deadline });

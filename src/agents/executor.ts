@@ -3,8 +3,7 @@
  * the probe catalogue, enforces the allowlist and runs the probe; tests and the benchmark inject fakes.
  */
 export type ExecOutcome =
-  | { status: 'ok'; result: unknown }
-  | { status: 'refused' | 'failed'; error: { code: string; message: string } };
+  { status: 'ok'; result: unknown } | { status: 'refused' | 'failed'; error: { code: string; message: string; allow?: string } };
 
 export interface ExecContext {
   signal: AbortSignal;

@@ -19,7 +19,7 @@ export interface GuardDeps {
 
 export type GuardResult =
   | { ok: true; request: ParsedProbeRequest; contacted: string[] }
-  | { ok: false; code: 'not-allowed' | 'resolve-failed'; reason: string };
+  | { ok: false; code: 'not-allowed' | 'resolve-failed'; reason: string; allow?: string };
 
 export async function guardRequest(
   request: ParsedProbeRequest,
@@ -40,7 +40,13 @@ export async function guardRequest(
       }
     }
     const decision = allowlist.check({ address, port, host: isIpLiteral(target) ? null : target });
-    return decision.allowed ? { address } : { ok: false, code: 'not-allowed', reason: `refused by the agent's allowlist: ${decision.reason}` };
+    if (decision.allowed) return { address };
+    return {
+      ok: false,
+      code: 'not-allowed',
+      reason: `refused by the agent's allowlist: ${decision.reason}`,
+      ...(decision.allow ? { allow: decision.allow } : {}),
+    };
   };
 
   switch (request.kind) {
@@ -48,7 +54,11 @@ export async function guardRequest(
     case 'traceroute': {
       const p = await pin(request.params.target, null);
       if (!('address' in p)) return p;
-      return { ok: true, request: { ...request, params: { ...request.params, target: p.address } } as ParsedProbeRequest, contacted: [p.address] };
+      return {
+        ok: true,
+        request: { ...request, params: { ...request.params, target: p.address } } as ParsedProbeRequest,
+        contacted: [p.address],
+      };
     }
     case 'tcp': {
       const p = await pin(request.params.target, request.params.port);
@@ -74,7 +84,12 @@ export async function guardRequest(
         const decision = allowlist.check({ address: s.address, port: s.port });
         if (!decision.allowed) {
           const which = server ? 'DNS server' : 'system resolver';
-          return { ok: false, code: 'not-allowed', reason: `refused by the agent's allowlist: ${which} ${decision.reason}` };
+          return {
+            ok: false,
+            code: 'not-allowed',
+            reason: `refused by the agent's allowlist: ${which} ${decision.reason}`,
+            ...(decision.allow ? { allow: decision.allow } : {}),
+          };
         }
       }
       return { ok: true, request, contacted: servers.map((s) => s.address) };

@@ -24,6 +24,8 @@ export const CloseCode = {
   unsupportedVersion: 4005,
   rateLimited: 4008,
   heartbeatTimeout: 4009,
+  /** The token is valid but was issued for another agent name: permanent, the agent must not retry. */
+  nameMismatch: 4010,
 } as const;
 
 export const AgentNameSchema = z
@@ -98,7 +100,14 @@ export const ResultSchema = z.object({
   status: JobStatusSchema,
   /** The probe's result envelope (ok status); opaque to the hub, validated by whoever asked for it. */
   result: z.unknown().optional(),
-  error: z.object({ code: z.string().max(64), message: Short }).optional(),
+  error: z
+    .object({
+      code: z.string().max(64),
+      message: Short,
+      /** A refusal: the --allow rule that would let the probe run ("10.0.0.2:53"). */
+      allow: z.string().max(200).optional(),
+    })
+    .optional(),
   durationMs: z.number().nonnegative(),
   /** Sent after a reconnect: the job finished while the hub was unreachable. */
   late: z.boolean().optional(),
@@ -157,7 +166,11 @@ export type Decoded<T> = { ok: true; message: T } | { ok: false; reason: string 
 
 function decode<T>(schema: z.ZodType<T>, data: unknown, isBinary: boolean): Decoded<T> {
   if (isBinary) return { ok: false, reason: 'binary frames are not part of the protocol' };
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
+  const text = Buffer.isBuffer(data)
+    ? data.toString('utf8')
+    : Array.isArray(data)
+      ? Buffer.concat(data as Buffer[]).toString('utf8')
+      : String(data);
   if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES) return { ok: false, reason: `message larger than ${MAX_MESSAGE_BYTES} bytes` };
   let json: unknown;
   try {

@@ -8,6 +8,8 @@ export interface AgentFailure {
   status: string;
   /** "dns acme... @10.0.0.2: agent a1: refused by the agent's allowlist: ..." */
   message: string;
+  /** For a refusal: the --allow rule the agent says would let the probe run. */
+  allow?: string;
 }
 
 /**
@@ -26,9 +28,12 @@ export function agentProbeRunner(
     // The runbook's own plan: not parsed here, the agent validates it on its side of the wire, against its
     // own catalogue. What comes back is validated below, once.
     const target = requestTarget(request);
-    const failed = (status: string, message: string, durationMs = 0): AnyProbeResult => {
-      onFailure({ status, message: `${request.kind} ${target}: ${message}` });
-      return failedResult(request.kind, target, message, { backend: `agent:${agent}`, durationMs });
+    const failed = (status: string, message: string, durationMs = 0, allow?: string): AnyProbeResult => {
+      onFailure({ status, message: `${request.kind} ${target}: ${message}`, ...(allow ? { allow } : {}) });
+      // A refusal is the agent's policy, not the network: the probe is marked as not run, so the runbook
+      // leaves it out instead of reading its silence as a fault.
+      const notRun = status === 'refused' ? { reason: 'refused' as const, message, ...(allow ? { allow } : {}) } : undefined;
+      return failedResult(request.kind, target, message, { backend: `agent:${agent}`, durationMs, ...(notRun ? { notRun } : {}) });
     };
     try {
       const outcome = await hub.dispatch(agent, {
@@ -41,7 +46,12 @@ export function agentProbeRunner(
         signal: ctx.signal,
       });
       if (outcome.status !== 'ok')
-        return failed(outcome.status, `agent ${agent}: ${outcome.error?.message ?? outcome.status}`, outcome.durationMs);
+        return failed(
+          outcome.status,
+          `agent ${agent}: ${outcome.error?.message ?? outcome.status}`,
+          outcome.durationMs,
+          outcome.error?.allow,
+        );
       const result = ProbeResultSchema.safeParse(outcome.result);
       if (!result.success || result.data.kind !== request.kind)
         return failed('invalid', `agent ${agent} returned an invalid ${request.kind} result`, outcome.durationMs);

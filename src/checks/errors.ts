@@ -24,7 +24,7 @@ export const CheckErrorCodeSchema = z.enum([
   'agent-draining',
   /** The agent does not run a probe kind the check needs. */
   'agent-unsupported-probe',
-  /** The agent's own policy (its allowlist) refused part of the check: no diagnosis was made. */
+  /** The agent's own policy (its allowlist) refused every probe of the check: nothing could run. */
   'agent-refused',
   /** Probes never ran on the agent (disconnected, busy, invalid answer): no diagnosis was made. */
   'agent-failed',
@@ -40,6 +40,8 @@ export interface CheckErrorDetails {
   checkId?: string;
   /** One line per probe that did not run ("dns 10.0.0.2: refused: ... not in the allowlist"). */
   failures?: string[];
+  /** agent-refused: the --allow rules that would let the refused probes run. */
+  allow?: string[];
   /** Agents the caller may choose from (no-agent-online, agent-required). */
   online?: string[];
   /** One line per problem of an invalid request. */

@@ -76,9 +76,15 @@ export class CheckService {
     const failures: AgentFailure[] = [];
     const probes = agentProbeRunner(hub, agent, { requestedBy: options.requestedBy, checkId }, (f) => failures.push(f));
     const report = await runRunbook(request.input, this.runbookOptions(options, probes));
-    // Probes that never ran say nothing about the network: a refused DNS probe would read as "tunnel down".
-    // The check fails as a whole instead of giving a false diagnosis.
-    if (failures.length > 0) throw agentFailure(agent, checkId, failures);
+    // Probes the agent's allowlist refused are marked in the report (notRun, with the rule that would allow
+    // them) and left out of the diagnosis, which says what it could not conclude: the check runs what it
+    // may. It fails only when nothing ran at all, or when probes failed for other reasons (disconnected,
+    // late, invalid answer): their silence would read as a network fault that nobody observed.
+    const others = failures.filter((f) => f.status !== 'refused');
+    const nothingRan = report.probes.every((p) => p.notRun);
+    if (others.length > 0 || nothingRan) throw agentFailure(agent, checkId, failures);
+    if (failures.length > 0)
+      this.deps.log?.warn({ agent, checkId, notRun: failures.map((f) => f.message) }, 'partial check: probes refused by the agent');
     return { report, input: request.input, agent, checkId };
   }
 
@@ -108,14 +114,18 @@ function unavailable(err: unknown): unknown {
   return new CheckError(`agent-${err.reason}`, err.message, { agent: err.agent });
 }
 
-/** refused (the agent's policy) outranks timeout, which outranks any other failure. */
+/**
+ * Every probe refused: agent-refused (with the rules that would allow them). Otherwise the failures other
+ * than refusals decide: all late -> timeout, anything else -> agent-failed.
+ */
 function agentFailure(agent: string, checkId: string, failures: AgentFailure[]): CheckError {
   const lines = failures.map((f) => f.message);
   const shown = `${lines.slice(0, 3).join('; ')}${lines.length > 3 ? ` (and ${lines.length - 3} more)` : ''}`;
-  const details = { agent, checkId, failures: lines };
-  if (failures.some((f) => f.status === 'refused'))
-    return new CheckError('agent-refused', `agent ${agent} refused part of the check: ${shown}`, details);
-  if (failures.every((f) => f.status === 'timeout'))
+  const allow = [...new Set(failures.flatMap((f) => (f.allow ? [f.allow] : [])))].sort();
+  const details = { agent, checkId, failures: lines, ...(allow.length > 0 ? { allow } : {}) };
+  const others = failures.filter((f) => f.status !== 'refused');
+  if (others.length === 0) return new CheckError('agent-refused', `agent ${agent} refused every probe of the check: ${shown}`, details);
+  if (others.every((f) => f.status === 'timeout'))
     return new CheckError('timeout', `agent ${agent} did not answer in time: ${shown}`, details);
   return new CheckError('agent-failed', `the check could not run on agent ${agent}: ${shown}`, details);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LlmConfigSchema, type LlmConfig } from '../nlu/llm-config.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../chat/file-text.js';
+import { resolveDbPath } from './db-path.js';
 import { parseSlackEnv, type SlackConfig } from './slack-env.js';
 
 /** Bot Framework samples ship `.env` files with `MicrosoftAppId=`: an empty value means unset. */
@@ -18,7 +19,8 @@ const EnvSchema = z.object({
   VPN_DOCTOR_KNOWLEDGE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
-  VPN_DOCTOR_DB: z.string().min(1).default('./data/vpn-doctor.db'),
+  /** Absent: the per-user data directory (src/config/db-path.ts). */
+  VPN_DOCTOR_DB: z.string().min(1).optional(),
   VPN_DOCTOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
@@ -37,8 +39,17 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
-      .pipe(z.array(z.string().regex(/^[0-9A-Za-z._-]{1,100}$/, 'must be tenant ids (GUIDs) separated by commas')).min(1, 'must list at least one tenant id'))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[0-9A-Za-z._-]{1,100}$/, 'must be tenant ids (GUIDs) separated by commas'))
+          .min(1, 'must list at least one tenant id'),
+      )
       .optional(),
   ),
 });
@@ -89,14 +100,18 @@ export function isLoopbackHost(host: string): boolean {
  * worse, accept and fail on the first reply), each naming the variable to fix. `set` lists the Teams
  * variables present in the environment (non-empty), `host` is where the server listens.
  */
-export function teamsConfigProblems(c: TeamsConfig, context: { set?: readonly string[]; host?: string } = {}): { variable: string; message: string }[] {
+export function teamsConfigProblems(
+  c: TeamsConfig,
+  context: { set?: readonly string[]; host?: string } = {},
+): { variable: string; message: string }[] {
   const problems: { variable: string; message: string }[] = [];
   if (!c.appId) {
     if (!c.dev) {
       for (const name of context.set ?? []) {
         problems.push({
           variable: name,
-          message: 'is set but MicrosoftAppId is not: set MicrosoftAppId (the Azure Bot\'s app id) to enable Microsoft Teams, or unset the Microsoft Teams variables',
+          message:
+            "is set but MicrosoftAppId is not: set MicrosoftAppId (the Azure Bot's app id) to enable Microsoft Teams, or unset the Microsoft Teams variables",
         });
       }
     } else if (context.host !== undefined && !isLoopbackHost(context.host)) {
@@ -109,11 +124,14 @@ export function teamsConfigProblems(c: TeamsConfig, context: { set?: readonly st
   }
   if (c.appType === 'UserAssignedMSI') {
     if (!c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is UserAssignedMSI' });
-    if (c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set when MicrosoftAppType is UserAssignedMSI' });
+    if (c.appPassword)
+      problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set when MicrosoftAppType is UserAssignedMSI' });
     return problems;
   }
-  if (!c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: `is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})` });
-  if (c.appType === 'SingleTenant' && !c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is SingleTenant' });
+  if (!c.appPassword)
+    problems.push({ variable: 'MicrosoftAppPassword', message: `is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})` });
+  if (c.appType === 'SingleTenant' && !c.tenantId)
+    problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is SingleTenant' });
   return problems;
 }
 
@@ -157,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     knowledgeDir: e.VPN_DOCTOR_KNOWLEDGE_DIR,
     port: e.PORT,
     host: e.HOST,
-    dbPath: e.VPN_DOCTOR_DB,
+    dbPath: resolveDbPath(env),
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
     files: { ...DEFAULT_FILE_LIMITS, maxBytes: Math.round(e.VPN_DOCTOR_FILE_MAX_MB * 1024 * 1024), maxFiles: e.VPN_DOCTOR_FILE_MAX_COUNT },

@@ -44,14 +44,19 @@ export function checkErrorReply(err: CheckError, request?: CheckRequest): Reply 
         title: 'That agent cannot run checks now',
         summary: `${err.message}. Ask "agents" to see which ones are online.`,
       });
-    case 'agent-refused':
+    case 'agent-refused': {
+      const allow = err.details.allow ?? [];
       return reply({
         kind: 'error',
-        title: `Agent ${agent} refused part of the check`,
-        summary:
-          "Some targets are outside the agent's allowlist, so no diagnosis was made. Add them to the agent's --allow rules (for example the cloud DNS servers and the cloud range), or check other targets.",
+        title: `Agent ${agent} refused every probe of the check`,
+        summary: `Every target is outside the agent's allowlist, so nothing could run and no diagnosis was made. ${
+          allow.length > 0
+            ? `Start the agent with these rules added: ${allow.map((r) => `--allow ${r}`).join(' ')}.`
+            : "Add the cloud DNS servers and the cloud range to the agent's --allow rules."
+        }`,
         items: failures,
       });
+    }
     case 'timeout':
       return reply({
         kind: 'error',

@@ -18,7 +18,6 @@ export interface CheckReplyOptions {
   agent?: string;
 }
 
-
 /**
  * The chat/terminal form of a check report: the verdict, every finding, one evidence row per probe, and
  * the steps of the most severe finding (findings are already sorted by severity).
@@ -35,7 +34,8 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
   const steps = allSteps.slice(0, STEPS_SHOWN);
 
   const actions: ReplyAction[] = [];
-  if (options.input) actions.push({ id: 'rerun', label: 'Run checks again', command: checkCommand(options.input, options.agent), style: 'primary' });
+  if (options.input)
+    actions.push({ id: 'rerun', label: 'Run checks again', command: checkCommand(options.input, options.agent), style: 'primary' });
   if (top && top.severity !== 'info') {
     if (allSteps.length > steps.length) actions.push({ id: 'more-steps', label: 'Show all steps', command: `topic ${top.topic} all` });
     else actions.push({ id: 'topic', label: 'Open the guide topic', command: `topic ${top.topic}` });
@@ -44,9 +44,9 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
 
   // The other findings' topics, and the topics related to each finding (a tunnel that is down is also the
   // customer side's to bring up and keep up), in finding order.
-  const otherTopics = [
-    ...new Set(problems.flatMap((f, i) => [...(i === 0 ? [] : [f.topic]), ...(RELATED_TOPICS[f.code] ?? [])])),
-  ].filter((t) => t !== top?.topic);
+  const otherTopics = [...new Set(problems.flatMap((f, i) => [...(i === 0 ? [] : [f.topic]), ...(RELATED_TOPICS[f.code] ?? [])]))].filter(
+    (t) => t !== top?.topic,
+  );
   const followUps = otherTopics
     .map((id) => options.kb?.byId.get(id)?.title)
     .filter((t): t is string => typeof t === 'string')
@@ -65,7 +65,24 @@ export function checkReply(report: CheckReport, options: CheckReplyOptions = {})
     ...(allSteps.length > steps.length ? { moreSteps: allSteps.length - steps.length } : {}),
     actions,
     followUps,
+    ...(report.notConcluded ? { notices: partialNotices(report, options.agent) } : {}),
   });
+}
+
+/**
+ * A partial check says so first: which probes the agent refused, the --allow rules that would let them
+ * run, and which conclusions are therefore open (the findings shown are judged from the rest only).
+ */
+function partialNotices(report: CheckReport, agent?: string): string[] {
+  const refused = report.probes.filter((p) => p.notRun);
+  const rules = [...new Set(refused.flatMap((p) => (p.notRun?.allow ? [p.notRun.allow] : [])))];
+  const open = (report.notConcluded ?? []).map((g) => g.question);
+  const who = agent ? `agent ${agent}'s` : "the agent's";
+  return [
+    `Partial check: ${refused.length} of ${report.probes.length} probes were not run (refused by ${who} allowlist); the diagnosis uses the rest.`,
+    ...(rules.length > 0 ? [`To run them, add to the agent: ${rules.map((r) => `--allow ${r}`).join(' ')}`] : []),
+    `Not concluded: ${open.slice(0, 5).join('; ')}${open.length > 5 ? ` (and ${open.length - 5} more)` : ''}.`,
+  ];
 }
 
 function healthySummary(report: CheckReport): string {
@@ -132,6 +149,10 @@ export function okness(r: AnyProbeResult): boolean | null {
 }
 
 function evidenceRow(p: ReportProbe, input?: CheckInput): ReplyEvidence {
+  if (p.notRun) {
+    const allow = p.notRun.allow ? ` (allow with --allow ${p.notRun.allow})` : '';
+    return { label: probeLabel(p, input), target: p.target, outcome: `not run: refused by the agent's allowlist${allow}`, ok: null };
+  }
   const r = typed(p);
   return {
     label: probeLabel(p, input),

@@ -74,6 +74,13 @@ export interface Facts {
   hosts: HostFacts[];
   /** Something on the cloud side answered: a ping, a DNS response, a trace reaching a server, a TCP connection. */
   cloudReachable: boolean;
+  /** Some probe towards the cloud ran (ping, trace, cloud DNS, TCP): without one, nothing says whether it answers. */
+  cloudProbed: boolean;
+  /**
+   * Cloud targets for which the kernel of this machine answered EHOSTUNREACH (TCP or DNS): the next hop of
+   * its route did not answer (no ARP/ND reply), or a router sent host-unreachable. "target (code)" each.
+   */
+  hostUnreachable: string[];
   /** This machine itself has no route towards any cloud DNS server (ENETUNREACH). */
   noLocalRoute: boolean;
   /** No ICMP could be sent from this machine at all (nothing to conclude from pings). */
@@ -141,8 +148,7 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
   });
 
   const cloudReachable =
-    servers.some((s) => s.answersPing || s.answersDns || s.traceReached) ||
-    tcp.some((t) => t.result.detail.status === 'open');
+    servers.some((s) => s.answersPing || s.answersDns || s.traceReached) || tcp.some((t) => t.result.detail.status === 'open');
 
   const noRoute = (s: ServerFacts): boolean =>
     (s.ping?.detail.status === 'unreachable' && s.ping.detail.reason === 'no-route') ||
@@ -150,9 +156,7 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
     s.queries.some((q) => q.detail.code === 'ENETUNREACH');
 
   const allIcmp = [...pings, ...of('edge-ping')].map((p) => p.result);
-  const tracesRan = traces
-    .map((t) => t.result)
-    .filter((t) => ['reached', 'not-reached', 'incomplete'].includes(t.detail.status));
+  const tracesRan = traces.map((t) => t.result).filter((t) => ['reached', 'not-reached', 'incomplete'].includes(t.detail.status));
 
   let edge: Facts['edge'];
   if (input.edge) {
@@ -171,6 +175,11 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
     servers,
     hosts,
     cloudReachable,
+    hostUnreachable: [
+      ...tcp.filter((t) => t.result.detail.code === 'EHOSTUNREACH').map((t) => t.result.target),
+      ...cloud.filter((c) => c.result.detail.code === 'EHOSTUNREACH').map((c) => c.result.target),
+    ],
+    cloudProbed: pings.length + traces.length + cloud.length + tcp.length + tls.length > 0,
     noLocalRoute: servers.length > 0 && servers.every(noRoute),
     icmpNotPermitted: allIcmp.length > 0 && allIcmp.every((r) => r.detail.status === 'not-permitted'),
     tracesRan,

@@ -73,12 +73,34 @@ export const ReportProbeSchema = z.object({
   durationMs: z.number().nonnegative(),
   backend: z.string(),
   detail: z.record(z.string(), z.unknown()),
+  /** Present when the probe never ran: the agent's allowlist refused it (the rule that would allow it). */
+  notRun: z
+    .object({
+      reason: z.literal('refused'),
+      message: z.string(),
+      /** The --allow rule to add on the agent ("10.0.0.2:53"). */
+      allow: z.string().optional(),
+    })
+    .optional(),
 });
 export type ReportProbe = z.infer<typeof ReportProbeSchema>;
+
+/** A conclusion a partial check could not reach, because the probes that answer it never ran. */
+export const NotConcludedSchema = z.object({
+  /** The question left open ("whether TCP 80 to acme... connects"). */
+  question: z.string(),
+  /** The findings that were therefore not judged. */
+  codes: z.array(z.enum(FINDING_CODES)),
+  /** The probes that did not run ("tcp 10.0.0.5:80"). */
+  notRun: z.array(z.string()),
+});
+export type NotConcluded = z.infer<typeof NotConcludedSchema>;
 
 export const CheckReportSchema = z.strictObject({
   verdict: z.enum(VERDICTS),
   findings: z.array(FindingSchema),
   probes: z.array(ReportProbeSchema),
+  /** Present only for a partial check (some probes refused by the agent's allowlist). */
+  notConcluded: z.array(NotConcludedSchema).optional(),
 });
 export type CheckReport = z.infer<typeof CheckReportSchema>;

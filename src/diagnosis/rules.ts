@@ -134,7 +134,8 @@ function whereItStops(f: Facts): string {
 }
 
 function pathDown(f: Facts): RawFinding[] {
-  if (f.cloudReachable) return [];
+  // Nothing towards the cloud ran (a partial check): silence that was never listened for proves nothing.
+  if (f.cloudReachable || !f.cloudProbed) return [];
   const evidence = silenceEvidence(f);
   const servers = list(f.input.dnsServers);
 
@@ -144,6 +145,25 @@ function pathDown(f: Facts): RawFinding[] {
         'internal-routing',
         'error',
         `This machine has no route to the cloud DNS servers (${servers}): add the route to the OutSystems Cloud range via your VPN edge device.`,
+        evidence,
+      ),
+    ];
+  }
+
+  // EHOSTUNREACH from this machine's own kernel, while the edge device was not seen handling the cloud
+  // traffic (no trace hop, no ICMP error from it): the packets never got past the first hop. A ping reply
+  // from the edge proves only that the edge is reachable by its OWN route, not that the cloud range is
+  // routed to it: the classic wrong or dead next hop on this host or its first router.
+  if (f.hostUnreachable.length > 0 && f.edge?.seenBy !== 'trace' && f.edge?.seenBy !== 'icmp-error') {
+    const first = f.input.dnsServers[0]!;
+    const edge = f.edge
+      ? ` The route should lead to your VPN edge device ${f.edge.ip}${f.edge.answersPing ? ', which answers ping by its own route' : ''}.`
+      : " Give the edge device's inside IP to check whether the route leads to it.";
+    return [
+      finding(
+        'internal-routing',
+        'error',
+        `This machine gets "host unreachable" (EHOSTUNREACH) for the cloud (${list(f.hostUnreachable.slice(0, 3))}) and the traffic is not seen at your VPN edge device: the route to the OutSystems Cloud range points at a next hop that does not answer (a wrong or dead gateway), on this machine or its first router. See where the packets go with \`ip route get ${first}\` (Linux; \`route -n get ${first}\` on macOS, \`Find-NetRoute -RemoteIPAddress ${first}\` on Windows) and fix that route.${edge}`,
         evidence,
       ),
     ];
@@ -172,17 +192,13 @@ function pathDown(f: Facts): RawFinding[] {
           : `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further`;
     return [
       tunnelDown(f, evidence, ''),
-      finding(
-        'vpn-device',
-        'error',
-        `${reached}: check the VPN device's configuration, policies and NAT settings.`,
-        evidence,
-      ),
+      finding('vpn-device', 'error', `${reached}: check the VPN device's configuration, policies and NAT settings.`, evidence),
     ];
   }
 
   let hint = '';
-  if (f.tracesRan.length > 0) hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
+  if (f.tracesRan.length > 0)
+    hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
   else if (f.servers.some((s) => s.trace?.detail.status === 'unavailable')) hint = ' Install traceroute to see where the path stops.';
   return [tunnelDown(f, evidence, hint)];
 }
@@ -208,7 +224,8 @@ function reachabilityWords(s: ServerFacts): string {
 }
 
 function dnsServers(f: Facts): RawFinding[] {
-  const silent = f.servers.filter((s) => !s.answersDns);
+  // A server none of whose queries ran (refused by the agent's allowlist) is not judged.
+  const silent = f.servers.filter((s) => s.queries.length > 0 && !s.answersDns);
   if (silent.length === 0) return [];
   const evidence = silent.flatMap((s) => [...s.queries.flatMap(ev), ...ev(s.ping), ...ev(s.trace)]);
   const answering = f.servers.filter((s) => s.answersDns).map((s) => s.server);
@@ -321,7 +338,10 @@ function hostPorts(f: Facts, h: HostFacts): RawFinding[] {
   const out: RawFinding[] = [];
   if (closed.length > 0) {
     const address = closed[0]!.result.detail.address ?? '?';
-    const what = closed.map((t) => `TCP ${t.port} ${t.result.detail.status === 'refused' ? 'is refused' : t.result.detail.status === 'timeout' ? 'times out' : `fails (${t.result.detail.status})`}`);
+    const what = closed.map(
+      (t) =>
+        `TCP ${t.port} ${t.result.detail.status === 'refused' ? 'is refused' : t.result.detail.status === 'timeout' ? 'times out' : `fails (${t.result.detail.status})`}`,
+    );
     const httpsClosed = closed.some((t) => t.port === HTTPS);
     const allowed = f.input.sentry ? 'TCP 443' : 'TCP 443 and 80';
     out.push(
@@ -371,21 +391,36 @@ function certificate(h: HostFacts): RawFinding[] {
 
   const until = cert?.validTo ? ` (${cert.validTo.slice(0, 10)})` : '';
   const problems: string[] = [];
-  if (untrusted) problems.push(`it is issued by ${cert?.issuer || 'an unknown issuer'}, which this machine does not trust (${d.verifyError})`);
+  if (untrusted)
+    problems.push(`it is issued by ${cert?.issuer || 'an unknown issuer'}, which this machine does not trust (${d.verifyError})`);
   if (expired) problems.push(`it has expired${until}`);
   if (expiring) problems.push(`it expires in ${days} day${days === 1 ? '' : 's'}${until}`);
   if (otherError) problems.push(`it does not verify (${d.verifyError})`);
   if (d.hostnameError) problems.push(`it is not valid for ${h.host} (${d.hostnameError})`);
 
   const advice: string[] = [];
-  if (untrusted) advice.push('TLS inspection by a corporate proxy or firewall shows up exactly like this (an issuer of your own, untrusted here): exempt *.outsystemsenterprise.com from inspection or trust its CA');
+  if (untrusted)
+    advice.push(
+      'TLS inspection by a corporate proxy or firewall shows up exactly like this (an issuer of your own, untrusted here): exempt *.outsystemsenterprise.com from inspection or trust its CA',
+    );
   if (d.hostnameError && !untrusted) advice.push('check that the name resolves to this environment and not to another service');
-  if (expired || expiring) advice.push("renew the environment's certificate (your own for a custom domain, otherwise ask OutSystems support)");
+  if (expired || expiring)
+    advice.push("renew the environment's certificate (your own for a custom domain, otherwise ask OutSystems support)");
 
   const facts: Evidence[] = [];
-  if (d.verifyError) facts.push({ kind: 'tls', target: t.target, fact: `verification error: ${d.verifyError}${cert?.issuer ? `; issuer ${cert.issuer}` : ''}` });
+  if (d.verifyError)
+    facts.push({
+      kind: 'tls',
+      target: t.target,
+      fact: `verification error: ${d.verifyError}${cert?.issuer ? `; issuer ${cert.issuer}` : ''}`,
+    });
   if (d.hostnameError) facts.push({ kind: 'tls', target: t.target, fact: `hostname error: ${d.hostnameError}` });
-  if ((expired || expiring) && cert?.validTo) facts.push({ kind: 'tls', target: t.target, fact: `certificate valid to ${cert.validTo}${days === null ? '' : ` (${days} days left)`}` });
+  if ((expired || expiring) && cert?.validTo)
+    facts.push({
+      kind: 'tls',
+      target: t.target,
+      fact: `certificate valid to ${cert.validTo}${days === null ? '' : ` (${days} days left)`}`,
+    });
 
   return [
     finding(

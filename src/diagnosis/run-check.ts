@@ -8,6 +8,7 @@ import { linkKnowledge, loadBundledTopics } from './knowledge-link.js';
 import { allSlots, firstStage, plannedCount, portsFor, secondStage, slotKey, type Outcome, type PlannedProbe, type Role } from './plan.js';
 import { CheckReportSchema, type CheckReport, type ReportProbe } from './report.js';
 import { evaluate } from './rules.js';
+import { notConcluded } from './gaps.js';
 
 export interface CheckProgress {
   role: Role;
@@ -86,7 +87,8 @@ export async function runRunbook(input: CheckInput, options: CheckOptions = {}):
     // of the longest chain; the independent probes follow in the same tick.
     const gates = (p: PlannedProbe): boolean => p.slot.role === 'cloud-dns' || p.slot.role === 'local-dns';
     const started = new Map<PlannedProbe, Promise<AnyProbeResult>>();
-    for (const p of [...firstPlan.filter(gates), ...firstPlan.filter((x) => !gates(x))]) started.set(p, execute(p, deadline - REPORT_MARGIN_MS));
+    for (const p of [...firstPlan.filter(gates), ...firstPlan.filter((x) => !gates(x))])
+      started.set(p, execute(p, deadline - REPORT_MARGIN_MS));
     const stage1 = firstPlan.map((p) => ({ p, done: started.get(p)! }));
     const byHost = input.hosts.map(async (host) => {
       const cloud = stage1
@@ -108,12 +110,19 @@ export async function runRunbook(input: CheckInput, options: CheckOptions = {}):
     .map((slot) => outcomes.get(slotKey(slot)))
     .filter((o): o is Outcome => o !== undefined);
 
-  const { verdict, findings } = evaluate(input, ordered);
+  // Probes refused by the agent's policy say nothing about the network: the rules judge the rest, and the
+  // report says which conclusions that left open.
+  const { verdict, findings } = evaluate(
+    input,
+    ordered.filter((o) => !o.result.notRun),
+  );
+  const gaps = notConcluded(input, ordered);
   const kb = options.knowledge === undefined ? await loadBundledTopics(findings.map((f) => f.topic)) : options.knowledge;
   return CheckReportSchema.parse({
     verdict,
     findings: findings.map((f) => linkKnowledge(f, kb)),
     probes: ordered.map((o) => toReportProbe(o.result)),
+    ...(gaps.length > 0 ? { notConcluded: gaps } : {}),
   });
 }
 
@@ -130,7 +139,10 @@ async function runGuarded(
   let timer: NodeJS.Timeout | undefined;
   try {
     const late = new Promise<AnyProbeResult>((resolve) => {
-      timer = setTimeout(() => resolve(failed('the probe runner did not answer in time')), Math.max(0, ctx.deadline - Date.now()) + RUNNER_OVERRUN_MS);
+      timer = setTimeout(
+        () => resolve(failed('the probe runner did not answer in time')),
+        Math.max(0, ctx.deadline - Date.now()) + RUNNER_OVERRUN_MS,
+      );
     });
     return await Promise.race([runner(request, ctx), late]);
   } catch (err) {
@@ -168,5 +180,6 @@ export function toReportProbe(r: AnyProbeResult): ReportProbe {
     durationMs: r.durationMs,
     backend: r.backend,
     detail: { ...(r.detail as Record<string, unknown>), ...(r.error ? { error: r.error } : {}) },
+    ...(r.notRun ? { notRun: r.notRun } : {}),
   };
 }

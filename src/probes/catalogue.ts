@@ -6,7 +6,7 @@ import { formatHostPort } from './target.js';
 import { TcpParamsSchema, TcpResultSchema, tcpProbe, type TcpResult } from './tcp.js';
 import { TlsParamsSchema, TlsResultSchema, tlsProbe, type TlsResult } from './tls.js';
 import { TracerouteParamsSchema, TracerouteResultSchema, tracerouteProbe, type TracerouteResult } from './traceroute.js';
-import { roundMs, stopwatch, type Probe, type ProbeContext, type ProbeKind } from './types.js';
+import { roundMs, stopwatch, type NotRun, type Probe, type ProbeContext, type ProbeKind } from './types.js';
 
 /**
  * Every probe this program can run, by kind. A remote agent runs exactly this catalogue: it receives
@@ -67,7 +67,7 @@ export function failedResult(
   kind: ProbeKind,
   target: string,
   message: string,
-  where: { backend?: string; durationMs?: number } = {},
+  where: { backend?: string; durationMs?: number; notRun?: NotRun } = {},
 ): AnyProbeResult {
   return {
     kind,
@@ -77,6 +77,7 @@ export function failedResult(
     backend: where.backend ?? 'none',
     detail: catalogue[kind].errorDetail(message),
     error: message,
+    ...(where.notRun ? { notRun: where.notRun } : {}),
   } as AnyProbeResult;
 }
 

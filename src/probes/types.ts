@@ -32,6 +32,20 @@ export interface ProbeResult<D, K extends ProbeKind = ProbeKind> {
   detail: D;
   /** Only for failures of the probe itself (bad params, a bug, a runner that did not answer). */
   error?: string;
+  /** Set when the probe never ran because a policy refused it: its result says nothing about the network. */
+  notRun?: NotRun;
+}
+
+/**
+ * Why a probe never ran: the agent's allowlist refused its target. Set only by whoever ran it on our side
+ * (never accepted from the wire: the result schemas do not carry it), so the runbook can leave it out.
+ */
+export interface NotRun {
+  reason: 'refused';
+  /** The agent's own words ("10.0.0.2:53 is outside this agent's allowlist (...)"). */
+  message: string;
+  /** The --allow rule that would let it run ("10.0.0.2:53"), when the agent said so. */
+  allow?: string;
 }
 
 export interface Probe<P, D> {

@@ -8,7 +8,7 @@ const STATUS_MEANING: Record<number, string> = {
   400: 'The request does not describe a check that can run',
   404: 'No such agent, or it is revoked',
   409: 'Several agents are online: name one (details.online lists them)',
-  422: "The agent's own allowlist refused a target",
+  422: "The agent's own allowlist refused every probe (details.allow: the rules that would allow them)",
   502: 'The agent failed to run the check',
   503: 'No agent online, or the named agent is offline or shutting down',
   504: 'The agent did not answer within the check deadline',
@@ -25,7 +25,7 @@ export function checkRoute(checks: CheckService) {
     operationId: 'runCheck',
     summary: 'Run the connectivity check on an agent',
     description:
-      'Runs the same runbook as `vpn-doctor check` on the named agent (or the only agent online) and returns exactly the JSON of `vpn-doctor check --json`. The agent that ran it and the check id (the audit log groups its jobs by it) come back in headers.',
+      'Runs the same runbook as `vpn-doctor check` on the named agent (or the only agent online) and returns exactly the JSON of `vpn-doctor check --json`. Probes refused by the agent allowlist are marked `notRun` (with the --allow rule that would allow them) and left out of the diagnosis, which lists what it could not conclude in `notConcluded`; the check fails (422) only when nothing could run. The agent that ran it and the check id (the audit log groups its jobs by it) come back in headers.',
     auth: 'api',
     body: CheckRequestSchema,
     bodyName: 'CheckRequest',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -61,8 +61,30 @@ describe('vpn-doctor agents add | list | revoke', () => {
     const table = await run('agents', 'list');
     expect(table.stdout).toMatch(/NAME\s+STATE/);
     expect(table.stdout).toMatch(/lan-1\s+offline\s+never/);
+    expect(table.stdout.split('\n')[0]).toBe(`Database: ${db}`);
     const json = JSON.parse((await run('agents', 'list', '--json')).stdout);
     expect(json.agents.map((a: { name: string }) => a.name)).toEqual(['lan-1', 'lan-2']);
+    expect(json.database).toBe(db);
+  });
+
+  it('list and revoke never create a database: a missing one is an error that names the path', async () => {
+    const missing = join(dir, 'elsewhere', 'none.db');
+    process.env.VPN_DOCTOR_DB = missing;
+    try {
+      for (const args of [
+        ['agents', 'list'],
+        ['agents', 'list', '--json'],
+        ['agents', 'revoke', 'lan-1'],
+      ]) {
+        const r = await run(...args);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`no database at ${missing}`);
+      }
+      expect(existsSync(missing)).toBe(false);
+      expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
+    } finally {
+      process.env.VPN_DOCTOR_DB = db;
+    }
   });
 
   it('revokes, and says so when there is nothing to revoke', async () => {
@@ -86,8 +108,19 @@ describe('agent configuration', () => {
   it('merges file < environment < flags; allow rules add up', () => {
     const file = join(dir, 'agent.yaml');
     writeFileSync(file, `hub: ws://file/agents\nname: from-file\nallow:\n  - 10.0.0.0/8\nkeepalive: 10.0.0.2\nkeepaliveIntervalS: 10\n`);
-    const c = resolveAgentConfig({ file: readAgentFile(file), env: { VPN_DOCTOR_HUB: 'wss://env/agents', VPN_DOCTOR_AGENT_TOKEN: token }, flags: { name: 'from-flag', allow: ['.outsystemsenterprise.com:443'] } });
-    expect(c).toMatchObject({ hub: 'wss://env/agents', name: 'from-flag', token, keepalive: '10.0.0.2', keepaliveIntervalS: 10, concurrency: 4 });
+    const c = resolveAgentConfig({
+      file: readAgentFile(file),
+      env: { VPN_DOCTOR_HUB: 'wss://env/agents', VPN_DOCTOR_AGENT_TOKEN: token },
+      flags: { name: 'from-flag', allow: ['.outsystemsenterprise.com:443'] },
+    });
+    expect(c).toMatchObject({
+      hub: 'wss://env/agents',
+      name: 'from-flag',
+      token,
+      keepalive: '10.0.0.2',
+      keepaliveIntervalS: 10,
+      concurrency: 4,
+    });
     expect(c.allowlist.texts).toEqual(['10.0.0.0/8', '.outsystemsenterprise.com:443']);
   });
 
@@ -105,7 +138,9 @@ describe('agent configuration', () => {
     [{ keepalive: '10.0.0.2' }, 'keep-alive target must be allowed'],
     [{ keepalive: '$(id)' }, 'keepalive'],
   ])('rejects %j', (override, message) => {
-    expect(() => resolveAgentConfig({ flags: { hub: 'ws://localhost:3978/agents', name: 'a', token, allow: ['192.168.0.0/16'], ...override } })).toThrow(message);
+    expect(() =>
+      resolveAgentConfig({ flags: { hub: 'ws://localhost:3978/agents', name: 'a', token, allow: ['192.168.0.0/16'], ...override } }),
+    ).toThrow(message);
   });
 
   it('refuses a ws:// hub on another machine (token in cleartext) unless insecure is asked for, then warns', () => {

@@ -35,7 +35,24 @@ describe('check service: probes that never ran on the agent', () => {
     expect(err.message).toMatch(/^the check could not run on agent a1: /);
   });
 
-  it('a refusal by the agent allowlist is marked as refused, whatever else failed', async () => {
+  it('every probe refused by the agent allowlist: agent-refused, with the rules that would allow them', async () => {
+    const err = await run(
+      scriptedHub((req) => ({
+        status: 'refused',
+        error: {
+          code: 'not-allowed',
+          message: '10.0.0.2 is not in the allowlist',
+          allow: req.probe === 'dns' ? '10.0.0.2:53' : '10.0.0.2',
+        },
+        durationMs: 0,
+      })),
+    );
+    expect(err.code).toBe('agent-refused');
+    expect(err.details.failures!.some((f) => f.startsWith('dns ') && f.includes('allowlist'))).toBe(true);
+    expect(err.details.allow).toEqual(['10.0.0.2', '10.0.0.2:53']);
+  });
+
+  it('some probes refused, the others late: the lateness decides (timeout), the refusals are still listed', async () => {
     const err = await run(
       scriptedHub((req) =>
         req.probe === 'dns'
@@ -43,7 +60,7 @@ describe('check service: probes that never ran on the agent', () => {
           : { status: 'timeout', error: { code: 'deadline', message: 'no answer' }, durationMs: 0 },
       ),
     );
-    expect(err.code).toBe('agent-refused');
+    expect(err.code).toBe('timeout');
     expect(err.details.failures!.some((f) => f.startsWith('dns ') && f.includes('allowlist'))).toBe(true);
   });
 

@@ -7,6 +7,7 @@ import { CatalogueExecutor } from '../../src/agents/catalogue-executor.js';
 import type { ExecContext, JobExecutor } from '../../src/agents/executor.js';
 import { CheckError, CheckService, httpStatusOf, parseCheckRequest, type CheckRequestDraft } from '../../src/checks/index.js';
 import { checkErrorReply } from '../../src/conversation/check-error-reply.js';
+import { checkReply } from '../../src/conversation/check-reply.js';
 import { runProbe, type ProbeRunner } from '../../src/probes/catalogue.js';
 import { PROTOCOL_VERSION } from '../../src/agents/protocol.js';
 import { HUB_RESULT_GRACE_MS, RUNNER_OVERRUN_MS } from '../../src/probes/deadlines.js';
@@ -162,13 +163,50 @@ describe('check service: here and on a real agent over loopback', () => {
     expect([unknown.code, httpStatusOf(unknown.code)]).toEqual(['agent-unknown', 404]);
   });
 
-  it("targets outside the agent's allowlist: agent-refused, 422, no diagnosis in the Reply, and the refusals audited", async () => {
-    const err = await failure({ ...draft, dnsServers: ['10.255.255.1'], timeoutMs: 2000 }, { on: 'agent', agent: 'lan-1' });
+  it("a cloud DNS server outside the agent's allowlist: the check runs the rest, marks the refused probes and says what it could not conclude", async () => {
+    const { report, checkId } = await service.run(
+      parseCheckRequest({ ...draft, dnsServers: ['10.255.255.1'], timeoutMs: 2000 }),
+      { on: 'agent', agent: 'lan-1' },
+      { requestedBy },
+    );
+    const notRun = report.probes.filter((p) => p.notRun);
+    expect(notRun.map((p) => [p.kind, p.notRun!.allow])).toEqual([
+      ['icmp', '10.255.255.1'],
+      ['traceroute', '10.255.255.1'],
+      ['dns', '10.255.255.1:53'],
+    ]);
+    expect(notRun.every((p) => p.notRun!.message.includes("outside this agent's allowlist"))).toBe(true);
+    // What did run was judged: the resolver gave the address, the ports connected, so nothing says "down";
+    // and the silence of probes that never ran is not read as a fault.
+    expect(report.probes.filter((p) => p.kind === 'tcp').map((p) => p.ok)).toEqual([true, true]);
+    expect(report.verdict).not.toBe('down');
+    expect(report.findings.map((f) => f.code)).not.toContain('dns-unreachable');
+    expect(report.notConcluded!.map((g) => g.question)).toEqual([
+      'whether cloud DNS server 10.255.255.1 answers ping',
+      'where the path to 10.255.255.1 stops (your network or the VPN device)',
+      `whether cloud DNS server 10.255.255.1 answers for ${HOST}`,
+    ]);
+    const jobs = h.store.audit.recent().filter((j) => j.checkId === checkId);
+    expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(3);
+    // The chat says the same: a notice first, the refused rows marked "not run" with their rule.
+    const r = checkReply(report, { agent: 'lan-1' });
+    expect(r.notices![0]).toMatch(/^Partial check: 3 of \d+ probes were not run \(refused by agent lan-1's allowlist\)/);
+    expect(r.notices![1]).toBe('To run them, add to the agent: --allow 10.255.255.1 --allow 10.255.255.1:53');
+    expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null]);
+  });
+
+  it("every target outside the agent's allowlist: agent-refused, 422, the rules to add, no diagnosis in the Reply, and the refusals audited", async () => {
+    const err = await failure(
+      { ...draft, dnsServers: ['10.255.255.1'], resolver: '10.255.255.2', timeoutMs: 2000 },
+      { on: 'agent', agent: 'lan-1' },
+    );
     expect(err.code).toBe('agent-refused');
     expect(httpStatusOf(err.code)).toBe(422);
     expect(err.details.failures!.some((f) => f.includes('10.255.255.1') && f.includes('allowlist'))).toBe(true);
+    expect(err.details.allow).toEqual(['10.255.255.1', '10.255.255.1:53', '10.255.255.2:53']);
     const r = checkErrorReply(err);
-    expect(r).toMatchObject({ kind: 'error', title: 'Agent lan-1 refused part of the check', findings: [] });
+    expect(r).toMatchObject({ kind: 'error', title: 'Agent lan-1 refused every probe of the check', findings: [] });
+    expect(r.summary).toContain('--allow 10.255.255.1 --allow 10.255.255.1:53 --allow 10.255.255.2:53');
     expect(r.items.map((i) => i.label)).toEqual(err.details.failures!.slice(0, 10));
     expect(
       h.store.audit.recent().some((j) => j.checkId === err.details.checkId && j.status === 'refused' && j.target.includes('10.255.255.1')),

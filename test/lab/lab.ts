@@ -10,7 +10,16 @@ import { startDnsmasq, type DnsmasqSpec } from './dnsmasq.js';
 import { killPidSync, mustIn, runIn, waitFor, type Daemon, type RunOptions, type RunResult } from './exec.js';
 import { makeCertificate, startFrontEnd } from './frontend.js';
 import { isListening } from './listen.js';
-import { addAddress, addNamespace, addVeth, destroyNamespaceSync, enableForwarding, precleanLeftovers, route, writeResolvConf } from './netns.js';
+import {
+  addAddress,
+  addNamespace,
+  addVeth,
+  destroyNamespaceSync,
+  enableForwarding,
+  precleanLeftovers,
+  route,
+  writeResolvConf,
+} from './netns.js';
 import { ENV_DOMAIN, ENV_HOST, IKE_PSK, PLAN, PREFIX, ROLES, WRONG_PSK, type Role } from './plan.js';
 import { childSaInstalled, initiate, setPsk, startCharon, terminate, type Charon } from './strongswan.js';
 
@@ -100,8 +109,24 @@ export class Lab {
 
     // IPsec: cloud is the responder (OutSystems only responds), gw initiates.
     const [cloud, gw] = await Promise.all([
-      startCharon({ ns: ns.cloud, dir: join(this.dir, 'cloud'), localAddr: p.cloud.outside, remoteAddr: p.gw.outside, localTs: p.cloudVpc, remoteTs: p.customerRange, psk: IKE_PSK }),
-      startCharon({ ns: ns.gw, dir: join(this.dir, 'gw'), localAddr: p.gw.outside, remoteAddr: p.cloud.outside, localTs: p.customerRange, remoteTs: p.cloudVpc, psk: IKE_PSK }),
+      startCharon({
+        ns: ns.cloud,
+        dir: join(this.dir, 'cloud'),
+        localAddr: p.cloud.outside,
+        remoteAddr: p.gw.outside,
+        localTs: p.cloudVpc,
+        remoteTs: p.customerRange,
+        psk: IKE_PSK,
+      }),
+      startCharon({
+        ns: ns.gw,
+        dir: join(this.dir, 'gw'),
+        localAddr: p.gw.outside,
+        remoteAddr: p.cloud.outside,
+        localTs: p.customerRange,
+        remoteTs: p.cloudVpc,
+        psk: IKE_PSK,
+      }),
     ]);
     this.charons = { gw, cloud };
     this.daemons.push(cloud.daemon, gw.daemon);
@@ -147,7 +172,9 @@ export class Lab {
     const r = await initiate(gw);
     if (!r.ok) throw new Error(`IPsec tunnel did not come up:\n${r.output.slice(-2000)}`);
     // The route into ipsec0 (table 220) is what actually carries traffic; wait for it, not just the SA.
-    await waitFor('the tunnel route in table 220', async () => (await this.ip('gw', ['route', 'show', 'table', '220'])).stdout.includes('ipsec0'));
+    await waitFor('the tunnel route in table 220', async () =>
+      (await this.ip('gw', ['route', 'show', 'table', '220'])).stdout.includes('ipsec0'),
+    );
   }
 
   async tunnelUp(): Promise<boolean> {
@@ -207,6 +234,9 @@ export class Lab {
   }
 }
 
+/** An address on the LAN subnet that no host uses: a next hop that never answers ARP. */
+export const WRONG_NEXT_HOP = '10.250.1.99';
+
 /** The faults the scenarios inject into a healthy lab; each states what it breaks and where. */
 export class Faults {
   constructor(private readonly lab: Lab) {}
@@ -218,7 +248,10 @@ export class Faults {
     await terminate(gw);
     const r = await initiate(gw, 5);
     if (r.ok) throw new Error('the tunnel came up with a wrong pre-shared key');
-    await waitFor('the tunnel route to disappear', async () => !(await this.lab.ip('gw', ['route', 'show', 'table', '220'])).stdout.includes('ipsec0'));
+    await waitFor(
+      'the tunnel route to disappear',
+      async () => !(await this.lab.ip('gw', ['route', 'show', 'table', '220'])).stdout.includes('ipsec0'),
+    );
     return { initiateOutput: r.output };
   }
 
@@ -239,7 +272,20 @@ export class Faults {
 
   /** The cloud's security group does not let the customer range reach the front-end on TCP 443. */
   async blockHttps(): Promise<void> {
-    await this.lab.iptables('cloud', ['-I', 'INPUT', '-p', 'tcp', '-s', PLAN.customerRange, '-d', PLAN.cloud.frontEnd, '--dport', '443', '-j', 'DROP']);
+    await this.lab.iptables('cloud', [
+      '-I',
+      'INPUT',
+      '-p',
+      'tcp',
+      '-s',
+      PLAN.customerRange,
+      '-d',
+      PLAN.cloud.frontEnd,
+      '--dport',
+      '443',
+      '-j',
+      'DROP',
+    ]);
   }
 
   /**
@@ -251,9 +297,18 @@ export class Faults {
     await this.lab.iptables('core', ['-I', 'FORWARD', '-d', PLAN.cloudVpc, '-j', 'DROP']);
   }
 
+  /**
+   * The LAN host's own route to the cloud VPC points at a next hop that does not exist on its subnet
+   * (10.250.1.99): the kernel's neighbour lookup fails and it answers EHOSTUNREACH; everything else
+   * (the default route to the resolver and the edge) is untouched.
+   */
+  async wrongNextHop(): Promise<void> {
+    const r = await this.lab.ip('lan', ['route', 'replace', PLAN.cloudVpc, 'via', WRONG_NEXT_HOP]);
+    if (r.code !== 0) throw new Error(`ip route replace failed: ${r.stderr}`);
+  }
+
   /** Sentry: the front-end listens on 443 only. */
   async closePort80(): Promise<void> {
     await this.lab.closeHttp();
   }
 }
-

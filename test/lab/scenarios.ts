@@ -5,7 +5,7 @@
 import { readLog } from './strongswan.js';
 import { dig, pingOk, tcpOpen, traceHops } from './tools.js';
 import { EDGE_IP, ENV_HOST, PLAN, RESOLVER_IP } from './plan.js';
-import type { Lab } from './lab.js';
+import { WRONG_NEXT_HOP, type Lab } from './lab.js';
 import type { Verdict } from './run-check.js';
 
 export interface Witness {
@@ -48,9 +48,14 @@ export const SCENARIOS: readonly Scenario[] = [
       w('the CHILD_SA is installed', (lab) => lab.tunnelUp()),
       w(`ping to cloud DNS ${DNS1} and ${DNS2} works`, async (lab) => (await pingOk(lab, 'lan', DNS1)) && (await pingOk(lab, 'lan', DNS2))),
       w('ICMP to the front-end is dropped (by design, as in the OutSystems Cloud)', async (lab) => !(await pingOk(lab, 'lan', FE))),
-      w('traceroute to the cloud DNS goes core -> edge -> DNS', async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === `${PLAN.core.lanSide} ${EDGE_IP} ${DNS1}`),
+      w(
+        'traceroute to the cloud DNS goes core -> edge -> DNS',
+        async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === `${PLAN.core.lanSide} ${EDGE_IP} ${DNS1}`,
+      ),
       ...DNS_HEALTHY,
-      w('the corporate resolver forwards to the cloud DNS (private answer)', async (lab) => answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), FE)),
+      w('the corporate resolver forwards to the cloud DNS (private answer)', async (lab) =>
+        answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), FE),
+      ),
       w('front-end TCP 443 and 80 are open', async (lab) => (await tcpOpen(lab, 'lan', FE, 443)) && (await tcpOpen(lab, 'lan', FE, 80))),
     ],
   },
@@ -63,8 +68,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expected: { verdict: 'down', codes: ['tunnel-down', 'vpn-device'] },
     witnesses: [
       w('no CHILD_SA is installed', async (lab) => !(await lab.tunnelUp())),
-      w('the initiator (gw) log shows "received AUTHENTICATION_FAILED notify error"', async (lab) => readLog(lab.charons!.gw).includes('received AUTHENTICATION_FAILED notify error')),
-      w('the responder (cloud) log shows "MAC mismatched"', async (lab) => /tried \d+ shared key.* but MAC mismatched/.test(readLog(lab.charons!.cloud))),
+      w('the initiator (gw) log shows "received AUTHENTICATION_FAILED notify error"', async (lab) =>
+        readLog(lab.charons!.gw).includes('received AUTHENTICATION_FAILED notify error'),
+      ),
+      w('the responder (cloud) log shows "MAC mismatched"', async (lab) =>
+        /tried \d+ shared key.* but MAC mismatched/.test(readLog(lab.charons!.cloud)),
+      ),
       w('the edge device answers ping', async (lab) => pingOk(lab, 'lan', EDGE_IP)),
       w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
       w('traceroute reaches the edge device and stops there', async (lab) => (await traceHops(lab, 'lan', DNS1)).at(-1) === EDGE_IP),
@@ -79,7 +88,9 @@ export const SCENARIOS: readonly Scenario[] = [
     witnesses: [
       w('the tunnel is up and the cloud DNS answers ping', async (lab) => (await lab.tunnelUp()) && (await pingOk(lab, 'lan', DNS1))),
       ...DNS_HEALTHY,
-      w(`the corporate resolver answers the public address ${PLAN.cloud.publicFrontEnd}`, async (lab) => answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), PLAN.cloud.publicFrontEnd)),
+      w(`the corporate resolver answers the public address ${PLAN.cloud.publicFrontEnd}`, async (lab) =>
+        answers(await dig(lab, 'lan', RESOLVER_IP, ENV_HOST), PLAN.cloud.publicFrontEnd),
+      ),
     ],
   },
   {
@@ -88,10 +99,21 @@ export const SCENARIOS: readonly Scenario[] = [
     inject: (lab) => lab.faults.blockDnsUdp(),
     expected: { verdict: 'degraded', codes: ['dns-unreachable'] },
     witnesses: [
-      w('the cloud DNS answers ping (the tunnel is fine)', async (lab) => (await pingOk(lab, 'lan', DNS1)) && (await pingOk(lab, 'lan', DNS2))),
-      w('queries over UDP to both cloud DNS servers get no answer', async (lab) => (await dig(lab, 'lan', DNS1, ENV_HOST)) === null && (await dig(lab, 'lan', DNS2, ENV_HOST)) === null),
-      w('the same query over TCP works (only UDP 53 is blocked)', async (lab) => answers(await dig(lab, 'lan', DNS1, ENV_HOST, { tcp: true }), FE)),
-      w('the corporate resolver gets no address for the environment', async (lab) => ((await dig(lab, 'lan', RESOLVER_IP, ENV_HOST)) ?? []).length === 0),
+      w(
+        'the cloud DNS answers ping (the tunnel is fine)',
+        async (lab) => (await pingOk(lab, 'lan', DNS1)) && (await pingOk(lab, 'lan', DNS2)),
+      ),
+      w(
+        'queries over UDP to both cloud DNS servers get no answer',
+        async (lab) => (await dig(lab, 'lan', DNS1, ENV_HOST)) === null && (await dig(lab, 'lan', DNS2, ENV_HOST)) === null,
+      ),
+      w('the same query over TCP works (only UDP 53 is blocked)', async (lab) =>
+        answers(await dig(lab, 'lan', DNS1, ENV_HOST, { tcp: true }), FE),
+      ),
+      w(
+        'the corporate resolver gets no address for the environment',
+        async (lab) => ((await dig(lab, 'lan', RESOLVER_IP, ENV_HOST)) ?? []).length === 0,
+      ),
       w('front-end TCP 443 is still open', async (lab) => tcpOpen(lab, 'lan', FE, 443)),
     ],
   },
@@ -117,7 +139,27 @@ export const SCENARIOS: readonly Scenario[] = [
       w('the tunnel itself is up', (lab) => lab.tunnelUp()),
       w('the edge device answers ping', async (lab) => pingOk(lab, 'lan', EDGE_IP)),
       w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
-      w(`traceroute stops at the internal router ${PLAN.core.lanSide}, before the edge`, async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === PLAN.core.lanSide),
+      w(
+        `traceroute stops at the internal router ${PLAN.core.lanSide}, before the edge`,
+        async (lab) => (await traceHops(lab, 'lan', DNS1)).join(' ') === PLAN.core.lanSide,
+      ),
+    ],
+  },
+  {
+    id: 'wrong-next-hop',
+    title: "LAN host's route to the cloud range points at a next hop that does not exist",
+    inject: (lab) => lab.faults.wrongNextHop(),
+    // The edge answers ping by the default route and no trace hop answers: without the kernel's
+    // EHOSTUNREACH this read as tunnel-down + vpn-device, sending the network team to the wrong box.
+    expected: { verdict: 'down', codes: ['internal-routing'] },
+    witnesses: [
+      w('the tunnel itself is up', (lab) => lab.tunnelUp()),
+      w('the edge device answers ping', async (lab) => pingOk(lab, 'lan', EDGE_IP)),
+      w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
+      w(`ip route get ${DNS1} on the LAN host names the missing next hop ${WRONG_NEXT_HOP}`, async (lab) =>
+        (await lab.ip('lan', ['route', 'get', DNS1])).stdout.includes(`via ${WRONG_NEXT_HOP}`),
+      ),
+      w('front-end TCP 443 does not connect', async (lab) => !(await tcpOpen(lab, 'lan', FE, 443))),
     ],
   },
   {

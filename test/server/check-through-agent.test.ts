@@ -29,7 +29,13 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
       const response = Packet.createResponseFromRequest(request);
       const q = request.questions[0]!;
       if (q.name.toLowerCase() === HOST) {
-        response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: APP_IP } as DNS.Packet.Resource);
+        response.answers.push({
+          name: q.name,
+          type: Packet.TYPE.A,
+          class: Packet.CLASS.IN,
+          ttl: 60,
+          address: APP_IP,
+        } as DNS.Packet.Resource);
       } else {
         response.header.rcode = Packet.RCODE.NXDOMAIN;
       }
@@ -105,27 +111,76 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(server.store.audit.recent({ limit: 1 })[0]).toMatchObject({ platform: 'slack', channel: 'C1', requestedBy: 'u1' });
   });
 
-  it('a DNS server outside the agent allowlist is refused on the agent: 422, no diagnosis, audited', async () => {
-    const res = await api(server, '/api/v1/checks', { json: { agent: 'lab-agent', host: HOST, dnsServers: ['10.255.255.1'], resolver: DNS_IP, timeoutMs: 2000 } });
-    // A refused probe says nothing about the network: answering "tunnel down" here would be a false diagnosis.
-    expect(res.status).toBe(422);
-    const body = (await bodyOf(res)) as { error: { code: string; message: string; details: { agent: string; failures: string[] } } };
-    expect(body.error.code).toBe('agent-refused');
-    expect(body.error.details.agent).toBe('lab-agent');
-    expect(body.error.details.failures.some((f) => f.includes('10.255.255.1') && f.includes('allowlist'))).toBe(true);
+  it('a DNS server outside the agent allowlist: 200, its probes marked not run with the rule, the rest diagnosed', async () => {
+    const res = await api(server, '/api/v1/checks', {
+      json: { agent: 'lab-agent', host: HOST, dnsServers: ['10.255.255.1'], resolver: DNS_IP, timeoutMs: 2000 },
+    });
+    expect(res.status).toBe(200);
+    const report = CheckReportSchema.parse(await bodyOf(res));
+    expect(report.probes.filter((p) => p.notRun).map((p) => `${p.kind} ${p.notRun!.allow}`)).toEqual([
+      'icmp 10.255.255.1',
+      'traceroute 10.255.255.1',
+      'dns 10.255.255.1:53',
+    ]);
+    // A refused probe says nothing about the network: "tunnel down" here would be a false diagnosis. The
+    // resolver answered and both ports connected, and that is what was judged.
+    expect(report.verdict).not.toBe('down');
+    expect(report.probes.filter((p) => p.kind === 'tcp').map((p) => p.ok)).toEqual([true, true]);
+    expect(report.notConcluded!.flatMap((g) => g.codes)).toContain('dns-unreachable');
     expect(server.store.audit.recent().some((j) => j.status === 'refused' && j.target.includes('10.255.255.1'))).toBe(true);
   });
 
-  it('the chat explains a refused check instead of diagnosing it', async () => {
+  it('an allowlist of 53 and 443 only: TCP 80 and the pings are not run, 443 is judged, no port-blocked for 80', async () => {
+    const narrow = await connectAgent(server, 'narrow-agent', [`${net}.0/24:53,443`]);
+    try {
+      const res = await api(server, '/api/v1/checks', {
+        json: { agent: 'narrow-agent', host: HOST, dnsServers: [DNS_IP], resolver: DNS_IP, timeoutMs: 2000 },
+      });
+      expect(res.status).toBe(200);
+      const report = CheckReportSchema.parse(await bodyOf(res));
+      expect(report.probes.filter((p) => p.notRun).map((p) => `${p.kind} ${p.target} -> ${p.notRun!.allow}`)).toEqual([
+        `icmp ${DNS_IP} -> ${DNS_IP}`,
+        `traceroute ${DNS_IP} -> ${DNS_IP}`,
+        `tcp ${APP_IP}:80 -> ${APP_IP}:80`,
+      ]);
+      expect(report.probes.find((p) => p.kind === 'tcp' && p.target === `${APP_IP}:443`)?.ok).toBe(true);
+      expect(report.findings.map((f) => f.code)).not.toContain('port-blocked');
+      expect(report.notConcluded!.map((g) => g.question)).toContain(`whether TCP 80 to ${HOST} connects`);
+    } finally {
+      await narrow.stop({ timeoutMs: 500 });
+    }
+  });
+
+  it('every target outside the allowlist: 422 with the rules that would allow them; the chat says the same', async () => {
+    const res = await api(server, '/api/v1/checks', {
+      json: { agent: 'lab-agent', host: HOST, dnsServers: ['10.255.255.1'], resolver: '10.255.255.2', timeoutMs: 2000 },
+    });
+    expect(res.status).toBe(422);
+    const body = (await bodyOf(res)) as { error: { code: string; details: { agent: string; failures: string[]; allow: string[] } } };
+    expect(body.error.code).toBe('agent-refused');
+    expect(body.error.details.agent).toBe('lab-agent');
+    expect(body.error.details.allow).toEqual(['10.255.255.1', '10.255.255.1:53', '10.255.255.2:53']);
+    const r = await server.assistant.handle({
+      text: `check ${HOST} dns 10.255.255.1 resolver 10.255.255.2 on lab-agent timeout 2000`,
+      user: 'u',
+      channel: 'c',
+      platform: 'test',
+    });
+    expect(r.kind).toBe('error');
+    expect(r.title).toBe('Agent lab-agent refused every probe of the check');
+    expect(r.findings).toEqual([]);
+  });
+
+  it('the chat marks a partial check and names the rules to add', async () => {
     const r = await server.assistant.handle({
       text: `check ${HOST} dns 10.255.255.1 resolver ${DNS_IP} on lab-agent timeout 2000`,
       user: 'u',
       channel: 'c',
       platform: 'test',
     });
-    expect(r.kind).toBe('error');
-    expect(r.title).toBe('Agent lab-agent refused part of the check');
-    expect(r.findings).toEqual([]);
+    expect(r.kind).toBe('check');
+    expect(r.notices?.[0]).toMatch(/^Partial check: 3 of \d+ probes were not run/);
+    expect(r.notices?.[1]).toBe('To run them, add to the agent: --allow 10.255.255.1 --allow 10.255.255.1:53');
   });
 });
 
@@ -137,7 +192,9 @@ describe('POST /api/v1/checks when the check cannot run on the agent', () => {
   beforeAll(async () => {
     server = await startTestServer();
     // Takes jobs and never finishes them: the agent's own deadline answers "timeout".
-    slow = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) }).agent;
+    slow = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'slow-1'), 'slow-1', {
+      executor: new FakeExecutor({ hang: true }),
+    }).agent;
     registerAgent(server.store, 'gone-1');
     await slow.whenOnline();
   });
@@ -169,7 +226,12 @@ describe('POST /api/v1/checks when the check cannot run on the agent', () => {
   });
 
   it('the same request from the chat gets the timeout Reply, not a diagnosis', async () => {
-    const r = await server.assistant.handle({ text: `check ${HOST} dns 127.0.0.1 resolver 127.0.0.1 on slow-1 timeout 600`, user: 'u', channel: 'c', platform: 'test' });
+    const r = await server.assistant.handle({
+      text: `check ${HOST} dns 127.0.0.1 resolver 127.0.0.1 on slow-1 timeout 600`,
+      user: 'u',
+      channel: 'c',
+      platform: 'test',
+    });
     expect(r).toMatchObject({ kind: 'error', title: 'Agent slow-1 did not answer in time', findings: [] });
   });
 

@@ -181,7 +181,7 @@ export class AgentConnections {
     if (msg.protocol !== PROTOCOL_VERSION) {
       return this.drop(conn, CloseCode.unsupportedVersion, `protocol ${msg.protocol} not supported (hub speaks ${PROTOCOL_VERSION})`);
     }
-    if (msg.name !== name) return this.drop(conn, CloseCode.protocolError, `this token belongs to agent "${name}", not "${msg.name}"`);
+    if (msg.name !== name) return this.drop(conn, CloseCode.nameMismatch, `this token belongs to agent "${name}", not "${msg.name}"`);
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     conn.helloTimer = null;
     conn.hello = { version: msg.version, capabilities: msg.capabilities, bootId: msg.bootId };

@@ -13,7 +13,8 @@ export interface JobOutcome {
   probe: string;
   status: JobOutcomeStatus;
   result?: unknown;
-  error?: { code: string; message: string };
+  /** `allow`: for a refusal, the --allow rule that would let the probe run. */
+  error?: { code: string; message: string; allow?: string };
   durationMs: number;
 }
 

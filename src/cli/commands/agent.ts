@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
-import { ProbeAgent } from '../../agents/agent.js';
-import { AgentConfigError, insecureHubWarning, readAgentFile, resolveAgentConfig, type AgentFileConfig } from '../../agents/agent-config.js';
+import { AGENT_REFUSED_EXIT_CODE, AgentRefusedError, ProbeAgent } from '../../agents/agent.js';
+import {
+  AgentConfigError,
+  insecureHubWarning,
+  readAgentFile,
+  resolveAgentConfig,
+  type AgentFileConfig,
+} from '../../agents/agent-config.js';
 import { CatalogueExecutor } from '../../agents/catalogue-executor.js';
 import { icmpPinger } from '../../agents/icmp-pinger.js';
 import { proxyAgentFor, proxyUrlFor } from '../../agents/proxy.js';
@@ -34,7 +40,10 @@ export function registerAgentCommand(program: Command): void {
     .command('agent')
     .description('run a probe agent inside your network (connects out to the vpn-doctor server)')
     .option('--hub <url>', 'hub URL, ws(s)://HOST:PORT/agents (env VPN_DOCTOR_HUB)')
-    .option('--token <token>', 'agent token from `vpn-doctor agents add` (prefer env VPN_DOCTOR_AGENT_TOKEN or --token-file: arguments show in ps)')
+    .option(
+      '--token <token>',
+      'agent token from `vpn-doctor agents add` (prefer env VPN_DOCTOR_AGENT_TOKEN or --token-file: arguments show in ps)',
+    )
     .option('--token-file <file>', 'read the agent token from a file')
     .option('--name <name>', 'agent name the token was issued for (env VPN_DOCTOR_AGENT_NAME)')
     .option(
@@ -46,7 +55,10 @@ export function registerAgentCommand(program: Command): void {
     .option('--keepalive-interval <seconds>', 'keep-alive ping interval (default 5)')
     .option('--concurrency <n>', 'jobs run at once (default 4)')
     .option('--config <file>', 'YAML/JSON file with hub, name, tokenFile, allow, keepalive, keepaliveIntervalS, concurrency, insecure')
-    .option('--insecure', 'accept a plain ws:// hub URL on another machine (the token is sent unencrypted); without it only wss:// or a loopback ws:// is accepted')
+    .option(
+      '--insecure',
+      'accept a plain ws:// hub URL on another machine (the token is sent unencrypted); without it only wss:// or a loopback ws:// is accepted',
+    )
     .action(async (flags: AgentFlags) => {
       const log = logger();
       const fromFlags: AgentFileConfig = {
@@ -67,14 +79,20 @@ export function registerAgentCommand(program: Command): void {
         if (err instanceof AgentConfigError) throw new UsageError(err.message);
         throw err;
       }
-      if (flags.token) log.warn('the token was given on the command line, where other users can see it (ps); prefer VPN_DOCTOR_AGENT_TOKEN or --token-file');
+      if (flags.token)
+        log.warn(
+          'the token was given on the command line, where other users can see it (ps); prefer VPN_DOCTOR_AGENT_TOKEN or --token-file',
+        );
       const insecure = insecureHubWarning(config);
       if (insecure) log.warn(insecure);
       if (config.allow.length === 0) log.warn('no --allow rules: this agent will refuse every job');
 
       const tested = await selfTest();
       const proxy = proxyUrlFor(config.hub);
-      log.info({ name: config.name, hub: config.hub, proxy: proxy ? new URL(proxy).host : null, allow: config.allow, ...tested }, 'agent starting');
+      log.info(
+        { name: config.name, hub: config.hub, proxy: proxy ? new URL(proxy).host : null, allow: config.allow, ...tested },
+        'agent starting',
+      );
       const httpAgent = proxyAgentFor(config.hub);
       const agent = new ProbeAgent({
         hubUrl: config.hub,
@@ -85,12 +103,21 @@ export function registerAgentCommand(program: Command): void {
         selfTest: tested,
         log,
         maxConcurrency: config.concurrency,
-        keepalive: config.keepalive ? { target: config.keepalive, intervalMs: Math.round(config.keepaliveIntervalS * 1000), ping: icmpPinger } : null,
+        keepalive: config.keepalive
+          ? { target: config.keepalive, intervalMs: Math.round(config.keepaliveIntervalS * 1000), ping: icmpPinger }
+          : null,
         ...(httpAgent ? { httpAgent } : {}),
       });
       const signal = untilShutdownSignal(log);
       agent.start();
-      await signal;
+      const ended = await Promise.race([signal.then(() => null), agent.refused]);
+      if (ended instanceof AgentRefusedError) {
+        // One clear line on stderr whatever the log format, and an exit code a service manager can act on
+        // (RestartPreventExitStatus=78): a refused token will not become valid by restarting.
+        process.stderr.write(`vpn-doctor agent: ${ended.message}\n`);
+        process.exitCode = AGENT_REFUSED_EXIT_CODE;
+        return;
+      }
       await agent.stop({ timeoutMs: 30_000 });
       log.info('agent stopped');
     });

@@ -41,7 +41,10 @@ export function registerServeCommand(program: Command): void {
         await server.close();
         throw err;
       }
-      log.info({ url: server.url, chat: adapters.names }, `vpn-doctor serving on ${server.url}${adapters.names.length ? ` with ${adapters.names.join(', ')}` : ''}`);
+      log.info(
+        { url: server.url, chat: adapters.names, db: config.dbPath },
+        `vpn-doctor serving on ${server.url}${adapters.names.length ? ` with ${adapters.names.join(', ')}` : ''}; database ${config.dbPath}`,
+      );
       const signal = untilShutdownSignal(log);
       const chat = opts.chat
         ? runTerminalChat(server.assistant, {
