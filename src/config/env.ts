@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LlmConfigSchema, type LlmConfig } from '../nlu/llm-config.js';
+import type { RetentionPolicy } from '../store/retention.js';
 import { parseSlackEnv, type SlackConfig } from './slack-env.js';
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Bot Framework samples ship `.env` files with `MicrosoftAppId=`: an empty value means unset. */
 function emptyToUndefined(v: unknown): unknown {
@@ -21,6 +24,12 @@ const EnvSchema = z.object({
   VPN_DOCTOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
+  /** Days keep-alive monitor events are kept (the drop analysis needs about 3 hours; alerts history more). */
+  VPN_DOCTOR_MONITOR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Days finished jobs stay in the audit log. */
+  VPN_DOCTOR_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Keep-alive monitor events one agent may send per minute; beyond it they are refused. */
+  VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(1000),
   // Microsoft Teams (Bot Framework). Names as the Azure Bot resource and Microsoft's samples spell them.
   // An empty value counts as unset, as in the samples' .env templates.
   MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
@@ -33,8 +42,17 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
-      .pipe(z.array(z.string().regex(/^[0-9A-Za-z._-]{1,100}$/, 'must be tenant ids (GUIDs) separated by commas')).min(1, 'must list at least one tenant id'))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[0-9A-Za-z._-]{1,100}$/, 'must be tenant ids (GUIDs) separated by commas'))
+          .min(1, 'must list at least one tenant id'),
+      )
       .optional(),
   ),
 });
@@ -47,6 +65,9 @@ export interface AppConfig {
   dbPath: string;
   apiToken: string | undefined;
   agentHeartbeatMs: number;
+  /** How long monitor events and finished audit rows are kept (src/store/retention.ts). */
+  retention: RetentionPolicy;
+  monitorEventsPerMinute: number;
   llm: LlmConfig;
   teams: TeamsConfig;
   /** Undefined when no SLACK_* variable is set (Slack disabled); see slack-env.ts for the two modes. */
@@ -83,14 +104,18 @@ export function isLoopbackHost(host: string): boolean {
  * worse, accept and fail on the first reply), each naming the variable to fix. `set` lists the Teams
  * variables present in the environment (non-empty), `host` is where the server listens.
  */
-export function teamsConfigProblems(c: TeamsConfig, context: { set?: readonly string[]; host?: string } = {}): { variable: string; message: string }[] {
+export function teamsConfigProblems(
+  c: TeamsConfig,
+  context: { set?: readonly string[]; host?: string } = {},
+): { variable: string; message: string }[] {
   const problems: { variable: string; message: string }[] = [];
   if (!c.appId) {
     if (!c.dev) {
       for (const name of context.set ?? []) {
         problems.push({
           variable: name,
-          message: 'is set but MicrosoftAppId is not: set MicrosoftAppId (the Azure Bot\'s app id) to enable Microsoft Teams, or unset the Microsoft Teams variables',
+          message:
+            "is set but MicrosoftAppId is not: set MicrosoftAppId (the Azure Bot's app id) to enable Microsoft Teams, or unset the Microsoft Teams variables",
         });
       }
     } else if (context.host !== undefined && !isLoopbackHost(context.host)) {
@@ -103,11 +128,14 @@ export function teamsConfigProblems(c: TeamsConfig, context: { set?: readonly st
   }
   if (c.appType === 'UserAssignedMSI') {
     if (!c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is UserAssignedMSI' });
-    if (c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set when MicrosoftAppType is UserAssignedMSI' });
+    if (c.appPassword)
+      problems.push({ variable: 'MicrosoftAppPassword', message: 'must not be set when MicrosoftAppType is UserAssignedMSI' });
     return problems;
   }
-  if (!c.appPassword) problems.push({ variable: 'MicrosoftAppPassword', message: `is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})` });
-  if (c.appType === 'SingleTenant' && !c.tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is SingleTenant' });
+  if (!c.appPassword)
+    problems.push({ variable: 'MicrosoftAppPassword', message: `is required when MicrosoftAppId is set (MicrosoftAppType ${c.appType})` });
+  if (c.appType === 'SingleTenant' && !c.tenantId)
+    problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppType is SingleTenant' });
   return problems;
 }
 
@@ -154,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbPath: e.VPN_DOCTOR_DB,
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
+    retention: { monitorEventsMs: e.VPN_DOCTOR_MONITOR_RETENTION_DAYS * DAY_MS, auditMs: e.VPN_DOCTOR_AUDIT_RETENTION_DAYS * DAY_MS },
+    monitorEventsPerMinute: e.VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE,
     llm: llm.data,
     teams,
     slack: slack.config,

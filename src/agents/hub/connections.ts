@@ -49,7 +49,14 @@ export class AgentConnections {
 
   constructor(private readonly deps: ConnectionsDeps) {
     // ws enforces the size limit while reading the frame, before a byte of it is buffered beyond the limit.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+    // allowSynchronousEvents off: ws hands over one message per event-loop turn, so a burst of large frames
+    // read in one TCP chunk (20 monitor messages of 500 events) cannot hold the loop for all of them at once.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      allowSynchronousEvents: false,
+    });
     // One sweep for all connections: cheaper than a timer per agent with a thousand of them.
     this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.floor(deps.heartbeatMs / 2)));
     this.sweeper.unref();
