@@ -41,10 +41,15 @@ const job = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-function rawSocket(h: TestHub, token: string | null): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }>; status?: number }> {
+function rawSocket(
+  h: TestHub,
+  token: string | null,
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }>; status?: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(h.url, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
     ws.on('open', () => resolve({ ws, closed }));
     ws.on('unexpected-response', (_req, res) => {
       resolve({ ws, closed, status: res.statusCode! });
@@ -72,7 +77,9 @@ describe('hub with several agents', () => {
     expect(list.every((a) => a.online && a.capabilities?.icmp === 'system' && a.version)).toBe(true);
     expect(list[0]!.capabilities?.allow).toEqual(['127.0.0.0/8']);
 
-    const outcomes = await Promise.all(['lan-1', 'lan-2', 'lan-3', 'lan-2'].map((n, i) => h.hub.dispatch(n, job({ params: { target: '127.0.0.1', port: i + 1 } }))));
+    const outcomes = await Promise.all(
+      ['lan-1', 'lan-2', 'lan-3', 'lan-2'].map((n, i) => h.hub.dispatch(n, job({ params: { target: '127.0.0.1', port: i + 1 } }))),
+    );
     expect(outcomes.map((o) => [o.agent, o.status, (o.result as { echo: { port: number } }).echo.port])).toEqual([
       ['lan-1', 'ok', 1],
       ['lan-2', 'ok', 2],
@@ -81,7 +88,11 @@ describe('hub with several agents', () => {
     ]);
     const rows = h.store.audit.recent();
     expect(rows).toHaveLength(4);
-    expect(rows.every((r) => r.status === 'ok' && r.requestedBy === 'tester' && r.platform === 'test' && r.channel === 'c1' && r.durationMs !== null)).toBe(true);
+    expect(
+      rows.every(
+        (r) => r.status === 'ok' && r.requestedBy === 'tester' && r.platform === 'test' && r.channel === 'c1' && r.durationMs !== null,
+      ),
+    ).toBe(true);
     expect(h.store.agents.byName('lan-1')?.online).toBe(true);
   });
 
@@ -171,7 +182,10 @@ describe('the agent enforces its own allowlist', () => {
     const h = await startHub();
     cleanups.push(() => h.close());
     const allowlist = Allowlist.parse(['10.0.0.0/8:443']);
-    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', { allowlist, executor: new CatalogueExecutor(allowlist) });
+    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', {
+      allowlist,
+      executor: new CatalogueExecutor(allowlist),
+    });
     cleanups.push(() => agent.stop());
     await agent.whenOnline();
     for (const [params, why] of [
@@ -194,7 +208,13 @@ describe('deadlines and disconnects', () => {
     cleanups.push(() => h.close());
     const token = registerAgent(h.store, 'lan-kill');
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/agent-process.ts', import.meta.url))], {
-      env: { ...process.env, VPN_DOCTOR_HUB: h.url, VPN_DOCTOR_AGENT_TOKEN: token, VPN_DOCTOR_AGENT_NAME: 'lan-kill', FAKE_JOB_MS: '60000' },
+      env: {
+        ...process.env,
+        VPN_DOCTOR_HUB: h.url,
+        VPN_DOCTOR_AGENT_TOKEN: token,
+        VPN_DOCTOR_AGENT_NAME: 'lan-kill',
+        FAKE_JOB_MS: '60000',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     cleanups.push(() => child.kill('SIGKILL'));
@@ -242,16 +262,26 @@ describe('deadlines and disconnects', () => {
     expect((await s.closed).code).toBe(4009);
   });
 
-  it('limits concurrency on the agent and refuses beyond its queue', async () => {
+  it('sends an agent no more than its advertised concurrency, queues as many, and refuses beyond as busy', async () => {
     const h = await startHub();
     cleanups.push(() => h.close());
-    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', { executor: new FakeExecutor({ delayMs: 100 }), maxConcurrency: 2, maxQueued: 2 });
+    const executor = new FakeExecutor({ delayMs: 100 });
+    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', { executor, maxConcurrency: 2, maxQueued: 0 });
     cleanups.push(() => agent.stop());
     await agent.whenOnline();
     const started = Date.now();
-    const outs = await Promise.all(Array.from({ length: 5 }, () => h.hub.dispatch('lan-1', job())));
-    expect(outs.filter((o) => o.status === 'ok')).toHaveLength(4);
-    expect(outs.filter((o) => o.status === 'refused' && o.error?.code === 'busy')).toHaveLength(1);
+    const other = { ...requester, user: 'someone-else' };
+    // Two run, one of the same caller waits (a caller may hold half of the waiting places), another caller's waits.
+    const running = [
+      ...Array.from({ length: 3 }, () => h.hub.dispatch('lan-1', job())),
+      h.hub.dispatch('lan-1', job({ requestedBy: other })),
+    ];
+    // Beyond: the queue is full for everyone.
+    expect(() => h.hub.dispatch('lan-1', job())).toThrow(expect.objectContaining({ reason: 'busy' }));
+    expect(() => h.hub.dispatch('lan-1', job({ requestedBy: other }))).toThrow(expect.objectContaining({ reason: 'busy' }));
+    const outs = await Promise.all(running);
+    // The agent (which queues nothing itself here) never had to refuse: the hub held the extra two.
+    expect(outs.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     // 4 jobs of 100 ms, 2 at a time: about 200 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
@@ -290,7 +320,11 @@ describe('malformed and oversized agent messages', () => {
     await waitFor(() => h.hub.isOnline('big'), 2000, 'big online');
     s.ws.send(JSON.stringify({ type: 'progress', jobId: 'j', text: 'x'.repeat(MAX_MESSAGE_BYTES) }));
     expect((await s.closed).code).toBe(1009);
-    await waitFor(() => h.lines.some((l) => l.agent === 'big' && /payload length|Max payload/i.test(String(l.reason))), 2000, 'size reason logged');
+    await waitFor(
+      () => h.lines.some((l) => l.agent === 'big' && /payload length|Max payload/i.test(String(l.reason))),
+      2000,
+      'size reason logged',
+    );
     expect(h.hub.onlineNames()).toEqual(['good']);
     expect((await h.hub.dispatch('good', job())).status).toBe('ok');
   });
@@ -328,7 +362,10 @@ describe('hub restart', () => {
     const tokens = ['lan-1', 'lan-2'].map((n) => registerAgent(store, n));
     const fast = startAgent(h.url, tokens[0]!, 'lan-1').agent;
     const slow = startAgent(h.url, tokens[1]!, 'lan-2', { executor: new FakeExecutor({ delayMs: 400 }) }).agent;
-    cleanups.push(() => fast.stop({ timeoutMs: 200 }), () => slow.stop({ timeoutMs: 1000 }));
+    cleanups.push(
+      () => fast.stop({ timeoutMs: 200 }),
+      () => slow.stop({ timeoutMs: 1000 }),
+    );
     await Promise.all([fast.whenOnline(), slow.whenOnline()]);
 
     await Promise.all([h.hub.dispatch('lan-1', job()), h.hub.dispatch('lan-2', job())]);
@@ -340,7 +377,10 @@ describe('hub restart', () => {
 
     store = Store.open(dbPath);
     h = await startHub({ store, port });
-    cleanups.push(() => h.close(), () => store.close());
+    cleanups.push(
+      () => h.close(),
+      () => store.close(),
+    );
     await waitFor(() => h.hub.onlineCount === 2, 5000, 'both agents back');
     await Promise.all([h.hub.dispatch('lan-1', job()), h.hub.dispatch('lan-2', job())]);
 
@@ -389,7 +429,10 @@ describe('buffering while the hub is unreachable', () => {
     store = Store.open(dbPath);
     const before = ingested.length;
     h = await startHub({ store, port, monitor: sink });
-    cleanups.push(() => h.close(), () => store.close());
+    cleanups.push(
+      () => h.close(),
+      () => store.close(),
+    );
     await waitFor(() => ingested.length >= before + 3, 5000, 'buffer flushed');
     expect(agent.buffered.events).toBe(0);
     // The newest transitions survive: down, up, down... ending with the current state.

@@ -98,7 +98,7 @@ describe('monitor ingest under a flood from one agent token', () => {
     expect(store.monitor.count()).toBeGreaterThanOrEqual(1000);
     expect(store.monitor.count()).toBeLessThan(1200);
     // About 10 ms per 25-event chunk on an idle machine; the bound leaves room for a loaded CI runner.
-    expect(gap).toBeLessThan(250);
+    expect(gap).toBeLessThan(500);
     expect(h.hub.isOnline('real')).toBe(true);
     expect(h.hub.isOnline('stolen')).toBe(true);
     // One refusal line, not one per event.
@@ -146,7 +146,7 @@ describe('monitor ingest under a flood from one agent token', () => {
     const elapsed = performance.now() - started;
     expect(got).toHaveLength(500);
     // About 10 ms per 25-event chunk on an idle machine; the bound leaves room for a loaded CI runner.
-    expect(gap).toBeLessThan(250);
+    expect(gap).toBeLessThan(500);
     // Before: each event re-read ~3 h of history (50,000 rows) — minutes for this batch. Now a few indexed rows.
     expect(elapsed).toBeLessThan(3000);
   });
