@@ -92,6 +92,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const text = decodeSlackText(c.text, { botUserId: context.botUserId });
     const thread = `slash-${c.user_id}`;
     await answer({
+      ...(c.trigger_id ? { deliveryKeys: [`trigger:${c.trigger_id}`] } : {}),
       inbound: inbound(text, c.user_id, c.channel_id, thread),
       target: {
         channel: c.channel_id,
@@ -144,16 +145,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (recentClicks.has(click)) return;
     recentClicks.set(click, true);
 
+    const deliveryKeys = b.trigger_id ? [`trigger:${b.trigger_id}`] : [];
     const label = action.text?.text ?? action.value;
     if (where.ephemeral || !where.rootTs) {
       // Ephemeral messages only come from /vpn answers: the click continues that user's command conversation.
       await answer({
+        deliveryKeys,
         inbound: inbound(action.value, b.user.id, where.channel, `slash-${b.user.id}`),
         target: { channel: where.channel, responseUrl: b.response_url, isPrivate: () => b.response_url !== undefined },
       });
       return;
     }
     await answer({
+      deliveryKeys,
       inbound: inbound(action.value, b.user.id, where.channel, threadOf(where.channel, where.rootTs)),
       target: { channel: where.channel, threadTs: where.rootTs, responseUrl: b.response_url, trigger: { userId: b.user.id, text: label } },
     });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { readBody } from '../../src/server/body.js';
 import { HttpError } from '../../src/server/errors.js';
@@ -32,6 +33,12 @@ export interface SlackRouteOptions {
 
 /** Slack's replay window: a signed request older (or newer) than this is refused. */
 const MAX_CLOCK_SKEW_S = 5 * 60;
+/**
+ * Signed requests remembered to refuse a replay: enough for the busiest workspace's ten minutes (the window
+ * either side of now). Only requests whose signature verified are remembered, so forged ones cannot evict
+ * real ones; at about 150 bytes an entry the memory stays under 10 MB.
+ */
+const MAX_REMEMBERED_SIGNATURES = 50_000;
 
 /**
  * Wraps Bolt's request listener with what it leaves out:
@@ -39,10 +46,14 @@ const MAX_CLOCK_SKEW_S = 5 * 60;
  * - the body is read here, bounded, and must be a JSON object (or a form): Bolt would otherwise crash
  *   outside its error handling on a signed body such as `null` (an unhandled rejection that can take the
  *   whole server down). It then gets the buffered body as `req.rawBody`, which it uses as is.
- * - nothing reaches Bolt while the adapter is not running.
+ * - nothing reaches Bolt while the adapter is not running;
+ * - a signed request seen before (same timestamp and signature) is a replay: a captured slash command
+ *   would otherwise run again each time within Slack's five minutes. An identical retry (X-Slack-Retry-Num)
+ *   is acknowledged without running again.
  */
 export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
   const { logger } = options;
+  const seen = new LRUCache<string, true>({ max: MAX_REMEMBERED_SIGNATURES, ttl: 2 * MAX_CLOCK_SKEW_S * 1000 });
   return {
     method: 'POST',
     path: options.path,
@@ -70,6 +81,24 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
           headers: { 'x-slack-signature': header(req, 'x-slack-signature') ?? '', 'x-slack-request-timestamp': Number(ts) },
         });
         return refuse(req, res, signed ? 400 : 401, 'Slack request refused: body is not an object');
+      }
+      const signature = header(req, 'x-slack-signature');
+      if (ts !== undefined && signature !== undefined) {
+        const key = `${ts}:${signature}`;
+        if (seen.has(key)) {
+          if (header(req, 'x-slack-retry-num') !== undefined) {
+            logger.info({ url: req.url }, 'Slack retry of a request already received: acknowledged, not run again');
+            res.writeHead(200).end();
+            return;
+          }
+          return refuse(req, res, 401, 'Slack request refused: replay of a signed request already received');
+        }
+        const signed = isValidSlackRequest({
+          signingSecret: options.signingSecret,
+          body: raw.toString('utf8'),
+          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(ts) },
+        });
+        if (signed) seen.set(key, true);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
       try {

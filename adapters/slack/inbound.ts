@@ -16,6 +16,8 @@ export const SlashCommandPayload = z.object({
   user_id: Id,
   channel_id: Id,
   response_url: z.url().optional().catch(undefined), // a bad one only costs the ephemeral path
+  /** Unique per invocation: a command delivered twice (a replay, a Socket Mode redelivery) runs once. */
+  trigger_id: z.string().max(255).optional(),
 });
 export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
 
@@ -37,6 +39,8 @@ export type MessageEventPayload = z.infer<typeof MessageEventPayload>;
 
 export const BlockActionsPayload = z.object({
   type: z.literal('block_actions'),
+  /** Unique per click: an interaction delivered twice runs once, as events do by event_id. */
+  trigger_id: z.string().max(255).optional(),
   user: z.object({ id: Id }),
   channel: z.object({ id: Id }).optional(),
   container: z

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { authGate, runAuthenticated, UNAUTHORIZED_BODY } from './auth-gate.js';
+import { routeSdkConsole } from './sdk-console.js';
 import type { Logger } from 'pino';
 import type { ConversationCore } from '../../src/chat/core.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../src/chat/file-text.js';
@@ -38,6 +40,8 @@ export interface TeamsRoute {
 }
 
 export interface TeamsAdapterOptions {
+  /** Where the SDK loads the Bot Framework signing keys from (default: Microsoft's; tests: a loopback fake). Public cloud only. */
+  openIdMetadataUrl?: string;
   /** Largest accepted request body (default 256 KB; Teams activities are a few KB). */
   maxBodyBytes?: number;
   /** Time allowed to receive a request body (default 10 s). */
@@ -108,9 +112,11 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: appId,
     MicrosoftAppType: teams.appType,
+    ...(options.openIdMetadataUrl ? publicCloudWithMetadata(options.openIdMetadataUrl) : {}),
     ...(teams.appPassword ? { MicrosoftAppPassword: teams.appPassword } : {}),
     ...(teams.tenantId ? { MicrosoftAppTenantId: teams.tenantId } : {}),
   });
+  routeSdkConsole(logger);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, err) => {
     logger.error({ err: safeError(err), type: context.activity?.type }, 'teams: unhandled error in a turn');
@@ -148,7 +154,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       const problem = bearerJwtProblem(headers.authorization);
       if (!problem) return null;
       logger.info({ reason: problem }, 'teams: request without a usable Bot Framework token refused (401)');
-      return { status: 401, message: 'Unauthorized: a Bot Framework bearer token is required' };
+      return { status: 401, message: UNAUTHORIZED_BODY };
     },
     admit: (activity) => {
       const problem = activityShapeProblem(activity);
@@ -171,7 +177,12 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       }
       return null;
     },
-    process: (req, res) => adapter.process(req as Request, res as Response, bot.onTurn),
+    process: authGate({
+      authenticate: (activity, authHeader) => auth.authenticateRequest(activity, authHeader),
+      run: runAuthenticated(adapter),
+      logic: bot.onTurn,
+      logger,
+    }),
   });
 
   return {
@@ -181,6 +192,23 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     async drain(timeoutMs = 15_000) {
       if (!(await engine.drain(timeoutMs))) logger.warn({ running: engine.running }, 'teams: stopped with answers still being written');
     },
+  };
+}
+
+/**
+ * Setting one of the SDK's "parameterized" URLs makes it expect all of them (BotFrameworkAuthenticationFactory):
+ * the public cloud's values (botframework-connector's AuthenticationConstants), with another metadata URL.
+ */
+function publicCloudWithMetadata(openIdMetadataUrl: string): Record<string, string | boolean> {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: 'urn:botframework:azure',
   };
 }
 

@@ -37,11 +37,14 @@ export function activityTenants(activity: Record<string, unknown>): string[] {
   return [...found];
 }
 
+const BOT_FRAMEWORK_ALGS = new Set(['RS256', 'RS384', 'RS512']);
+
 /**
  * Why a request's Authorization header cannot be a Bot Framework JWT, or null when it could be one:
- * "Bearer " then three base64url parts whose first is a JSON header naming an `alg`. Junk is answered
- * 401 here, in one log line, instead of reaching the SDK (which prints a stack trace for it).
+ * "Bearer " then three base64url parts whose first is a JSON header naming an RSA `alg` and a `kid`.
+ * Junk is answered 401 here, in one log line, without reaching the SDK.
  */
+
 export function bearerJwtProblem(authorization: string | string[] | undefined): string | null {
   const value = (Array.isArray(authorization) ? authorization[0] : authorization)?.trim() ?? '';
   if (value === '') return 'no Authorization header';
@@ -55,6 +58,11 @@ export function bearerJwtProblem(authorization: string | string[] | undefined): 
   }
   if (typeof header !== 'object' || header === null || typeof (header as { alg?: unknown }).alg !== 'string')
     return 'the JWT header names no alg';
+  const { alg, kid } = header as { alg: string; kid?: unknown };
+  // The Bot Framework signs with RSA keys from its OpenID metadata (AllowedSigningAlgorithms in botframework-connector):
+  // alg none or HS256 can never verify, and a token without a key id cannot name a key; refused before the SDK.
+  if (!BOT_FRAMEWORK_ALGS.has(alg)) return `the JWT alg ${alg.slice(0, 16)} is not one the Bot Framework signs with`;
+  if (typeof kid !== 'string' || kid === '') return 'the JWT header names no key id';
   return null;
 }
 

@@ -68,6 +68,7 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
       try {
         await options.process({ method: 'POST', headers: req.headers, body: activity }, shim);
       } catch (err) {
+        if (err instanceof HttpError) throw err; // a refusal (401, 503) decided by the process step
         // process() rejects (instead of answering) on some malformed input; never leave the caller hanging.
         logger.error({ err: safeError(err) }, 'teams: the Bot Framework adapter failed on a request');
         if (!res.headersSent) sendPlain(res, 500, 'internal error');
@@ -81,8 +82,10 @@ export function createMessagesHandler(options: MessagesHandlerOptions): (req: In
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) logger.error({ err: safeError(err) }, 'teams: request failed');
       else logger.debug({ status, reason: (err as Error).message }, 'teams: request refused');
-      if (!res.headersSent) sendPlain(res, status, (err as Error).message);
-      else if (!res.writableEnded) res.end();
+      if (!res.headersSent) {
+        if (err instanceof HttpError) for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+        sendPlain(res, status, (err as Error).message);
+      } else if (!res.writableEnded) res.end();
       // A body we stopped reading would otherwise keep the socket busy.
       if (status === 413 || status === 408) req.destroy();
       else if (!req.complete) req.resume();
@@ -98,7 +101,8 @@ export function parseActivity(raw: Buffer): Record<string, unknown> {
   } catch {
     throw new HttpError(400, 'bad-request', 'body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'bad-request', 'body is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'bad-request', 'body is not a JSON object');
   const activity = value as Record<string, unknown>;
   if (typeof activity.type !== 'string' || activity.type === '') throw new HttpError(400, 'bad-request', 'activity has no type');
   return activity;

@@ -4,7 +4,7 @@ import { failedResult, ProbeResultSchema, requestTarget, type AnyProbeResult, ty
 
 /** A probe that never ran on the agent (refused, not answered, invalid answer), as the check sees it. */
 export interface AgentFailure {
-  /** The hub's job status ('refused', 'timeout', 'disconnected'...), 'unavailable' or 'invalid'. */
+  /** The hub's job status ('refused', 'timeout', 'disconnected'...), 'busy', 'unavailable' or 'invalid'. */
   status: string;
   /** "dns acme... @10.0.0.2: agent a1: refused by the agent's allowlist: ..." */
   message: string;
@@ -57,7 +57,7 @@ export function agentProbeRunner(
         return failed('invalid', `agent ${agent} returned an invalid ${request.kind} result`, outcome.durationMs);
       return result.data as AnyProbeResult;
     } catch (err) {
-      if (err instanceof AgentUnavailableError) return failed('unavailable', err.message);
+      if (err instanceof AgentUnavailableError) return failed(err.reason === 'busy' ? 'busy' : 'unavailable', err.message);
       throw err;
     }
   };

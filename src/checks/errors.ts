@@ -22,6 +22,8 @@ export const CheckErrorCodeSchema = z.enum([
   'agent-offline',
   /** The agent is shutting down and takes no new jobs. */
   'agent-draining',
+  /** The agent already runs (and has waiting) as many jobs as it can take: try again shortly (429, Retry-After). */
+  'agent-busy',
   /** The agent does not run a probe kind the check needs. */
   'agent-unsupported-probe',
   /** The agent's own policy (its allowlist) refused every probe of the check: nothing could run. */
@@ -70,12 +72,16 @@ const HTTP_STATUS: Record<CheckErrorCode, number> = {
   'agent-offline': 503,
   'agent-draining': 503,
   'agent-unsupported-probe': 503,
+  'agent-busy': 429,
   // The agent's own policy refused a target: fix the allowlist or the request.
   'agent-refused': 422,
   // The agent is the upstream that failed.
   'agent-failed': 502,
   timeout: 504,
 };
+
+/** Seconds a caller told "agent-busy" should wait before asking again (the HTTP Retry-After). */
+export const AGENT_BUSY_RETRY_AFTER_S = 5;
 
 /** The HTTP status of a check error: the one place the HTTP layer learns it from. */
 export function httpStatusOf(code: CheckErrorCode): number {

@@ -5,6 +5,7 @@
 export { CheckReportSchema as CheckResultSchema, type CheckReport } from '../diagnosis/report.js';
 export type { CheckProgress } from '../diagnosis/run-check.js';
 export {
+  AGENT_BUSY_RETRY_AFTER_S,
   CheckError,
   CheckErrorCodeSchema,
   checkErrorStatuses,

@@ -125,6 +125,9 @@ function agentFailure(agent: string, checkId: string, failures: AgentFailure[]):
   const details = { agent, checkId, failures: lines, ...(allow.length > 0 ? { allow } : {}) };
   const others = failures.filter((f) => f.status !== 'refused');
   if (others.length === 0) return new CheckError('agent-refused', `agent ${agent} refused every probe of the check: ${shown}`, details);
+  // Not a network finding and not the agent's fault: it is at capacity, and the caller may retry.
+  if (others.some((f) => f.status === 'busy'))
+    return new CheckError('agent-busy', `agent ${agent} is busy with other checks; try again in a few seconds`, details);
   if (others.every((f) => f.status === 'timeout'))
     return new CheckError('timeout', `agent ${agent} did not answer in time: ${shown}`, details);
   return new CheckError('agent-failed', `the check could not run on agent ${agent}: ${shown}`, details);

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { LlmConfigSchema, type LlmConfig } from '../nlu/llm-config.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../chat/file-text.js';
 import { resolveDbPath } from './db-path.js';
+import type { RetentionPolicy } from '../store/retention.js';
 import { parseSlackEnv, type SlackConfig } from './slack-env.js';
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Bot Framework samples ship `.env` files with `MicrosoftAppId=`: an empty value means unset. */
 function emptyToUndefined(v: unknown): unknown {
@@ -27,6 +30,12 @@ const EnvSchema = z.object({
   /** Files shared with a chat message (logs, gateway configurations): largest read, in MB, and how many per message. */
   VPN_DOCTOR_FILE_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(DEFAULT_FILE_LIMITS.maxBytes / 1024 / 1024)),
   VPN_DOCTOR_FILE_MAX_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(20).default(DEFAULT_FILE_LIMITS.maxFiles)),
+  /** Days keep-alive monitor events are kept (the drop analysis needs about 3 hours; alerts history more). */
+  VPN_DOCTOR_MONITOR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Days finished jobs stay in the audit log. */
+  VPN_DOCTOR_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Keep-alive monitor events one agent may send per minute; beyond it they are refused. */
+  VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(1000),
   // Microsoft Teams (Bot Framework). Names as the Azure Bot resource and Microsoft's samples spell them.
   // An empty value counts as unset, as in the samples' .env templates.
   MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
@@ -64,6 +73,9 @@ export interface AppConfig {
   agentHeartbeatMs: number;
   /** Limits on files shared in Slack and Teams messages (VPN_DOCTOR_FILE_MAX_MB, VPN_DOCTOR_FILE_MAX_COUNT). */
   files: FileLimits;
+  /** How long monitor events and finished audit rows are kept (src/store/retention.ts). */
+  retention: RetentionPolicy;
+  monitorEventsPerMinute: number;
   llm: LlmConfig;
   teams: TeamsConfig;
   /** Undefined when no SLACK_* variable is set (Slack disabled); see slack-env.ts for the two modes. */
@@ -179,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
     files: { ...DEFAULT_FILE_LIMITS, maxBytes: Math.round(e.VPN_DOCTOR_FILE_MAX_MB * 1024 * 1024), maxFiles: e.VPN_DOCTOR_FILE_MAX_COUNT },
+    retention: { monitorEventsMs: e.VPN_DOCTOR_MONITOR_RETENTION_DAYS * DAY_MS, auditMs: e.VPN_DOCTOR_AUDIT_RETENTION_DAYS * DAY_MS },
+    monitorEventsPerMinute: e.VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE,
     llm: llm.data,
     teams,
     slack: slack.config,

@@ -44,6 +44,12 @@ export function checkErrorReply(err: CheckError, request?: CheckRequest): Reply 
         title: 'That agent cannot run checks now',
         summary: `${err.message}. Ask "agents" to see which ones are online.`,
       });
+    case 'agent-busy':
+      return reply({
+        kind: 'error',
+        title: `Agent ${agent} is busy`,
+        summary: `${err.message}. It runs a limited number of probes at once and is at that limit now.`,
+      });
     case 'agent-refused': {
       const allow = err.details.allow ?? [];
       return reply({

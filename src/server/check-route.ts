@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { CheckError, CheckRequestSchema, CheckResultSchema, checkErrorStatuses, httpStatusOf, type CheckService } from '../checks/index.js';
+import {
+  AGENT_BUSY_RETRY_AFTER_S,
+  CheckError,
+  CheckRequestSchema,
+  CheckResultSchema,
+  checkErrorStatuses,
+  httpStatusOf,
+  type CheckService,
+} from '../checks/index.js';
 import { defineRoute } from './api-route.js';
 import { HttpError } from './errors.js';
 
@@ -53,7 +61,13 @@ export function checkRoute(checks: CheckService) {
         return report;
       } catch (err) {
         if (err instanceof CheckError) {
-          throw new HttpError(httpStatusOf(err.code), err.code, err.message, Object.keys(err.details).length > 0 ? err.details : undefined);
+          throw new HttpError(
+            httpStatusOf(err.code),
+            err.code,
+            err.message,
+            Object.keys(err.details).length > 0 ? err.details : undefined,
+            err.code === 'agent-busy' ? { 'retry-after': String(AGENT_BUSY_RETRY_AFTER_S) } : {},
+          );
         }
         throw err;
       }

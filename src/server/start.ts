@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AlertRouter } from '../conversation/alert-router.js';
 import { AgentHub, type HubOptions } from '../agents/hub.js';
-import { MonitorService } from '../agents/monitor-service.js';
+import { MonitorService, type MonitorIngestLimits } from '../agents/monitor-service.js';
 import { LogNotifier, Notifiers } from '../agents/notifier.js';
 import { CheckService } from '../checks/service.js';
 import { HubAgentsPort } from '../conversation/agents-port.js';
@@ -14,6 +14,7 @@ import { tunnelReply } from '../conversation/tunnel-alert.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
 import { Store } from '../store/index.js';
+import { RetentionSweeper, type RetentionPolicy } from '../store/retention.js';
 import { VERSION } from '../version.js';
 import { apiRoutes } from './api.js';
 import { HttpApp, type HttpLimits } from './app.js';
@@ -33,6 +34,10 @@ export interface ServerOptions {
   log: Logger;
   store?: Store;
   hub?: Partial<Pick<HubOptions, 'heartbeatMs' | 'helloTimeoutMs' | 'deadlineGraceMs' | 'maxMessagesPerSecond'>>;
+  /** Per-agent limits on keep-alive monitor events (defaults: DEFAULT_MONITOR_LIMITS). */
+  monitorLimits?: Partial<MonitorIngestLimits>;
+  /** Deletes old monitor events and audit rows; absent: nothing is pruned (tests). */
+  retention?: RetentionPolicy;
   /** Node process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
   /** Body sizes and slow-client timeouts (defaults: DEFAULT_LIMITS). */
@@ -74,7 +79,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const alerts = new AlertRouter(log);
   // Chat adapters add their alert channels later through `alerts.add` / `notifiers.add`.
   const notifiers = new Notifiers(log, [new LogNotifier(log), alerts]);
-  const monitor = new MonitorService({ store, notifier: notifiers, alertReply: tunnelReply, log });
+  const monitor = new MonitorService({
+    store,
+    notifier: notifiers,
+    alertReply: tunnelReply,
+    log,
+    ...(options.monitorLimits ? { limits: options.monitorLimits } : {}),
+  });
+  const retention = options.retention ? new RetentionSweeper({ store, log, policy: options.retention }) : null;
   const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
   const checks = new CheckService({ log, hub, knowledge: kb });
   const assistant = new Assistant({
@@ -116,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : address.address === '0.0.0.0'
         ? '127.0.0.1'
         : address.address;
+  retention?.start();
   if (!options.apiToken) log.warn('VPN_DOCTOR_API_TOKEN is not set: the /api/v1 endpoints refuse every request');
   log.info({ address: address.address, port: address.port, db: options.store ? '(given)' : options.dbPath }, 'vpn-doctor server listening');
 
@@ -136,6 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Agents first (they are told to come back later), then HTTP requests in flight, then the database.
         await hub.close();
         await app.close();
+        await retention?.stop();
         if (!options.store) store.close();
         log.info('vpn-doctor server stopped');
       })()),

@@ -60,7 +60,8 @@ function toRecord(r: Row): JobRecord {
 
 /**
  * The audit log: one row per job, written BEFORE the job is sent (so a crash can never leave a job that ran
- * without a trace) and completed when it ends. Rows are never deleted by the application.
+ * without a trace) and completed when it ends. Finished rows older than the retention period are pruned
+ * (src/store/retention.ts); a running row never is.
  */
 export class AuditRepo {
   constructor(private readonly db: Db) {}
@@ -71,14 +72,29 @@ export class AuditRepo {
         `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
       )
-      .run(job.id, job.checkId ?? null, job.requestedAt, job.requestedBy, job.platform, job.channel ?? null, job.agent, job.probe, job.target, JSON.stringify(job.params));
+      .run(
+        job.id,
+        job.checkId ?? null,
+        job.requestedAt,
+        job.requestedBy,
+        job.platform,
+        job.channel ?? null,
+        job.agent,
+        job.probe,
+        job.target,
+        JSON.stringify(job.params),
+      );
   }
 
   /**
    * Closes a job. Only a running or interrupted row is updated: a late result from an agent that reconnected
    * after a hub restart may still complete an interrupted row, but nothing overwrites a final outcome.
    */
-  finish(id: string, outcome: { status: Exclude<JobStatus, 'running'>; detail?: string | null; durationMs: number | null }, now: number = Date.now()): boolean {
+  finish(
+    id: string,
+    outcome: { status: Exclude<JobStatus, 'running'>; detail?: string | null; durationMs: number | null },
+    now: number = Date.now(),
+  ): boolean {
     return (
       this.db
         .prepare(
@@ -92,7 +108,9 @@ export class AuditRepo {
   /** At hub start: jobs still "running" belong to a hub that died; they can no longer be answered in time. */
   interruptRunning(now: number = Date.now()): number {
     return this.db
-      .prepare(`UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`)
+      .prepare(
+        `UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`,
+      )
       .run(now).changes;
   }
 
@@ -107,6 +125,16 @@ export class AuditRepo {
       ? this.db.prepare('SELECT * FROM jobs WHERE agent = ? ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(options.agent, limit)
       : this.db.prepare('SELECT * FROM jobs ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(limit);
     return (rows as Row[]).map(toRecord);
+  }
+
+  /** Deletes up to `limit` finished jobs that ended before `before` (retention); returns how many went. */
+  prune(before: number, limit: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM jobs WHERE rowid IN
+           (SELECT rowid FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'running' ORDER BY finished_at LIMIT ?)`,
+      )
+      .run(before, limit).changes;
   }
 
   count(): number {

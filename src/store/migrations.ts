@@ -89,6 +89,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for the constant-work drop analysis and the retention sweeps',
+    sql: `
+      CREATE INDEX monitor_events_agent_kind_at ON monitor_events (agent, kind, at);
+      CREATE INDEX monitor_events_received_at ON monitor_events (received_at);
+      CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

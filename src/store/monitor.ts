@@ -61,7 +61,8 @@ export class MonitorRepo {
              (agent, event_id, kind, target, at, sent, received, loss, rtt_ms, idle_before_ms, topic, received_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(e.agent, e.eventId, e.kind, e.target, e.at, e.sent, e.received, e.loss, e.rttMs, e.idleBeforeMs, e.topic, e.receivedAt).changes > 0
+        .run(e.agent, e.eventId, e.kind, e.target, e.at, e.sent, e.received, e.loss, e.rttMs, e.idleBeforeMs, e.topic, e.receivedAt)
+        .changes > 0
     );
   }
 
@@ -71,11 +72,37 @@ export class MonitorRepo {
 
   /** Events of one agent at or after `since`, oldest first: the history the drop-pattern analysis reads. */
   since(agent: string, since: number): MonitorEventRecord[] {
-    return (this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? AND at >= ? ORDER BY at, id').all(agent, since) as Row[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? AND at >= ? ORDER BY at, id').all(agent, since) as Row[]).map(
+      toRecord,
+    );
+  }
+
+  /**
+   * The latest `limit` events of one kind strictly before `at` (or at `at` with another id), newest first.
+   * Served by the (agent, kind, at) index: the analysis reads a few rows whatever the history's size.
+   */
+  lastBefore(agent: string, kind: 'up' | 'down', at: number, excludeEventId: string, limit: number): MonitorEventRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM monitor_events WHERE agent = ? AND kind = ? AND at <= ? AND event_id != ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(agent, kind, at, excludeEventId, limit) as Row[];
+    return rows.map(toRecord);
+  }
+
+  /** Deletes up to `limit` events received before `before` (retention); returns how many went. */
+  prune(before: number, limit: number): number {
+    return this.db
+      .prepare('DELETE FROM monitor_events WHERE id IN (SELECT id FROM monitor_events WHERE received_at < ? ORDER BY received_at LIMIT ?)')
+      .run(before, limit).changes;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM monitor_events').get() as { n: number }).n;
   }
 
   recent(agent: string, limit = 50): MonitorEventRecord[] {
-    const rows = this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? ORDER BY at DESC, id DESC LIMIT ?').all(agent, limit) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM monitor_events WHERE agent = ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(agent, limit) as Row[];
     return rows.map(toRecord);
   }
 }

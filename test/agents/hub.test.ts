@@ -262,20 +262,26 @@ describe('deadlines and disconnects', () => {
     expect((await s.closed).code).toBe(4009);
   });
 
-  it('limits concurrency on the agent and refuses beyond its queue', async () => {
+  it('sends an agent no more than its advertised concurrency, queues as many, and refuses beyond as busy', async () => {
     const h = await startHub();
     cleanups.push(() => h.close());
-    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', {
-      executor: new FakeExecutor({ delayMs: 100 }),
-      maxConcurrency: 2,
-      maxQueued: 2,
-    });
+    const executor = new FakeExecutor({ delayMs: 100 });
+    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', { executor, maxConcurrency: 2, maxQueued: 0 });
     cleanups.push(() => agent.stop());
     await agent.whenOnline();
     const started = Date.now();
-    const outs = await Promise.all(Array.from({ length: 5 }, () => h.hub.dispatch('lan-1', job())));
-    expect(outs.filter((o) => o.status === 'ok')).toHaveLength(4);
-    expect(outs.filter((o) => o.status === 'refused' && o.error?.code === 'busy')).toHaveLength(1);
+    const other = { ...requester, user: 'someone-else' };
+    // Two run, one of the same caller waits (a caller may hold half of the waiting places), another caller's waits.
+    const running = [
+      ...Array.from({ length: 3 }, () => h.hub.dispatch('lan-1', job())),
+      h.hub.dispatch('lan-1', job({ requestedBy: other })),
+    ];
+    // Beyond: the queue is full for everyone.
+    expect(() => h.hub.dispatch('lan-1', job())).toThrow(expect.objectContaining({ reason: 'busy' }));
+    expect(() => h.hub.dispatch('lan-1', job({ requestedBy: other }))).toThrow(expect.objectContaining({ reason: 'busy' }));
+    const outs = await Promise.all(running);
+    // The agent (which queues nothing itself here) never had to refuse: the hub held the extra two.
+    expect(outs.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     // 4 jobs of 100 ms, 2 at a time: about 200 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });

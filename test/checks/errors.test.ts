@@ -13,6 +13,7 @@ describe('check error codes and their HTTP statuses', () => {
       'agent-offline': 503,
       'agent-draining': 503,
       'agent-unsupported-probe': 503,
+      'agent-busy': 429,
       'agent-refused': 422,
       'agent-failed': 502,
       timeout: 504,
@@ -21,7 +22,7 @@ describe('check error codes and their HTTP statuses', () => {
 
   it('lists each status once with every code behind it, for the OpenAPI responses', () => {
     const statuses = checkErrorStatuses();
-    expect(statuses.map((s) => s.status)).toEqual([400, 404, 409, 422, 502, 503, 504]);
+    expect(statuses.map((s) => s.status)).toEqual([400, 404, 409, 422, 429, 502, 503, 504]);
     expect(statuses.flatMap((s) => s.codes).sort()).toEqual([...CheckErrorCodeSchema.options].sort());
     expect(statuses.find((s) => s.status === 404)?.codes).toEqual(['agent-unknown', 'agent-revoked']);
   });

@@ -17,8 +17,9 @@ import {
 } from '../protocol.js';
 import { hashToken, looksLikeToken } from '../tokens.js';
 import type { JobDispatcher } from './dispatcher.js';
+import { FairQueue } from './fair-queue.js';
 import type { AgentRegistry } from './registry.js';
-import type { Connection, HubObserver, MonitorSink } from './types.js';
+import type { Connection, HubObserver, MonitorSink, PendingJob } from './types.js';
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -49,7 +50,14 @@ export class AgentConnections {
 
   constructor(private readonly deps: ConnectionsDeps) {
     // ws enforces the size limit while reading the frame, before a byte of it is buffered beyond the limit.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+    // allowSynchronousEvents off: ws hands over one message per event-loop turn, so a burst of large frames
+    // read in one TCP chunk (20 monitor messages of 500 events) cannot hold the loop for all of them at once.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      allowSynchronousEvents: false,
+    });
     // One sweep for all connections: cheaper than a timer per agent with a thousand of them.
     this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.floor(deps.heartbeatMs / 2)));
     this.sweeper.unref();
@@ -98,6 +106,9 @@ export class AgentConnections {
       draining: false,
       monitor: null,
       jobs: new Map(),
+      inFlight: 0,
+      // Sized at the hello, from the agent's advertised concurrency.
+      waiting: new FairQueue<PendingJob>(1),
       tokens: this.deps.rate * 2,
       tokensAt: now,
       helloTimer: null,
@@ -122,11 +133,16 @@ export class AgentConnections {
     const rate = this.deps.rate;
     conn.tokens = Math.min(rate * 2, conn.tokens + ((now - conn.tokensAt) / 1000) * rate);
     conn.tokensAt = now;
-    if (--conn.tokens < 0) {
+    const overLimit = --conn.tokens < 0;
+    // Over the limit, a message is still read to see whether it answers a job the hub sent: acks and
+    // results (refusals included) of the hub's own jobs never count, so a burst of jobs cannot get the agent
+    // closed for answering them. Anything else over the limit closes the connection, unread beyond that.
+    const decoded = decodeAgentMessage(data, isBinary);
+    if (decoded.ok && isReplyToPendingJob(conn, decoded.message)) conn.tokens++;
+    else if (overLimit) {
       this.drop(conn, CloseCode.rateLimited, `more than ${rate} messages per second`);
       return;
     }
-    const decoded = decodeAgentMessage(data, isBinary);
     if (!decoded.ok) {
       this.drop(conn, isBinary ? CloseCode.unsupportedData : CloseCode.protocolError, decoded.reason);
       return;
@@ -185,6 +201,8 @@ export class AgentConnections {
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     conn.helloTimer = null;
     conn.hello = { version: msg.version, capabilities: msg.capabilities, bootId: msg.bootId };
+    // As many jobs may wait on the hub as the agent runs at once; beyond that callers hear "busy" (429).
+    conn.waiting = new FairQueue<PendingJob>(msg.capabilities.maxConcurrency);
     conn.monitor = msg.capabilities.keepalive ? (msg.capabilities.keepalive.running ? 'unknown' : 'off') : null;
 
     this.registry.add(conn);
@@ -273,6 +291,10 @@ export class AgentConnections {
     );
     this.wss.close();
   }
+}
+
+function isReplyToPendingJob(conn: Connection, msg: AgentMessage): boolean {
+  return (msg.type === 'ack' || msg.type === 'result') && conn.jobs.get(msg.jobId)?.send === null;
 }
 
 function bearerToken(header: string | undefined): string | null {

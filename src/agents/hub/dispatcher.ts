@@ -40,6 +40,20 @@ export class JobDispatcher {
       throw new AgentUnavailableError(`agent "${agentName}" does not run ${request.probe} probes`, 'unsupported-probe', agentName);
     }
 
+    // Fair dispatch: the agent gets at most its advertised concurrency at once (it would refuse more, and
+    // its refusals used to cost it its connection); as many more wait here, served requester by requester.
+    const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
+    const requester = `${request.requestedBy.platform}:${request.requestedBy.user}`;
+    const runNow = conn.inFlight < limit && conn.waiting.length === 0;
+    if (!runNow && !conn.waiting.hasRoom(requester)) {
+      this.deps.observer?.jobFinished(request.probe, 'refused', 0);
+      throw new AgentUnavailableError(
+        `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
+        'busy',
+        agentName,
+      );
+    }
+
     const id = randomUUID();
     const startedAt = now();
     // Within what the protocol allows: an agent would refuse anything else as malformed.
@@ -60,7 +74,7 @@ export class JobDispatcher {
 
     return new Promise<JobOutcome>((resolve) => {
       const onAbort = () => {
-        send(conn, { type: 'cancel', jobId: id, reason: 'cancelled by the requester' });
+        if (job.send === null) send(conn, { type: 'cancel', jobId: id, reason: 'cancelled by the requester' });
         this.settle(job, { status: 'cancelled', error: { code: 'cancelled', message: 'cancelled by the requester' } });
       };
       const job: PendingJob = {
@@ -73,7 +87,7 @@ export class JobDispatcher {
         onProgress: request.onProgress,
         acked: false,
         timer: setTimeout(() => {
-          send(conn, { type: 'cancel', jobId: id, reason: 'deadline exceeded' });
+          if (job.send === null) send(conn, { type: 'cancel', jobId: id, reason: 'deadline exceeded' });
           this.settle(job, {
             status: 'timeout',
             error: {
@@ -83,11 +97,20 @@ export class JobDispatcher {
           });
         }, deadlineMs + this.deps.graceMs),
         cleanup: () => request.signal?.removeEventListener('abort', onAbort),
+        requester,
+        send: () => {
+          job.send = null;
+          conn.inFlight++;
+          // Time spent waiting for a slot comes out of the job's own deadline.
+          const left = Math.max(JOB_DEADLINE_MIN_MS, deadlineMs - (now() - startedAt));
+          send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs: left });
+        },
       };
       conn.jobs.set(id, job);
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
-      send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs });
+      if (runNow) job.send!();
+      else conn.waiting.push(requester, job);
     });
   }
 
@@ -124,6 +147,16 @@ export class JobDispatcher {
     }
   }
 
+  /** Sends waiting jobs while the agent has free slots (never on a closed connection: failAll ends those). */
+  private startWaiting(conn: Connection): void {
+    const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
+    while (!conn.closed && conn.inFlight < limit) {
+      const next = conn.waiting.shift();
+      if (!next) return;
+      next.send?.();
+    }
+  }
+
   /** Ends every job of a connection that went away. */
   failAll(conn: Connection, status: Extract<JobOutcomeStatus, 'disconnected' | 'interrupted'>, why: string): void {
     for (const job of [...conn.jobs.values()]) this.settle(job, { status, error: { code: status, message: why } });
@@ -131,6 +164,12 @@ export class JobDispatcher {
 
   private settle(job: PendingJob, end: Pick<JobOutcome, 'status' | 'result' | 'error'>): void {
     if (!job.conn.jobs.delete(job.id)) return;
+    if (job.send === null) {
+      job.conn.inFlight--;
+      this.startWaiting(job.conn);
+    } else {
+      job.conn.waiting.remove(job);
+    }
     clearTimeout(job.timer);
     job.cleanup();
     const durationMs = this.deps.now() - job.startedAt;

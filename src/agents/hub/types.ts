@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentRecord } from '../../store/agents.js';
 import type { Store } from '../../store/index.js';
 import type { Capabilities, MonitorEvent } from '../protocol.js';
+import type { FairQueue } from './fair-queue.js';
 
 /** How a job ended, as the hub saw it. `result` is the probe's result envelope when status is ok. */
 export type JobOutcomeStatus = 'ok' | 'failed' | 'refused' | 'timeout' | 'cancelled' | 'disconnected' | 'interrupted';
@@ -43,7 +44,7 @@ export class AgentUnavailableError extends Error {
   override name = 'AgentUnavailableError';
   constructor(
     message: string,
-    readonly reason: 'unknown' | 'offline' | 'draining' | 'revoked' | 'unsupported-probe',
+    readonly reason: 'unknown' | 'offline' | 'draining' | 'revoked' | 'unsupported-probe' | 'busy',
     readonly agent: string,
   ) {
     super(message);
@@ -103,6 +104,10 @@ export interface PendingJob {
   onProgress: ((text: string) => void) | undefined;
   acked: boolean;
   cleanup: () => void;
+  /** Who asked (user@platform): the fair queue serves requesters in turn. */
+  requester: string;
+  /** Sends the job to the agent; null once sent. A job waiting for a slot still has it. */
+  send: (() => void) | null;
 }
 
 /** One authenticated agent socket, from the upgrade to its close. */
@@ -118,8 +123,12 @@ export interface Connection {
   hello: { version: string; capabilities: Capabilities; bootId: string } | null;
   draining: boolean;
   monitor: AgentStatus['monitor'];
-  /** The jobs running on this connection (owned by the dispatcher). */
+  /** The jobs of this connection, sent or waiting for a slot (owned by the dispatcher). */
   jobs: Map<string, PendingJob>;
+  /** Jobs sent to the agent and not settled: at most the agent's advertised maxConcurrency. */
+  inFlight: number;
+  /** Jobs waiting for one of the agent's slots (owned by the dispatcher). */
+  waiting: FairQueue<PendingJob>;
   tokens: number;
   tokensAt: number;
   helloTimer: NodeJS.Timeout | null;

@@ -32,6 +32,8 @@ export function registerServeCommand(program: Command): void {
         classifier: runtime.classifier,
         log,
         hub: { heartbeatMs: config.agentHeartbeatMs },
+        monitorLimits: { eventsPerMinute: config.monitorEventsPerMinute },
+        retention: config.retention,
         defaultMetrics: true,
       });
       let adapters;

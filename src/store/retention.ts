@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { Store } from './index.js';
+
+export interface RetentionPolicy {
+  /** Keep-alive monitor events are deleted this long after they reached the hub. */
+  monitorEventsMs: number;
+  /** Finished jobs leave the audit log this long after they ended (running jobs are never pruned). */
+  auditMs: number;
+}
+
+export interface RetentionOptions {
+  store: Store;
+  log: Logger;
+  policy: RetentionPolicy;
+  /** How often the sweep runs; the first one runs at start. */
+  everyMs?: number;
+  /** Rows deleted per statement: small enough that no sweep holds the event loop or the write lock long. */
+  chunk?: number;
+  now?: () => number;
+}
+
+/**
+ * Deletes old monitor events and audit rows in small chunks, yielding to the event loop between chunks, so
+ * a database grown by a flood (or years of service) shrinks without stalling the API or the agents.
+ */
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<{ monitorEvents: number; jobs: number }> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: RetentionOptions) {}
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.options.everyMs ?? 60 * 60_000);
+    this.timer.unref();
+  }
+
+  /** One sweep (a sweep already running is joined, not doubled). */
+  sweep(): Promise<{ monitorEvents: number; jobs: number }> {
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<{ monitorEvents: number; jobs: number }> {
+    const { store, policy, log } = this.options;
+    const now = (this.options.now ?? Date.now)();
+    const chunk = this.options.chunk ?? 500;
+    const removed = { monitorEvents: 0, jobs: 0 };
+    try {
+      removed.monitorEvents = await this.inChunks((n) => store.monitor.prune(now - policy.monitorEventsMs, n), chunk);
+      removed.jobs = await this.inChunks((n) => store.audit.prune(now - policy.auditMs, n), chunk);
+    } catch (err) {
+      // A closed store at shutdown, or a locked database: the next sweep tries again.
+      if (!this.stopped) log.warn({ err }, 'retention sweep failed');
+      return removed;
+    }
+    if (removed.monitorEvents + removed.jobs > 0) log.info(removed, 'retention: old monitor events and audit rows deleted');
+    return removed;
+  }
+
+  private async inChunks(prune: (limit: number) => number, chunk: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (this.stopped) return total;
+      const n = prune(chunk);
+      total += n;
+      if (n < chunk) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
