@@ -65,7 +65,7 @@ export class SubscriptionRepo {
       .filter((s) => s.platform === platform && s.conversationKey.startsWith(prefix) && !s.conversationKey.slice(prefix.length).includes(':'))
       .map((s) => s.conversationKey);
     const del = this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?');
-    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0))();
+    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0));
   }
 
   forAgent(agent: string): Subscription[] {

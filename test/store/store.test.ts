@@ -1,9 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
+import { connect, openDatabase } from '../../src/store/db.js';
 import { AgentExistsError, Store } from '../../src/store/index.js';
 import { MIGRATIONS, SchemaTooNewError, migrate, schemaVersion } from '../../src/store/migrations.js';
 
@@ -20,7 +19,7 @@ afterEach(() => {
 describe('database and migrations', () => {
   it('creates the file (and its folder) in WAL mode at the latest schema version', () => {
     const db = openDatabase(tempDb());
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('journal_mode')).toBe('wal');
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
   });
@@ -60,7 +59,7 @@ describe('database and migrations', () => {
   });
 
   it('applies migrations in order, each with its version', () => {
-    const db = new Database(':memory:');
+    const db = connect(':memory:');
     const v = migrate(db, [
       { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' },
       { version: 2, name: 'two', sql: 'ALTER TABLE a ADD COLUMN y TEXT' },
@@ -70,7 +69,7 @@ describe('database and migrations', () => {
   });
 
   it('rolls a failing migration back entirely', () => {
-    const db = new Database(':memory:');
+    const db = connect(':memory:');
     migrate(db, [{ version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' }]);
     expect(() => migrate(db, [
       { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' },
@@ -81,9 +80,56 @@ describe('database and migrations', () => {
   });
 
   it('refuses a database written by a newer version', () => {
-    const db = new Database(':memory:');
+    const db = connect(':memory:');
     db.pragma('user_version = 99');
     expect(() => migrate(db)).toThrow(SchemaTooNewError);
+  });
+});
+
+describe('the driver helpers over node:sqlite', () => {
+  it('commits a transaction that returns and hands back its value', () => {
+    const db = connect(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    expect(db.transaction(() => db.prepare('INSERT INTO t VALUES (?)').run(1).changes)).toBe(1);
+    expect(db.prepare('SELECT x FROM t').all()).toEqual([{ x: 1 }]);
+    db.close();
+    expect(db.open).toBe(false);
+  });
+
+  it('rolls a throwing transaction back and rethrows; a nested failure undoes only its savepoint', () => {
+    const db = connect(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    expect(() =>
+      db.transaction(() => {
+        insert.run(1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 0 });
+
+    db.transaction(() => {
+      insert.run(2);
+      expect(() =>
+        db.transaction(() => {
+          insert.run(3);
+          throw new Error('inner');
+        }),
+      ).toThrow('inner');
+      insert.run(4);
+    });
+    expect(db.prepare('SELECT x FROM t ORDER BY x').all()).toEqual([{ x: 2 }, { x: 4 }]);
+    // The connection is usable afterwards: no transaction was left open.
+    expect(() => db.exec('BEGIN; COMMIT')).not.toThrow();
+  });
+
+  it('reads and sets pragmas', () => {
+    const db = connect(':memory:');
+    expect(db.pragma('user_version')).toBe(0);
+    db.pragma('user_version = 7');
+    expect(db.pragma('user_version')).toBe(7);
+    expect(db.pragma('foreign_keys = ON')).toBeUndefined(); // a setting that reports nothing back
+    expect(db.pragma('foreign_keys')).toBe(1);
   });
 });
 
