@@ -62,7 +62,7 @@ export class AgentRepo {
         this.db.prepare('INSERT INTO agents (name, token_hash, created_at) VALUES (?, ?, ?)').run(name, tokenHash, now);
       }
       return toRecord(this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row);
-    })();
+    });
   }
 
   /** The active (not revoked) agent owning this token hash, if any. */

@@ -1,9 +1,90 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { migrate } from './migrations.js';
+import { silenceSqliteExperimentalWarning } from './sqlite-warning.js';
 
-export type Db = Database.Database;
+// Node's built-in SQLite (no native build, no compiler on the user's machine). Node 22 announces it as
+// experimental once, on load; that notice is filtered before the module loads (and only that one), so a
+// newcomer's terminal shows no warning. Loaded with require so the filter is in place first.
+silenceSqliteExperimentalWarning();
+const sqlite = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
+
+/** A prepared statement. Rows come back as plain column-name objects; the repositories give them their types. */
+export interface Statement {
+  get(...params: SQLInputValue[]): unknown;
+  all(...params: SQLInputValue[]): unknown[];
+  /** `changes`: how many rows the statement inserted, updated or deleted. */
+  run(...params: SQLInputValue[]): { changes: number };
+}
+
+/**
+ * The store's one SQLite connection: node:sqlite's DatabaseSync plus the two helpers the repositories
+ * need that it lacks (PRAGMA values and transactions).
+ */
+export class Db {
+  private depth = 0;
+
+  constructor(private readonly sqlite: DatabaseSync) {}
+
+  prepare(sql: string): Statement {
+    const statement = this.sqlite.prepare(sql);
+    return {
+      get: (...params) => statement.get(...params),
+      all: (...params) => statement.all(...params),
+      run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
+    };
+  }
+
+  exec(sql: string): void {
+    this.sqlite.exec(sql);
+  }
+
+  /**
+   * Runs `PRAGMA <statement>` and returns the first column of its row (a read such as `user_version`, or the
+   * value a setting reports back such as `journal_mode = WAL` → 'wal'), undefined when it returns no row.
+   * The statement is written in this code base, never taken from input.
+   */
+  pragma(statement: string): unknown {
+    const row = this.sqlite.prepare(`PRAGMA ${statement}`).get();
+    return row === undefined ? undefined : Object.values(row)[0];
+  }
+
+  /**
+   * Runs fn inside a transaction: committed when fn returns, rolled back when it throws. BEGIN IMMEDIATE takes
+   * the write lock up front (waiting up to busy_timeout), so two processes never deadlock upgrading a read.
+   * A nested call becomes a savepoint of the outer transaction.
+   */
+  transaction<T>(fn: () => T): T {
+    const savepoint = this.depth > 0 ? `nested_${this.depth}` : undefined;
+    this.sqlite.exec(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN IMMEDIATE');
+    this.depth++;
+    try {
+      const result = fn();
+      this.sqlite.exec(savepoint ? `RELEASE ${savepoint}` : 'COMMIT');
+      return result;
+    } catch (error) {
+      this.sqlite.exec(savepoint ? `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}` : 'ROLLBACK');
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  get open(): boolean {
+    return this.sqlite.isOpen;
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+}
+
+/** A bare connection: no pragmas, no migrations (tests of the migrations themselves start here). */
+export function connect(path: string): Db {
+  return new Db(new sqlite.DatabaseSync(path));
+}
 
 /**
  * Opens (creating if needed) the SQLite database and brings its schema up to date.
@@ -12,7 +93,7 @@ export type Db = Database.Database;
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:' && !path.startsWith('file:')) createPrivately(path);
-  const db = new Database(path);
+  const db = connect(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Db } from './db.js';
 
 /**
  * Versioned schema migrations, tracked in SQLite's `user_version`. Append new entries; never edit one that
@@ -104,12 +104,12 @@ export class SchemaTooNewError extends Error {
   override name = 'SchemaTooNewError';
 }
 
-export function schemaVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version'));
 }
 
 /** Runs every migration above the database's version, each in its own transaction with its version bump. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
@@ -121,7 +121,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    });
   }
   return schemaVersion(db);
 }

@@ -47,7 +47,10 @@ export class SubscriptionRepo {
   }
 
   remove(agent: string, conversationKey: string): boolean {
-    return this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?').run(agent, conversationKey).changes > 0;
+    return (
+      this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?').run(agent, conversationKey).changes >
+      0
+    );
   }
 
   removeAll(agent: string): number {
@@ -62,10 +65,12 @@ export class SubscriptionRepo {
   removeInChannel(agent: string, platform: string, channel: string): number {
     const prefix = `${platform}:${channel}:`;
     const keys = this.forAgent(agent)
-      .filter((s) => s.platform === platform && s.conversationKey.startsWith(prefix) && !s.conversationKey.slice(prefix.length).includes(':'))
+      .filter(
+        (s) => s.platform === platform && s.conversationKey.startsWith(prefix) && !s.conversationKey.slice(prefix.length).includes(':'),
+      )
       .map((s) => s.conversationKey);
     const del = this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?');
-    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0))();
+    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0));
   }
 
   forAgent(agent: string): Subscription[] {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HOURLY_TOPIC, IDLE_TOPIC, analyzeDrop } from '../../src/agents/keepalive-analysis.js';
 import { KeepaliveMonitor, type PingResult } from '../../src/agents/keepalive-monitor.js';
 import { MonitorService } from '../../src/agents/monitor-service.js';
@@ -15,7 +15,13 @@ const MIN = 60_000;
 function monitor(options: Partial<ConstructorParameters<typeof KeepaliveMonitor>[0]> = {}) {
   let n = 0;
   const events: MonitorEvent[] = [];
-  const m = new KeepaliveMonitor({ target: '10.0.0.2', ping: async () => OK, onEvent: (e) => events.push(e), newId: () => `e-${++n}`, ...options });
+  const m = new KeepaliveMonitor({
+    target: '10.0.0.2',
+    ping: async () => OK,
+    onEvent: (e) => events.push(e),
+    newId: () => `e-${++n}`,
+    ...options,
+  });
   return { m, events };
 }
 
@@ -81,7 +87,8 @@ describe('keep-alive monitor transitions (injected clock and results)', () => {
       },
     });
     m.start();
-    await new Promise((r) => setTimeout(r, 250));
+    // Waits for the state changes rather than a fixed time: a loaded machine runs the 20 ms timer late.
+    await vi.waitFor(() => expect(events).toHaveLength(2), { timeout: 10_000, interval: 20 });
     m.stop();
     expect(maxInFlight).toBe(1);
     expect(events.map((e) => e.kind)).toEqual(['up', 'down']);
@@ -95,7 +102,10 @@ describe('drop pattern analysis', () => {
   it('recognises drops about every 60 minutes (IKEv2 phase 2 lifetime)', () => {
     const t0 = 1_000_000;
     const history = [down(t0), up(t0 + MIN), down(t0 + 61 * MIN), up(t0 + 62 * MIN)];
-    expect(analyzeDrop(down(t0 + 120 * MIN), history)).toMatchObject({ topic: HOURLY_TOPIC, reason: expect.stringContaining('61 min, 59 min') });
+    expect(analyzeDrop(down(t0 + 120 * MIN), history)).toMatchObject({
+      topic: HOURLY_TOPIC,
+      reason: expect.stringContaining('61 min, 59 min'),
+    });
   });
 
   it('needs three drops: two an hour apart may be chance', () => {
@@ -129,16 +139,39 @@ describe('monitor service (hub side)', () => {
     const got: TunnelNotification[] = [];
     const notifier: Notifier = { notify: (n) => void got.push(n) };
     const { log } = captureLogger();
-    store.subscriptions.upsert({ agent: 'lan-1', conversationKey: 'slack:C1:-', platform: 'slack', reference: { channel: 'C1' }, createdBy: 'u', createdAt: 0 });
+    store.subscriptions.upsert({
+      agent: 'lan-1',
+      conversationKey: 'slack:C1:-',
+      platform: 'slack',
+      reference: { channel: 'C1' },
+      createdBy: 'u',
+      createdAt: 0,
+    });
     return { store, got, service: new MonitorService({ store, notifier, alertReply: tunnelReply, log, now }) };
   }
-  const ev = (id: string, kind: 'up' | 'down', at: number, idleBeforeMs: number | null = 5000): MonitorEvent => ({ id, kind, target: '10.0.0.2', at, sent: 12, received: kind === 'up' ? 12 : 0, loss: kind === 'up' ? 0 : 1, rttMs: kind === 'up' ? 10 : null, idleBeforeMs });
+  const ev = (id: string, kind: 'up' | 'down', at: number, idleBeforeMs: number | null = 5000): MonitorEvent => ({
+    id,
+    kind,
+    target: '10.0.0.2',
+    at,
+    sent: 12,
+    received: kind === 'up' ? 12 : 0,
+    loss: kind === 'up' ? 0 : 1,
+    rttMs: kind === 'up' ? 10 : null,
+    idleBeforeMs,
+  });
 
   it('stores, diagnoses and notifies each transition once, with the subscribers', async () => {
     let now = 0;
     const { store, got, service } = setup(() => now);
     const t0 = Date.UTC(2025, 0, 1);
-    const events = [ev('a-1', 'down', t0), ev('a-2', 'up', t0 + MIN), ev('a-3', 'down', t0 + 60 * MIN), ev('a-4', 'up', t0 + 61 * MIN), ev('a-5', 'down', t0 + 120 * MIN)];
+    const events = [
+      ev('a-1', 'down', t0),
+      ev('a-2', 'up', t0 + MIN),
+      ev('a-3', 'down', t0 + 60 * MIN),
+      ev('a-4', 'up', t0 + 61 * MIN),
+      ev('a-5', 'down', t0 + 120 * MIN),
+    ];
     for (const e of events) {
       now = e.at + 100;
       await service.ingest('lan-1', [e]);
@@ -147,8 +180,18 @@ describe('monitor service (hub side)', () => {
     await service.ingest('lan-1', events);
     expect(store.monitor.since('lan-1', 0)).toHaveLength(5);
     expect(got).toHaveLength(5);
-    expect(got[4]).toMatchObject({ agent: 'lan-1', diagnosis: { topic: HOURLY_TOPIC }, delayed: false, subscriptions: [{ conversationKey: 'slack:C1:-' }] });
-    expect(got[4]!.reply).toMatchObject({ kind: 'check', verdict: 'down', topic: HOURLY_TOPIC, actions: [{ command: `topic ${HOURLY_TOPIC}` }] });
+    expect(got[4]).toMatchObject({
+      agent: 'lan-1',
+      diagnosis: { topic: HOURLY_TOPIC },
+      delayed: false,
+      subscriptions: [{ conversationKey: 'slack:C1:-' }],
+    });
+    expect(got[4]!.reply).toMatchObject({
+      kind: 'check',
+      verdict: 'down',
+      topic: HOURLY_TOPIC,
+      actions: [{ command: `topic ${HOURLY_TOPIC}` }],
+    });
     expect(got[1]).toMatchObject({ outageMs: MIN, reply: { verdict: 'healthy', summary: expect.stringContaining('after 60 s down') } });
     expect(store.monitor.recent('lan-1', 1)[0]?.topic).toBe(HOURLY_TOPIC);
   });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConversationCore, HandleHooks, Inbound } from '../../src/chat/core.js';
 import { runTerminalChat } from '../../src/cli/terminal-chat.js';
 import { reply, type Reply } from '../../src/reply/reply.js';
@@ -24,9 +24,20 @@ describe('terminal chat (through the turn engine)', () => {
     const output = new PassThrough();
     let text = '';
     output.on('data', (c: Buffer) => (text += c.toString('utf8')));
-    const chat = runTerminalChat(core, { channel: 'test', banner: 'hi', input, output });
-    input.end('hello\n1\nboom\nquit\nnever\n');
-    await chat.done;
+    // Progress lines go to the process's stderr as they come: captured and checked, not printed.
+    const progress: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      progress.push(String(chunk));
+      return true;
+    });
+    try {
+      const chat = runTerminalChat(core, { channel: 'test', banner: 'hi', input, output });
+      input.end('hello\n1\nboom\nquit\nnever\n');
+      await chat.done;
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(progress.join('')).toContain('... probing');
     expect(seen).toEqual(['hello', 'check example.com', 'boom']);
     expect(text.indexOf('You said hello')).toBeLessThan(text.indexOf('You said check example.com'));
     expect(text).toContain('Something went wrong on my side');

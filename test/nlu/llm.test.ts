@@ -4,7 +4,7 @@
  * LangChain's own fake chat model. No traffic leaves the machine.
  */
 import { FakeListChatModel } from '@langchain/core/utils/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadKnowledgeBase } from '../../src/knowledge/loader.js';
 import { createClassifier } from '../../src/nlu/index.js';
 import { answerSchema, fallbackReason, LlmClassifier, systemPrompt } from '../../src/nlu/llm-classifier.js';
@@ -61,7 +61,15 @@ describe('LLM mode against a fake OpenAI-compatible server (real ChatOpenAI clie
 
   it('malformed answer -> local classifier, engine says so', async () => {
     server.setBehaviour({ kind: 'raw-arguments', text: '{"kind": "topic", "topic": ' });
-    const r = await classifier.classify(QUESTION);
+    // @langchain/core meets an unparseable tool call with a console.warn telling the user to upgrade their
+    // packages (misleading: nothing is out of date). Expected here, so asserted rather than printed.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let warned = '';
+    const r = await classifier.classify(QUESTION).finally(() => {
+      warned = warn.mock.calls.flat().join(' ');
+      warn.mockRestore();
+    });
+    expect(warned).toMatch(/New LangChain packages are available/);
     expect(r.engine).toBe('local (llm fallback: invalid answer)');
     expect(r).toMatchObject({ ...stripEngine(local.classifySync(QUESTION)) });
   });
@@ -110,7 +118,9 @@ describe('LLM mode against a fake OpenAI-compatible server (real ChatOpenAI clie
     const down = await startFakeOpenAiServer({ kind: 'answer', arguments: GOOD });
     const url = down.baseUrl;
     await down.close();
-    const c = await createClassifier(kb, { llm: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: url, timeoutMs: 1500, maxRetries: 0 } });
+    const c = await createClassifier(kb, {
+      llm: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: url, timeoutMs: 1500, maxRetries: 0 },
+    });
     const r = await c.classify(QUESTION);
     expect(r.engine).toMatch(/^local \(llm fallback: (error|timeout)/);
   });
@@ -127,16 +137,18 @@ describe("LLM mode with LangChain's fake chat model", () => {
     });
 
   it('uses a valid structured answer', async () => {
-    const r = await make([JSON.stringify({ kind: 'ambiguous', topic: 'ping-cloud-dns', confidence: 0.5, alternatives: ['testing-connectivity'] })]).classify(
-      'ping to 10.0.0.2 fails',
-    );
+    const r = await make([
+      JSON.stringify({ kind: 'ambiguous', topic: 'ping-cloud-dns', confidence: 0.5, alternatives: ['testing-connectivity'] }),
+    ]).classify('ping to 10.0.0.2 fails');
     expect(r).toMatchObject({ kind: 'ambiguous', topic: 'ping-cloud-dns', engine: 'llm:openai' });
     expect(r.alternatives[0]!.topic).toBe('testing-connectivity');
     expect(r.entities.ipv4).toEqual(['10.0.0.2']);
   });
 
   it('off-topic from the LLM has no topic', async () => {
-    const r = await make([JSON.stringify({ kind: 'off-topic', topic: 'ping-cloud-dns', confidence: 0.9, alternatives: [] })]).classify('printer jammed');
+    const r = await make([JSON.stringify({ kind: 'off-topic', topic: 'ping-cloud-dns', confidence: 0.9, alternatives: [] })]).classify(
+      'printer jammed',
+    );
     expect(r).toMatchObject({ kind: 'off-topic', topic: null, engine: 'llm:openai' });
   });
 

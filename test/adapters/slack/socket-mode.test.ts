@@ -98,10 +98,13 @@ describe('Slack adapter, Socket Mode', () => {
   it('acknowledges an interactive envelope (button click) and feeds its command back', async () => {
     const before = h.api.callsOf('chat.postMessage').length;
     const mention = appMention('the tunnel drops every 60 minutes on IKEv2');
+    // On a loaded machine Bolt may give up on a connection whose pong came late and open a new one: send on an open one.
+    await ws.waitFor(() => ws.current);
     ws.send({ envelope_id: envelopeId(), type: 'events_api', payload: eventCallback(mention) });
     const answer = await h.api.waitFor(() => h.api.callsOf('chat.postMessage')[before]);
     const fixed = buttonsOf(answer.params.blocks as unknown[]).get('Fixed it')!;
     const id = envelopeId();
+    await ws.waitFor(() => ws.current);
     ws.send({
       envelope_id: id,
       type: 'interactive',

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createTeamsAdapter, TeamsConfigError } from '../../../adapters/teams/index.js';
 import type { TeamsConfig } from '../../../src/config/env.js';
 import { BOT_APP_ID, captureLogger, personalMessage, realClassifier, startHarness, TENANT, type Harness } from './harness.js';
@@ -22,6 +22,22 @@ beforeAll(() => {
   guard = guardNetwork();
 });
 afterAll(() => guard.restore());
+
+// botbuilder's CloudAdapter writes each rejected JWT's AuthenticationError to console.error, stack trace and
+// all. That rejection is what these tests expect: the output is captured, and anything else on
+// console.error fails the test.
+let consoleError: MockInstance<typeof console.error>;
+beforeEach(() => {
+  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => {
+  const printed = consoleError.mock.calls.map(
+    ([first]) => first as { name?: unknown; statusCode?: unknown; constructor?: { name?: unknown } },
+  );
+  consoleError.mockRestore();
+  for (const p of printed)
+    expect({ error: p?.constructor?.name, statusCode: p?.statusCode }).toEqual({ error: 'AuthenticationError', statusCode: 401 });
+});
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const unsignedJwt = (claims: Record<string, unknown>) =>
