@@ -66,6 +66,8 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
     re: /\bVPN-1\b|\bproduct:\s*VPN|\b(?:Main|Quick|Aggressive) Mode (?:Completion|Failed|Received|Sent|Packet)|\bIKE: (?:Main|Quick|Aggressive) Mode\b|\bCheck ?Point\b|\bfw_\w+|\bvpnd\b|\bIKEv2 (?:Received|Sent) Notification\b/i,
     weight: 4,
   },
+  // WatchGuard Fireware: every message carries msg_id="XXXX-XXXX" (ids of the vendor's log catalogue).
+  { family: 'watchguard', re: /\bmsg_id="?[0-9A-F]{4}-[0-9A-F]{4}\b|\bWatchGuard\b|\bFirebox\b|\bBOVPN\b/i, weight: 4 },
 ];
 
 export class FamilyVote {

@@ -79,7 +79,7 @@ export function buildLogDocument(r: ReaderResult, { kb, latin1 = false }: BuildO
   if (verdict === 'unknown') {
     notices.push(
       r.recognised === 0
-        ? `I do not recognise these ${r.lines} line${r.lines === 1 ? '' : 's'} as a VPN log I know (strongSwan, Libreswan, Cisco ASA/IOS, PAN-OS, FortiGate, Juniper SRX, racoon, Meraki, MikroTik, SonicWall, Check Point, Azure, AWS), so I cannot name a cause. Paste the IKE/IPsec lines around the failure.`
+        ? `I do not recognise these ${r.lines} line${r.lines === 1 ? '' : 's'} as a VPN log I know (strongSwan, Libreswan, Cisco ASA/IOS, PAN-OS, FortiGate, Juniper SRX, racoon, Meraki, MikroTik, SonicWall, Check Point, WatchGuard, Azure, AWS), so I cannot name a cause. Paste the IKE/IPsec lines around the failure.`
         : 'The lines I recognise say what happened but not why: they name no cause. Paste more of the log around the failure (the negotiation before it).',
     );
   }

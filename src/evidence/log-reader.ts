@@ -3,6 +3,7 @@ import type { CompiledSignature, Matcher, SignatureCatalogue } from './catalogue
 import { FamilyVote } from './family.js';
 import { readTimestamp } from './timestamps.js';
 import type { TimelineEntry } from './types.js';
+import { judgeProposals } from './proposal-phase.js';
 
 /** Lines longer than this are matched and quoted by their start only (a binary blob, a JSON dump). */
 const MAX_LINE = 4096;
@@ -15,6 +16,8 @@ const LINES_PER_FINDING = 4;
 const MAX_DOWN_TIMES = 10_000;
 /** Lines back from a "no proposal chosen" within which a rekey request makes it a rekey failure. */
 const REKEY_WINDOW = 40;
+/** How many lines before a "no proposal chosen" its proposal lists may be logged (strongSwan logs them just before). */
+const PROPOSAL_WINDOW = 30;
 
 export interface RawLine {
   n: number;
@@ -208,7 +211,7 @@ export class LogReader {
         this.noteDown(line);
         break;
       case 'no-proposal':
-        code = this.noProposalCode(code);
+        code = this.noProposalCode(code, line.n);
         break;
       case 'proposal':
         for (const role of ['received', 'configured', 'proposal'] as const) {
@@ -229,7 +232,15 @@ export class LogReader {
     if (code) this.addFinding(code, sig, line, groups);
   }
 
-  private noProposalCode(code: LogFindingCode | undefined): LogFindingCode {
+  private noProposalCode(code: LogFindingCode | undefined, n: number): LogFindingCode {
+    // The proposal lists logged just before say which phase failed, and whether only the PFS group differs.
+    const recent = (role: string): string | undefined => {
+      const p = this.proposals[role]?.at(-1);
+      return p && n - p.n <= PROPOSAL_WINDOW ? p.text : undefined;
+    };
+    const judged = judgeProposals(recent('received'), recent('configured'));
+    if (judged?.phase === 2) return judged.dhOnly ? 'pfs-mismatch' : code === 'pfs-mismatch' ? code : 'child-proposal-mismatch';
+    if (judged?.phase === 1 && !this.ikeUp) return 'ike-proposal-mismatch';
     if (code && code !== 'ike-proposal-mismatch') return code;
     if (this.ikeUp) return 'child-proposal-mismatch';
     this.phaseGuessed = true;

@@ -21,6 +21,7 @@ export const LOG_FAMILIES = [
   'checkpoint',
   'azure',
   'aws',
+  'watchguard',
 ] as const;
 export type LogFamily = (typeof LOG_FAMILIES)[number];
 
