@@ -15,6 +15,8 @@ import { judgeEntry, readCorpus, score, type EntryResult } from '../src/evidence
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const MAIN = join(ROOT, 'test/fixtures/evidence/logs');
 const BLIND = join(ROOT, 'test/fixtures/evidence/logs-blind');
+// The sealed half of the blind corpus: never used to tune, only measured (see its README).
+const SEALED = join(ROOT, 'test/fixtures/evidence/logs-sealed');
 const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
 
 function table(title: string, results: EntryResult[], by: (r: EntryResult) => string): void {
@@ -152,6 +154,7 @@ function measure(mode: 'bare' | 'analyze', file: string): Measurement {
 async function main(): Promise<void> {
   report('main corpus', MAIN);
   if (existsSync(BLIND)) report('blind corpus', BLIND);
+  if (existsSync(SEALED)) report('sealed blind corpus', SEALED);
 
   const mb = Number(process.env.BENCH_LOG_MB ?? 100);
   const dir = mkdtempSync(join(tmpdir(), 'vd-bench-logs-'));
