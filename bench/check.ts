@@ -77,7 +77,11 @@ async function measure(id: 'healthy' | 'tunnel-down', runs: number): Promise<Row
     return {
       scenario: id,
       verdict: last.verdict,
-      codes: last.findings.filter((f) => f.severity !== 'info').map((f) => f.code).join(', ') || '-',
+      codes:
+        last.findings
+          .filter((f) => f.severity !== 'info')
+          .map((f) => f.code)
+          .join(', ') || '-',
       checkMs: { median: median(walls), min: Math.min(...walls), max: Math.max(...walls) },
       slowestProbeMs: Math.max(0, ...last.probes.map((p) => p.durationMs)),
       manualMs: manualSteps.reduce((a, s) => a + s.ms, 0),
@@ -107,7 +111,9 @@ async function cliStartupMs(): Promise<number> {
 
 async function main(): Promise<number> {
   if (!isRoot()) {
-    process.stderr.write(`${NOT_ROOT_MESSAGE.replace('test:lab', 'bench:check').replace('network lab', 'check benchmark (it runs in the network lab)')}\n`);
+    process.stderr.write(
+      `${NOT_ROOT_MESSAGE.replace('test:lab', 'bench:check').replace('network lab', 'check benchmark (it runs in the network lab)')}\n`,
+    );
     return 0;
   }
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, strict: { type: 'boolean', default: false } } });
@@ -129,8 +135,28 @@ async function main(): Promise<number> {
     table(
       ['scenario', 'verdict', 'codes', 'check (median, min-max)', 'slowest probe', 'manual', 'check/manual', 'target', 'met'],
       [
-        [healthy.scenario, healthy.verdict, healthy.codes, `${ms(healthy.checkMs.median)} (${ms(healthy.checkMs.min)}-${ms(healthy.checkMs.max)})`, ms(healthy.slowestProbeMs), ms(healthy.manualMs), ratio.toFixed(3), `<= ${HEALTHY_RATIO_TARGET}x manual`, healthyOk ? 'yes' : 'NO'],
-        [down.scenario, down.verdict, down.codes, `${ms(down.checkMs.median)} (${ms(down.checkMs.min)}-${ms(down.checkMs.max)})`, ms(down.slowestProbeMs), ms(down.manualMs), (down.checkMs.median / down.manualMs).toFixed(3), `<= ${DEFAULT_BUDGET_MS} ms`, downOk ? 'yes' : 'NO'],
+        [
+          healthy.scenario,
+          healthy.verdict,
+          healthy.codes,
+          `${ms(healthy.checkMs.median)} (${ms(healthy.checkMs.min)}-${ms(healthy.checkMs.max)})`,
+          ms(healthy.slowestProbeMs),
+          ms(healthy.manualMs),
+          ratio.toFixed(3),
+          `<= ${HEALTHY_RATIO_TARGET}x manual`,
+          healthyOk ? 'yes' : 'NO',
+        ],
+        [
+          down.scenario,
+          down.verdict,
+          down.codes,
+          `${ms(down.checkMs.median)} (${ms(down.checkMs.min)}-${ms(down.checkMs.max)})`,
+          ms(down.slowestProbeMs),
+          ms(down.manualMs),
+          (down.checkMs.median / down.manualMs).toFixed(3),
+          `<= ${DEFAULT_BUDGET_MS} ms`,
+          downOk ? 'yes' : 'NO',
+        ],
       ],
     ) + '\n',
   );
@@ -138,7 +164,10 @@ async function main(): Promise<number> {
   process.stdout.write(
     table(
       ['command', ...rows.map((r) => r.scenario)],
-      MANUAL.map((_, i) => [rows[0]!.manualSteps[i]!.cmd, ...rows.map((r) => `${ms(r.manualSteps[i]!.ms)} (exit ${r.manualSteps[i]!.exit})`)]),
+      MANUAL.map((_, i) => [
+        rows[0]!.manualSteps[i]!.cmd,
+        ...rows.map((r) => `${ms(r.manualSteps[i]!.ms)} (exit ${r.manualSteps[i]!.exit})`),
+      ]),
     ) + '\n',
   );
   const met = healthyOk && downOk;

@@ -79,10 +79,25 @@ async function main(): Promise<void> {
   const per = Math.ceil(N / PROCS);
   await Promise.all(
     Array.from({ length: PROCS }, (_, p) => {
-      const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), '--import', 'tsx', fileURLToPath(new URL('./hub-agents.ts', import.meta.url))], {
-        env: { ...process.env, BENCH_HUB: url, BENCH_TOKENS: tokenFile, BENCH_FROM: String(p * per), BENCH_COUNT: String(Math.min(per, N - p * per)) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []),
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('./hub-agents.ts', import.meta.url)),
+        ],
+        {
+          env: {
+            ...process.env,
+            BENCH_HUB: url,
+            BENCH_TOKENS: tokenFile,
+            BENCH_FROM: String(p * per),
+            BENCH_COUNT: String(Math.min(per, N - p * per)),
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       children.push(child);
       return new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -99,7 +114,13 @@ async function main(): Promise<void> {
   const requestedBy = { user: 'bench', platform: 'bench' };
   const one = async (i: number): Promise<number> => {
     const t0 = process.hrtime.bigint();
-    const out = await hub.dispatch(names[i % N]!, { probe: 'tcp', params: { target: '10.0.0.1', port: 443 }, deadlineMs: 5000, target: '10.0.0.1:443', requestedBy });
+    const out = await hub.dispatch(names[i % N]!, {
+      probe: 'tcp',
+      params: { target: '10.0.0.1', port: 443 },
+      deadlineMs: 5000,
+      target: '10.0.0.1:443',
+      requestedBy,
+    });
     if (out.status !== 'ok') throw new Error(`job failed: ${out.status} ${out.error?.message}`);
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
@@ -132,7 +153,10 @@ async function main(): Promise<void> {
     ['hub RSS per agent', `${((after.rss - before.rss) / N / 1024).toFixed(1)} KiB`],
     ['hub RSS total', `${mb(after.rss)} MiB`],
     ['executor', 'in-process fake on the agent (no probe)'],
-    [`round trip, 1 at a time (${SEQUENTIAL})`, `p50 ${percentile(seq, 50).toFixed(2)} ms, p99 ${percentile(seq, 99).toFixed(2)} ms, max ${seq.at(-1)!.toFixed(2)} ms`],
+    [
+      `round trip, 1 at a time (${SEQUENTIAL})`,
+      `p50 ${percentile(seq, 50).toFixed(2)} ms, p99 ${percentile(seq, 99).toFixed(2)} ms, max ${seq.at(-1)!.toFixed(2)} ms`,
+    ],
     [`round trip, ${CONCURRENCY} in flight`, `p50 ${percentile(loaded, 50).toFixed(2)} ms, p99 ${percentile(loaded, 99).toFixed(2)} ms`],
     ['throughput', `${Math.round(loaded.length / loadSeconds)} jobs/s (${loaded.length} jobs in ${loadSeconds.toFixed(1)} s)`],
     ['hub CPU under load', `${hubCpu.toFixed(0)}% of one core (${((cpu.user + cpu.system) / loaded.length).toFixed(0)} µs per job)`],

@@ -21,7 +21,15 @@ import { loadEvalSet } from '../test/fixtures/nlu-eval.js';
 import type { Baseline } from './baselines/baseline.js';
 import { buildBm25 } from './baselines/bm25.js';
 import { buildNaiveBayes } from './baselines/naive-bayes.js';
-import { evalConversations, evalFacts, evalQuestions, loadBlindSet, makeAssistant, reliabilityTable, type QuestionFigures } from './nlu-conversation-eval.js';
+import {
+  evalConversations,
+  evalFacts,
+  evalQuestions,
+  loadBlindSet,
+  makeAssistant,
+  reliabilityTable,
+  type QuestionFigures,
+} from './nlu-conversation-eval.js';
 
 interface Row {
   name: string;
@@ -145,8 +153,28 @@ console.log(
     `${evalSet.offTopic.length} off-topic; knowledge: ${kb.topics.length} topics, ${examples} examples\n`,
 );
 const header = ['engine', 'top-1', 'top-3', 'off-topic P', 'off-topic R', 'in-scope false rej.', 'build ms', 'p50 ms', 'p99 ms'];
-const table = rows.map((r) => [r.name, f3(r.top1), f3(r.top3), f3(r.offPrecision), f3(r.offRecall), f3(r.falseRejections), ms(r.buildMs), ms(r.p50), ms(r.p99)]);
-table.push(['target (vpn-doctor)', `>=${TARGETS.top1}`, '', '', `>=${TARGETS.offRecall}`, `<=${TARGETS.falseRejections}`, `<${TARGETS.buildMs}`, '', `<${TARGETS.p99}`]);
+const table = rows.map((r) => [
+  r.name,
+  f3(r.top1),
+  f3(r.top3),
+  f3(r.offPrecision),
+  f3(r.offRecall),
+  f3(r.falseRejections),
+  ms(r.buildMs),
+  ms(r.p50),
+  ms(r.p99),
+]);
+table.push([
+  'target (vpn-doctor)',
+  `>=${TARGETS.top1}`,
+  '',
+  '',
+  `>=${TARGETS.offRecall}`,
+  `<=${TARGETS.falseRejections}`,
+  `<${TARGETS.buildMs}`,
+  '',
+  `<${TARGETS.p99}`,
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log(line(header));
@@ -155,9 +183,13 @@ for (const r of table) console.log(line(r));
 
 console.log(
   `\nvpn-doctor build: first ${ms(coldBuildMs)} ms wall, ${ms(coldBuildCpuMs)} ms CPU ` +
-    `(${Object.entries(coldPhases).map(([k, v]) => `${k} ${v}`).join(', ')}); next five median ${ms(warmBuilds[2]!)} ms`,
+    `(${Object.entries(coldPhases)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}); next five median ${ms(warmBuilds[2]!)} ms`,
 );
-console.log(`vpn-doctor asked back (kind "ambiguous") on ${ambiguous}/${evalSet.inScope.length} in-scope messages; top-1 counts their first choice.`);
+console.log(
+  `vpn-doctor asked back (kind "ambiguous") on ${ambiguous}/${evalSet.inScope.length} in-scope messages; top-1 counts their first choice.`,
+);
 
 const verdicts: [string, boolean][] = [
   ['top-1', oursRow.top1 >= TARGETS.top1],
@@ -190,7 +222,12 @@ const blindQ = await evalQuestions(assistant, blind.questions);
 const blindFacts = await evalFacts(assistant, blind.facts);
 const blindTurns = await evalConversations(assistant, blind.conversations);
 const frac = (n: number, d: number) => (d === 0 ? '-' : `${(n / d).toFixed(3)} (${n}/${d})`);
-const qRow = (f: QuestionFigures) => [frac(f.top1, f.inScope), frac(f.offRejected, f.off), frac(f.confidentErrors, f.total), frac(f.askedBack, f.total)];
+const qRow = (f: QuestionFigures) => [
+  frac(f.top1, f.inScope),
+  frac(f.offRejected, f.off),
+  frac(f.confidentErrors, f.total),
+  frac(f.askedBack, f.total),
+];
 console.log(`\nThrough the conversation core (what the user is shown):`);
 console.log(`| metric | held-out set | blind dev set | blind target |\n|---|---|---|---|`);
 const [h, b] = [qRow(heldOut), qRow(blindQ)];

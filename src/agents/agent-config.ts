@@ -28,8 +28,13 @@ export type AgentFileConfig = z.infer<typeof AgentFileSchema>;
 export const AgentConfigSchema = z.object({
   hub: z
     .string()
-    .refine((s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol), 'must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents'),
-  token: z.string().refine(looksLikeToken, 'not a vpn-doctor agent token (vpd_...): get one with `vpn-doctor agents add NAME` on the server'),
+    .refine(
+      (s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol),
+      'must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents',
+    ),
+  token: z
+    .string()
+    .refine(looksLikeToken, 'not a vpn-doctor agent token (vpd_...): get one with `vpn-doctor agents add NAME` on the server'),
   name: AgentNameSchema,
   allow: z.array(z.string()),
   keepalive: IpSchema.optional(),
@@ -52,7 +57,8 @@ export function readAgentFile(path: string): AgentFileConfig {
     throw new AgentConfigError(`cannot read ${path}: ${(err as Error).message}`);
   }
   const parsed = AgentFileSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new AgentConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AgentConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -72,7 +78,8 @@ export function resolveAgentConfig(layers: { file?: AgentFileConfig; env?: NodeJ
     ...(env.VPN_DOCTOR_AGENT_TOKEN ? { token: env.VPN_DOCTOR_AGENT_TOKEN } : {}),
     ...(env.VPN_DOCTOR_AGENT_NAME ? { name: env.VPN_DOCTOR_AGENT_NAME } : {}),
   };
-  const defined = (o: AgentFileConfig | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as AgentFileConfig;
+  const defined = (o: AgentFileConfig | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as AgentFileConfig;
   const merged: AgentFileConfig = { ...defined(layers.file), ...defined(fromEnv), ...defined(layers.flags) };
   // Allow rules add up across layers: a config file with the site's ranges plus one more on the command line.
   merged.allow = [...(layers.file?.allow ?? []), ...(layers.flags.allow ?? [])];

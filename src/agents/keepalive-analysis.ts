@@ -51,7 +51,9 @@ export function analysisWindowMs(options: DropAnalysisOptions = {}): number {
 export function analyzeDrop(current: DropEvent, history: readonly DropEvent[], options: DropAnalysisOptions = {}): DropDiagnosis | null {
   if (current.kind !== 'down') return null;
   const o = { ...DEFAULTS, ...options };
-  const downs = [...new Set([...history.filter((e) => e.kind === 'down' && e.at < current.at).map((e) => e.at), current.at])].sort((a, b) => a - b);
+  const downs = [...new Set([...history.filter((e) => e.kind === 'down' && e.at < current.at).map((e) => e.at), current.at])].sort(
+    (a, b) => a - b,
+  );
   const recent = downs.slice(-(o.minIntervals + 1));
   if (recent.length === o.minIntervals + 1) {
     const intervals = recent.slice(1).map((at, i) => at - recent[i]!);
@@ -63,7 +65,10 @@ export function analyzeDrop(current: DropEvent, history: readonly DropEvent[], o
     }
   }
   if (current.idleBeforeMs === null) {
-    return { topic: IDLE_TOPIC, reason: 'the tunnel was already down when the keep-alive started: nothing on your side was sending traffic through it' };
+    return {
+      topic: IDLE_TOPIC,
+      reason: 'the tunnel was already down when the keep-alive started: nothing on your side was sending traffic through it',
+    };
   }
   if (current.idleBeforeMs >= o.idleThresholdMs) {
     return {

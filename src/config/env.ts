@@ -28,7 +28,14 @@ const EnvSchema = z.object({
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
   /** Files shared with a chat message (logs, gateway configurations): largest read, in MB, and how many per message. */
-  VPN_DOCTOR_FILE_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(DEFAULT_FILE_LIMITS.maxBytes / 1024 / 1024)),
+  VPN_DOCTOR_FILE_MAX_MB: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .positive()
+      .max(100)
+      .default(DEFAULT_FILE_LIMITS.maxBytes / 1024 / 1024),
+  ),
   VPN_DOCTOR_FILE_MAX_COUNT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(20).default(DEFAULT_FILE_LIMITS.maxFiles)),
   /** Days keep-alive monitor events are kept (the drop analysis needs about 3 hours; alerts history more). */
   VPN_DOCTOR_MONITOR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

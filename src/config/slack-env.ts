@@ -43,7 +43,7 @@ const SlackEnvSchema = z.object({
   SLACK_SIGNING_SECRET: z
     .string()
     .trim()
-    .regex(/^\S{16,}$/, 'must be the app\'s Signing Secret (Basic Information > App Credentials), at least 16 characters')
+    .regex(/^\S{16,}$/, "must be the app's Signing Secret (Basic Information > App Credentials), at least 16 characters")
     .optional(),
   SLACK_BOT_TOKEN: z
     .string()
@@ -68,7 +68,12 @@ const SlackEnvSchema = z.object({
     .optional(),
   SLACK_TEAM_ID: z
     .string()
-    .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    )
     .pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{4,}$/, 'must be Slack team ids (T0123ABCD) separated by commas')).min(1))
     .optional(),
 });

@@ -87,7 +87,8 @@ export class Assistant {
   async handle(inbound: Inbound, hooks: HandleHooks = {}): Promise<Reply> {
     const session = this.sessions.get(Assistant.conversationKey(inbound));
     // Shared files are evidence to read, whatever the message around them says.
-    if (inbound.files?.length || inbound.skippedFiles?.length) return sharedFilesReply(inbound.files ?? [], inbound.skippedFiles ?? [], session);
+    if (inbound.files?.length || inbound.skippedFiles?.length)
+      return sharedFilesReply(inbound.files ?? [], inbound.skippedFiles ?? [], session);
     const command = parseCommand(inbound.text);
     if (command.name === 'question') {
       session.history.push(command.text);
@@ -127,7 +128,11 @@ export class Assistant {
         const id = session.pendingChoices[command.index - 1];
         const topic = id ? kb.byId.get(id) : undefined;
         if (!topic) {
-          return reply({ kind: 'help', title: 'Nothing to choose', summary: 'There is no open choice with that number. Describe the problem instead.' });
+          return reply({
+            kind: 'help',
+            title: 'Nothing to choose',
+            summary: 'There is no open choice with that number. Describe the problem instead.',
+          });
         }
         session.currentTopic = topic.id;
         session.pendingChoices = [];
@@ -136,7 +141,11 @@ export class Assistant {
       case 'feedback': {
         await this.deps.feedback?.record({ inbound, topic: session.currentTopic, fixed: command.fixed });
         if (command.fixed) {
-          return reply({ kind: 'help', title: 'Glad it works again', summary: 'Thanks for telling me; it helps rank the answers. Keep a keep-alive running so an idle tunnel does not drop again.' });
+          return reply({
+            kind: 'help',
+            title: 'Glad it works again',
+            summary: 'Thanks for telling me; it helps rank the answers. Keep a keep-alive running so an idle tunnel does not drop again.',
+          });
         }
         const current = session.currentTopic ? kb.byId.get(session.currentTopic) : undefined;
         return reply({

@@ -66,7 +66,12 @@ export function parseCommand(input: string): Command {
   if (/^(prepare )?support case$/.test(lower)) return { name: 'support-case' };
   if (first === 'keepalive' || first === 'keep-alive') return parseKeepalive(text.split(/\s+/).slice(1));
   if (first === 'check' && (words.length === 1 || looksLikeCheckArgs(words.slice(1)))) {
-    return parseCheck(text.split(/[\s,]+/).filter(Boolean).slice(1));
+    return parseCheck(
+      text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .slice(1),
+    );
   }
   return { name: 'question', text: input.trim().replace(/^\/vpn\b\s*/i, '') };
 }
@@ -79,7 +84,8 @@ function looksLikeCheckArgs(words: string[]): boolean {
 function parseKeepalive(args: string[]): Command {
   const [state, agent, ...rest] = args;
   if (state !== 'on' && state !== 'off') return { name: 'invalid', message: 'usage: keepalive on|off <agent> [here]' };
-  if (!agent || !AGENT_RE.test(agent)) return { name: 'invalid', message: 'keepalive needs an agent name: keepalive on|off <agent> [here]' };
+  if (!agent || !AGENT_RE.test(agent))
+    return { name: 'invalid', message: 'keepalive needs an agent name: keepalive on|off <agent> [here]' };
   const extra = rest.filter((w) => w.toLowerCase() !== 'here');
   if (extra.length > 0) return { name: 'invalid', message: `unexpected words after the agent name: ${extra.join(' ')}` };
   return { name: 'keepalive', on: state === 'on', agent, here: rest.some((w) => w.toLowerCase() === 'here') };
@@ -88,7 +94,8 @@ function parseKeepalive(args: string[]): Command {
 function parseCheck(tokens: string[]): Command {
   const args: CheckArgs = { hosts: [], dnsServers: [], sentry: false };
   const needIp = (key: string, value: string | undefined): string | Command => {
-    if (!value || isIP(value) === 0) return { name: 'invalid', message: `"${key}" needs an IP address, got ${value ? `"${value}"` : 'nothing'}` };
+    if (!value || isIP(value) === 0)
+      return { name: 'invalid', message: `"${key}" needs an IP address, got ${value ? `"${value}"` : 'nothing'}` };
     return value;
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -110,7 +117,8 @@ function parseCheck(tokens: string[]): Command {
       args.sentry = true;
     } else if (key === 'on' || key === 'agent') {
       const name = tokens[++i];
-      if (!name || !AGENT_RE.test(name)) return { name: 'invalid', message: `"on" needs an agent name, got ${name ? `"${name}"` : 'nothing'}` };
+      if (!name || !AGENT_RE.test(name))
+        return { name: 'invalid', message: `"on" needs an agent name, got ${name ? `"${name}"` : 'nothing'}` };
       args.agent = name;
     } else if (key === 'timeout') {
       const ms = Number(tokens[++i]);
@@ -124,7 +132,10 @@ function parseCheck(tokens: string[]): Command {
       // A bare IP after the host reads naturally as a DNS server: "check acme.outsystemsenterprise.com 10.0.0.2".
       args.dnsServers.push(token);
     } else {
-      return { name: 'invalid', message: `I don't understand "${token}" in a check. Usage: check <host> dns <ip> [resolver <ip>] [edge <ip>] [sentry] [on <agent>]` };
+      return {
+        name: 'invalid',
+        message: `I don't understand "${token}" in a check. Usage: check <host> dns <ip> [resolver <ip>] [edge <ip>] [sentry] [on <agent>]`,
+      };
     }
   }
   return { name: 'check', args };

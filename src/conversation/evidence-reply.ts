@@ -118,7 +118,6 @@ function logReply(doc: LogDocument): Reply {
   });
 }
 
-
 /** Redacts a pasted text for echoing, with the notice when something was replaced. */
 export function redactPasted(text: string): { text: string; notices: string[] } {
   const r = redact(text);

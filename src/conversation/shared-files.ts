@@ -33,7 +33,11 @@ export function sharedFilesReply(files: readonly InboundFile[], skipped: readonl
     main.findings = [...main.findings, ...answer.findings.map((f) => ({ ...f, summary: `${file.name}: ${f.summary}` }))];
     notices.push(`${file.name}: ${answer.title}`);
   }
-  for (const f of files) if (f.truncated) notices.push(`${f.name} was longer than I read in chat: only its first part was analysed (vpn-doctor analyze reads files of any size).`);
+  for (const f of files)
+    if (f.truncated)
+      notices.push(
+        `${f.name} was longer than I read in chat: only its first part was analysed (vpn-doctor analyze reads files of any size).`,
+      );
   main.notices = [...(main.notices ?? []), ...notices];
   return main;
 }

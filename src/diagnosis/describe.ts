@@ -76,9 +76,7 @@ export function describeDns(d: DnsDetail): string {
   if (d.rcode === 'NXDOMAIN') return `NXDOMAIN (no such name)${via}`;
   if (d.rcode !== 'NOERROR') return `${d.rcode ?? 'no rcode'}${via}`;
   if (d.answers.length === 0) return `NOERROR, no A record${via}`;
-  const list = d.answers
-    .map((a) => `${a.address} (${a.scope}${a.ttl === null ? '' : `, TTL ${a.ttl}`})`)
-    .join(', ');
+  const list = d.answers.map((a) => `${a.address} (${a.scope}${a.ttl === null ? '' : `, TTL ${a.ttl}`})`).join(', ');
   return `${list}${via}`;
 }
 
@@ -88,7 +86,10 @@ export function describeTcp(d: TcpDetail): string {
 }
 
 /** A TCP connection that did not come up, as the tcp and tls probes both report it. */
-function describeNoConnection(status: 'refused' | 'timeout' | 'unreachable' | 'error', d: { code?: string | undefined; message?: string | undefined }): string {
+function describeNoConnection(
+  status: 'refused' | 'timeout' | 'unreachable' | 'error',
+  d: { code?: string | undefined; message?: string | undefined },
+): string {
   switch (status) {
     case 'refused':
       return 'refused (connection reset)';
@@ -105,7 +106,9 @@ export function describeTls(d: TlsDetail): string {
   switch (d.status) {
     case 'handshake-ok': {
       const cert = d.certificate;
-      const who = cert ? `, certificate ${cert.subject || '(no subject)'}${cert.validTo ? ` valid to ${cert.validTo.slice(0, 10)}` : ''}` : '';
+      const who = cert
+        ? `, certificate ${cert.subject || '(no subject)'}${cert.validTo ? ` valid to ${cert.validTo.slice(0, 10)}` : ''}`
+        : '';
       const trust = d.verified ? 'verified' : `not verified: ${[d.verifyError, d.hostnameError].filter(Boolean).join('; ')}`;
       return `${d.protocol ?? 'TLS'}${who}; ${trust}`;
     }

@@ -119,7 +119,11 @@ export function checkKnowledgeDir(dir: string): { kb: KnowledgeBase | undefined;
     for (const code of codes) {
       const topic = LOG_FINDING_TOPICS[code];
       if (!firstFileOfId.has(topic) && !topicFileIds.has(topic)) {
-        problems.push({ file: join(dir, LOG_SIGNATURES_FILE), path: 'signatures', message: `code ${code} needs topic "${topic}", which this folder does not have` });
+        problems.push({
+          file: join(dir, LOG_SIGNATURES_FILE),
+          path: 'signatures',
+          message: `code ${code} needs topic "${topic}", which this folder does not have`,
+        });
       }
     }
   }
@@ -196,14 +200,13 @@ function readYaml(file: string, problems: KnowledgeProblem[]): unknown {
   return doc.toJS();
 }
 
-function validate<T extends z.ZodType>(
-  schema: T,
-  data: unknown,
-  file: string,
-  problems: KnowledgeProblem[],
-): z.infer<T> | undefined {
+function validate<T extends z.ZodType>(schema: T, data: unknown, file: string, problems: KnowledgeProblem[]): z.infer<T> | undefined {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.push({ file, path: '', message: `must be a YAML mapping of fields, got ${data === null ? 'an empty file' : Array.isArray(data) ? 'a list' : typeof data}` });
+    problems.push({
+      file,
+      path: '',
+      message: `must be a YAML mapping of fields, got ${data === null ? 'an empty file' : Array.isArray(data) ? 'a list' : typeof data}`,
+    });
     return undefined;
   }
   // reportInput: tells a missing field (no input) from a field of the wrong type.

@@ -29,22 +29,9 @@ export const GUIDE_SECTIONS = [
 export type GuideSection = (typeof GUIDE_SECTIONS)[number];
 
 const text = z.string().trim().min(1, 'must not be empty');
-const kebab = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (lowercase words joined by "-")');
+const kebab = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (lowercase words joined by "-")');
 
-export const FACT_KINDS = [
-  'port',
-  'protocol',
-  'duration',
-  'count',
-  'version',
-  'network',
-  'domain',
-  'algorithm',
-  'limit',
-  'other',
-] as const;
+export const FACT_KINDS = ['port', 'protocol', 'duration', 'count', 'version', 'network', 'domain', 'algorithm', 'limit', 'other'] as const;
 
 /**
  * How a snippet's lines are used: `shell` = typed at an operating-system shell prompt (shown with `$`),
@@ -151,8 +138,14 @@ export type ParameterName = (typeof PARAMETER_NAMES)[number];
  */
 export const PolicyEntrySchema = z.strictObject({
   says: text,
-  accept: z.array(z.union([z.string().min(1), z.number().int()])).min(1).optional(),
-  platform: z.array(z.union([z.string().min(1), z.number().int()])).min(1).optional(),
+  accept: z
+    .array(z.union([z.string().min(1), z.number().int()]))
+    .min(1)
+    .optional(),
+  platform: z
+    .array(z.union([z.string().min(1), z.number().int()]))
+    .min(1)
+    .optional(),
   required: z.boolean().optional(),
   expect: z.number().int().positive().optional(),
   min: z.number().int().positive().optional(),

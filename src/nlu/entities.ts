@@ -33,9 +33,48 @@ const IPV4_RE = new RegExp(`(?<![\\d.])${IPV4}(?!\\.?\\d)(?!\\/\\d)`, 'g');
 
 /** File extensions and abbreviations that look like domain names but are not ("config.yaml", "e.g"). */
 const NOT_A_TLD = new Set([
-  'txt', 'log', 'yaml', 'yml', 'json', 'xml', 'conf', 'cfg', 'ini', 'exe', 'msi', 'dll', 'js', 'ts', 'py',
-  'sh', 'pdf', 'zip', 'gz', 'tar', 'csv', 'png', 'jpg', 'jpeg', 'gif', 'html', 'htm', 'md', 'bak', 'pcap',
-  'pcapng', 'der', 'pem', 'crt', 'key', 'cer', 'ps1', 'bat', 'g', 'e', 'x', 'i',
+  'txt',
+  'log',
+  'yaml',
+  'yml',
+  'json',
+  'xml',
+  'conf',
+  'cfg',
+  'ini',
+  'exe',
+  'msi',
+  'dll',
+  'js',
+  'ts',
+  'py',
+  'sh',
+  'pdf',
+  'zip',
+  'gz',
+  'tar',
+  'csv',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'html',
+  'htm',
+  'md',
+  'bak',
+  'pcap',
+  'pcapng',
+  'der',
+  'pem',
+  'crt',
+  'key',
+  'cer',
+  'ps1',
+  'bat',
+  'g',
+  'e',
+  'x',
+  'i',
 ]);
 // A label starts and ends alphanumeric; the last label (TLD) is letters only. A leading "*." is kept.
 const FQDN_RE = /(?<![\w.@-])(\*\.)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}))(?![\w-]|\.[a-z0-9])/gi;
@@ -44,13 +83,27 @@ const FQDN_RE = /(?<![\w.@-])(\*\.)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 // Durations
 
 const UNIT_SECONDS: Record<string, number> = {
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60, mn: 60,
-  h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
-  d: 86400, day: 86400, days: 86400,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  mn: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
 };
-const NUM_UNIT_RE =
-  /(?<![\w.])(\d{1,6}(?:[.,]\d+)?)\s?(seconds?|secs?|s|minutes?|mins?|mn|m|hours?|hrs?|hr|h|days?|d)\b/gi;
+const NUM_UNIT_RE = /(?<![\w.])(\d{1,6}(?:[.,]\d+)?)\s?(seconds?|secs?|s|minutes?|mins?|mn|m|hours?|hrs?|hr|h|days?|d)\b/gi;
 // "59m58s", "1h 0m 2s", "7h59m": clock-like durations as timers and logs print them (two parts at least).
 const COMPOUND_DURATION_RE = /(?<![\w.])(?:(\d{1,3})h\s?)?(\d{1,3})m\s?(\d{1,2})s\b|(?<![\w.])(\d{1,3})h\s?(\d{1,2})m(?:in)?\b/gi;
 const WORD_DURATIONS: { re: RegExp; seconds: number }[] = [
@@ -76,7 +129,11 @@ const PROTO_WORD = '(tcp|udp)';
 const PORT = '(\\d{1,5})';
 const PORT_PATTERNS: { re: RegExp; proto: number | null; ports: number }[] = [
   // "udp 500", "udp/500", "udp port 500", "udp ports 500 and 4500", "tcp 80, 443"
-  { re: new RegExp(`\\b${PROTO_WORD}\\s*(?:\\/|\\s)?\\s*(?:ports?\\s*)?${PORT}((?:\\s*(?:,|and|&|\\/|or)\\s*\\d{1,5}\\b)*)`, 'gi'), proto: 1, ports: 2 },
+  {
+    re: new RegExp(`\\b${PROTO_WORD}\\s*(?:\\/|\\s)?\\s*(?:ports?\\s*)?${PORT}((?:\\s*(?:,|and|&|\\/|or)\\s*\\d{1,5}\\b)*)`, 'gi'),
+    proto: 1,
+    ports: 2,
+  },
   // "500/udp", "4500 udp"
   { re: new RegExp(`\\b${PORT}\\s*\\/\\s*${PROTO_WORD}\\b`, 'gi'), proto: 2, ports: 1 },
   // "port 443", "ports 80 and 443", "-Port 443"
@@ -137,7 +194,10 @@ const VENDORS: { name: string; re: RegExp }[] = [
 
 const SIGNATURES: { name: string; re: RegExp }[] = [
   { name: 'NO_PROPOSAL_CHOSEN', re: /\bno[_\s-]proposal[_\s-]chosen\b|\bno proposal chosen\b/i },
-  { name: 'AUTHENTICATION_FAILED', re: /\bauthentication[_\s-]failed\b|\bauthentication of .{1,40}? failed\b|\bauth(?:entication)? fail(?:ed|ure)?\b|\bpre-?shared key mismatch\b|\bpsk mismatch\b/i },
+  {
+    name: 'AUTHENTICATION_FAILED',
+    re: /\bauthentication[_\s-]failed\b|\bauthentication of .{1,40}? failed\b|\bauth(?:entication)? fail(?:ed|ure)?\b|\bpre-?shared key mismatch\b|\bpsk mismatch\b/i,
+  },
   { name: 'TS_UNACCEPTABLE', re: /\bts[_\s-]unacceptable\b|\btraffic selectors? (?:are |is )?unacceptable\b/i },
   { name: 'INVALID_KE_PAYLOAD', re: /\binvalid[_\s-]ke[_\s-]payload\b/i },
   { name: 'INVALID_ID_INFORMATION', re: /\binvalid[_\s-]id[_\s-]info(?:rmation)?\b/i },
@@ -145,11 +205,20 @@ const SIGNATURES: { name: string; re: RegExp }[] = [
   { name: 'NO_ADDITIONAL_SAS', re: /\bno[_\s-]additional[_\s-]sas\b/i },
   { name: 'CHILD_SA_NOT_FOUND', re: /\bchild[_\s-]sa[_\s-]not[_\s-]found\b/i },
   { name: 'MM_NO_STATE', re: /\bmm[_\s-]no[_\s-]state\b/i },
-  { name: 'IPSEC_PROPOSALS_UNACCEPTABLE', re: /\ball ipsec sa proposals found unacceptable\b|\bno acceptable proposal found for child_sa\b/i },
+  {
+    name: 'IPSEC_PROPOSALS_UNACCEPTABLE',
+    re: /\ball ipsec sa proposals found unacceptable\b|\bno acceptable proposal found for child_sa\b/i,
+  },
   { name: 'PROXY_ID_MISMATCH', re: /\bproxy[\s-]?ids?\s+mismatch\b|\bmismatch(?:ed)?\s+proxy[\s-]?ids?\b/i },
-  { name: 'DPD', re: /\b(?:dpd|dead[\s-]peer[\s-]detection|r_u_there(?:_ack)?|peer (?:is |was )?(?:declared |considered |detected )?dead|dear peer detection)\b/i },
+  {
+    name: 'DPD',
+    re: /\b(?:dpd|dead[\s-]peer[\s-]detection|r_u_there(?:_ack)?|peer (?:is |was )?(?:declared |considered |detected )?dead|dear peer detection)\b/i,
+  },
   { name: 'RETRANSMIT_TIMEOUT', re: /\bgiving up after \d+ retransmits?\b|\bretransmit(?:ting|ted|s)?\b|\bretransmission\b/i },
-  { name: 'PHASE1_TIMEOUT', re: /\bphase[\s-]?1 negotiation (?:is )?failed due to time up\b|\bphase-?1 negotiation is failed .{0,30}timeout\b/i },
+  {
+    name: 'PHASE1_TIMEOUT',
+    re: /\bphase[\s-]?1 negotiation (?:is )?failed due to time up\b|\bphase-?1 negotiation is failed .{0,30}timeout\b/i,
+  },
   { name: 'REVERSE_PATH_CHECK_FAIL', re: /\breverse path check fail\w*\b|\brpf (?:check )?fail\w*\b/i },
 ];
 /**
@@ -176,21 +245,24 @@ export function extractEntities(text: string): Entities {
 
   // Addresses, numeric durations and ports all need a digit: most texts have none, so skip them cheaply.
   const digits = /\d/.test(text);
-  if (digits) for (const m of text.matchAll(CIDR_RE)) {
-    pushUnique(e.cidrs, `${m[1]}/${m[2]}`);
-    cidrSpans.push([m.index, m.index + m[0].length]);
-  }
-  if (digits) for (const m of text.matchAll(IPV4_RE)) {
-    if (!cidrSpans.some(([a, b]) => m.index >= a && m.index < b)) pushUnique(e.ipv4, m[0]);
-  }
-  if (text.includes('.')) for (const m of text.matchAll(FQDN_RE)) {
-    const tld = m[3]!.toLowerCase();
-    if (NOT_A_TLD.has(tld)) continue;
-    const name = m[2]!.toLowerCase();
-    // A version number like "v7.4" or "ikev2.0" never reaches here (TLD must be letters), but "e.g" would.
-    if (name.split('.').length < 2) continue;
-    pushUnique(e.fqdns, (m[1] ?? '') + name);
-  }
+  if (digits)
+    for (const m of text.matchAll(CIDR_RE)) {
+      pushUnique(e.cidrs, `${m[1]}/${m[2]}`);
+      cidrSpans.push([m.index, m.index + m[0].length]);
+    }
+  if (digits)
+    for (const m of text.matchAll(IPV4_RE)) {
+      if (!cidrSpans.some(([a, b]) => m.index >= a && m.index < b)) pushUnique(e.ipv4, m[0]);
+    }
+  if (text.includes('.'))
+    for (const m of text.matchAll(FQDN_RE)) {
+      const tld = m[3]!.toLowerCase();
+      if (NOT_A_TLD.has(tld)) continue;
+      const name = m[2]!.toLowerCase();
+      // A version number like "v7.4" or "ikev2.0" never reaches here (TLD must be letters), but "e.g" would.
+      if (name.split('.').length < 2) continue;
+      pushUnique(e.fqdns, (m[1] ?? '') + name);
+    }
 
   extractDurations(text, e, digits);
   e.ikeVersion = extractIkeVersion(text);
@@ -215,29 +287,34 @@ function extractDurations(text: string, e: Entities, digits: boolean): void {
     taken.push([at, at + t.length]);
     if (!e.durations.some((d) => d.seconds === seconds && d.text === t)) e.durations.push({ text: t, seconds });
   };
-  if (digits) for (const m of text.matchAll(COMPOUND_DURATION_RE)) {
-    const [h, mins, secs] = m[4] !== undefined ? [m[4], m[5], '0'] : [m[1] ?? '0', m[2], m[3]];
-    add(m[0], Number(h) * 3600 + Number(mins) * 60 + Number(secs), m.index);
-  }
-  if (digits) for (const m of text.matchAll(NUM_UNIT_RE)) {
-    const unit = m[2]!.toLowerCase();
-    // "m" alone is too often metres/minutes ambiguity-free in this field, but "5 m" rarely appears; "s" after a
-    // number ("3600s") is seconds. Single letters only count when glued or separated by one space.
-    const n = Number(m[1]!.replace(',', '.'));
-    const factor = UNIT_SECONDS[unit];
-    if (factor === undefined || !Number.isFinite(n)) continue;
-    add(m[0], Math.round(n * factor), m.index);
-  }
+  if (digits)
+    for (const m of text.matchAll(COMPOUND_DURATION_RE)) {
+      const [h, mins, secs] = m[4] !== undefined ? [m[4], m[5], '0'] : [m[1] ?? '0', m[2], m[3]];
+      add(m[0], Number(h) * 3600 + Number(mins) * 60 + Number(secs), m.index);
+    }
+  if (digits)
+    for (const m of text.matchAll(NUM_UNIT_RE)) {
+      const unit = m[2]!.toLowerCase();
+      // "m" alone is too often metres/minutes ambiguity-free in this field, but "5 m" rarely appears; "s" after a
+      // number ("3600s") is seconds. Single letters only count when glued or separated by one space.
+      const n = Number(m[1]!.replace(',', '.'));
+      const factor = UNIT_SECONDS[unit];
+      if (factor === undefined || !Number.isFinite(n)) continue;
+      add(m[0], Math.round(n * factor), m.index);
+    }
   if (ANY_WORD_DURATION.test(text)) {
     for (const { re, seconds } of WORD_DURATIONS) for (const m of text.matchAll(re)) add(m[0], seconds, m.index);
   }
-  if (digits) for (const m of text.matchAll(LIFETIME_RE)) {
-    const tail = m[1]!;
-    const offset = m.index + m[0].length - tail.length;
-    for (const n of tail.matchAll(/(?<![\w.])(\d{2,6})(?![\w.%:/])(?!\s?(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|kb|mb|gb)\b)/gi)) {
-      add(n[1]!, Number(n[1]), offset + n.index);
+  if (digits)
+    for (const m of text.matchAll(LIFETIME_RE)) {
+      const tail = m[1]!;
+      const offset = m.index + m[0].length - tail.length;
+      for (const n of tail.matchAll(
+        /(?<![\w.])(\d{2,6})(?![\w.%:/])(?!\s?(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|kb|mb|gb)\b)/gi,
+      )) {
+        add(n[1]!, Number(n[1]), offset + n.index);
+      }
     }
-  }
 }
 
 function extractIkeVersion(text: string): 1 | 2 | null {

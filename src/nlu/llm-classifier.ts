@@ -17,7 +17,10 @@ import type { Classification, ClassificationKind, ClassifyContext, IntentClassif
 
 /** The part of a LangChain chat model this module uses (lets tests inject LangChain's fake models). */
 export interface StructuredChatModel {
-  withStructuredOutput(schema: z.ZodType, config?: Record<string, unknown>): {
+  withStructuredOutput(
+    schema: z.ZodType,
+    config?: Record<string, unknown>,
+  ): {
     invoke(input: [string, string][], config?: { signal?: AbortSignal }): Promise<unknown>;
   };
 }
@@ -30,7 +33,9 @@ export function answerSchema(topicIds: readonly string[]) {
   return z.object({
     kind: z
       .enum(KINDS)
-      .describe('topic: one topic fits; ambiguous: 2-3 fit about equally; follow-up: continues the conversation; smalltalk: greetings/thanks; off-topic: not about this VPN'),
+      .describe(
+        'topic: one topic fits; ambiguous: 2-3 fit about equally; follow-up: continues the conversation; smalltalk: greetings/thanks; off-topic: not about this VPN',
+      ),
     topic: ids.nullable().describe('Best topic id; null for smalltalk and off-topic'),
     confidence: z.number().min(0).max(1).describe('How sure you are, 0 to 1'),
     alternatives: z.array(ids).max(3).describe('Other plausible topic ids, best first; empty when none'),
@@ -117,7 +122,13 @@ export class LlmClassifier implements IntentClassifier {
       const work = (async () => {
         const runnable = await this.runnable();
         const current = context.currentTopic ? `Current topic of the conversation: ${context.currentTopic}` : 'No current topic.';
-        return runnable.invoke([['system', `${this.prompt}\n${current}`], ['human', text]], { signal: controller.signal });
+        return runnable.invoke(
+          [
+            ['system', `${this.prompt}\n${current}`],
+            ['human', text],
+          ],
+          { signal: controller.signal },
+        );
       })();
       return await Promise.race([work, timeout]);
     } finally {

@@ -215,7 +215,12 @@ export class LocalClassifier implements IntentClassifier {
     const entities = extractEntities(text);
     const th = this.thresholds;
     const current = context.currentTopic ?? null;
-    const result = (kind: Classification['kind'], topic: string | null, confidence: number, alternatives: TopicScore[] = []): Classification => ({
+    const result = (
+      kind: Classification['kind'],
+      topic: string | null,
+      confidence: number,
+      alternatives: TopicScore[] = [],
+    ): Classification => ({
       kind,
       topic,
       confidence: round(confidence),
@@ -241,8 +246,14 @@ export class LocalClassifier implements IntentClassifier {
     }
     const best = ranked[0]!;
     const second = ranked[1];
-    const hasEntities = entities.ipv4.length + entities.cidrs.length + entities.fqdns.length + entities.vendors.length +
-      entities.signatures.length + entities.ports.length > 0 || entities.ikeVersion !== null;
+    const hasEntities =
+      entities.ipv4.length +
+        entities.cidrs.length +
+        entities.fqdns.length +
+        entities.vendors.length +
+        entities.signatures.length +
+        entities.ports.length >
+        0 || entities.ikeVersion !== null;
 
     // Off-topic: nothing of the topics' vocabulary, or the "other" class wins, or no topic fits and the
     // message names nothing of the VPN domain. A message with VPN words that fits no topic well is
@@ -259,8 +270,7 @@ export class LocalClassifier implements IntentClassifier {
     const additive = ADDITIVE_RE.test(text);
     const pointsElsewhere = best.topic !== current && best.confidence >= (additive ? th.weakTopic + 0.15 : th.followUpOverride);
     if (current && !pointsElsewhere) {
-      const keep = (confidence: number) =>
-        result('follow-up', current, confidence, ranked.filter((r) => r.topic !== current).slice(0, 2));
+      const keep = (confidence: number) => result('follow-up', current, confidence, ranked.filter((r) => r.topic !== current).slice(0, 2));
       // "still failing", "what next?", "we're on Sentry"
       if (idiom) return keep(Math.max(best.topic === current ? best.confidence : 0, 0.6));
       // A bare detail ("it's a FortiGate 7.2", "10.2.0.0/16") that names nothing of another topic; but a

@@ -125,7 +125,7 @@ export const OFF_TOPIC_CORPUS: readonly string[] = [
   'can you tell me a joke',
   'anyone up for lunch at noon',
   'ok cool, talk to you later',
-  'you\'re a lifesaver, cheers',
+  "you're a lifesaver, cheers",
   'is this channel the right place to ask random questions',
   // workplace IT (batch 2)
   'my keyboard types the wrong characters since the last windows update',
@@ -135,7 +135,7 @@ export const OFF_TOPIC_CORPUS: readonly string[] = [
   'please add me to the finance shared mailbox',
   'messages I send to one customer come back as undeliverable',
   'calendar shows all my meetings an hour off since I came back from the trip',
-  'bluetooth headphones won\'t pair with my work laptop',
+  "bluetooth headphones won't pair with my work laptop",
   'how do I change my jira password',
   'request access to the sales team sharepoint site',
   'excel freezes when I open the quarterly report',
@@ -177,7 +177,7 @@ export const OFF_TOPIC_CORPUS: readonly string[] = [
   'how do I export the records of an entity to an excel file',
   'forge components need updating after the platform upgrade',
   'bpt process activities are piling up in the queue',
-  'end users can\'t sign in to the app with their azure ad sso account',
+  "end users can't sign in to the app with their azure ad sso account",
   'how do I make a reactive app multilingual',
   'staging the app from qa to production in lifetime reports a conflict',
   'ai mentor studio found hundreds of code findings, do we fix them all',
@@ -199,5 +199,5 @@ export const OFF_TOPIC_CORPUS: readonly string[] = [
   'convert 100 us dollars to euros',
   'who wrote pride and prejudice',
   'what time is it in lisbon at the moment',
-  'suggest a name for our team\'s fantasy football league',
+  "suggest a name for our team's fantasy football league",
 ];

@@ -25,7 +25,10 @@ const SMALLTALK_PHRASES: RegExp[] = [
 
 /** True when the message is only greetings/thanks/chatter (nothing about a problem remains). */
 export function isSmalltalk(text: string): boolean {
-  let s = ` ${text.toLowerCase().normalize('NFKC').replace(/[\u2018\u2019]/g, "'")} `;
+  let s = ` ${text
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[\u2018\u2019]/g, "'")} `;
   if (s.trim().length === 0) return false;
   // Emoticons and emoji only (":)", "👍"): chatter, there is nothing to classify.
   if (!/[\p{L}\p{N}]/u.test(s)) return true;
@@ -34,7 +37,10 @@ export function isSmalltalk(text: string): boolean {
   if (s === original) return false;
   // What is left must be punctuation, emoji or filler.
   const rest = s.replace(/[\p{P}\p{S}\s]+/gu, ' ').trim();
-  return rest.length === 0 || /^(?:and|so|oh|ah|well|yeah|yes|no|nope|yep|just|very|much|really|again|for\s+that|for\s+(?:the\s+)?help|for\s+this)$/.test(rest);
+  return (
+    rest.length === 0 ||
+    /^(?:and|so|oh|ah|well|yeah|yes|no|nope|yep|just|very|much|really|again|for\s+that|for\s+(?:the\s+)?help|for\s+this)$/.test(rest)
+  );
 }
 
 // Follow-up idioms: they only make sense as a reply within a conversation.

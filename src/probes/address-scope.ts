@@ -8,15 +8,7 @@ import { z } from 'zod';
  * address space (and labs use them to stand in for the internet).
  */
 
-export const ADDRESS_RANGES = [
-  'rfc1918',
-  'cgnat',
-  'loopback',
-  'link-local',
-  'unique-local',
-  'unspecified',
-  'public',
-] as const;
+export const ADDRESS_RANGES = ['rfc1918', 'cgnat', 'loopback', 'link-local', 'unique-local', 'unspecified', 'public'] as const;
 export type AddressRange = (typeof ADDRESS_RANGES)[number];
 export type AddressScope = 'private' | 'public';
 

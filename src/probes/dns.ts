@@ -97,7 +97,11 @@ export function createDnsProbe(deps: { lookup?: SystemLookup } = {}): Probe<DnsP
     detailSchema: DnsDetailSchema,
     errorDetail: (message) => ({ ...failure(null, 'udp', new Error(message)), code: 'ERROR' }),
     async run(params, ctx) {
-      const finish = startResult('dns', dnsTarget(params.name, params.server, params.port), (d: DnsDetail) => d.status === 'answered' && d.rcode === 'NOERROR');
+      const finish = startResult(
+        'dns',
+        dnsTarget(params.name, params.server, params.port),
+        (d: DnsDetail) => d.status === 'answered' && d.rcode === 'NOERROR',
+      );
       const sub = { signal: ctx.signal, deadline: effectiveDeadline(ctx, params.timeoutMs) };
       const { backend, detail } = params.server
         ? await queryServer(params as DnsParams & { server: string }, sub)
@@ -109,12 +113,7 @@ export function createDnsProbe(deps: { lookup?: SystemLookup } = {}): Probe<DnsP
 
 export const dnsProbe = createDnsProbe();
 
-function failure(
-  server: string | null,
-  transport: DnsDetail['transport'],
-  err: unknown,
-  truncated = false,
-): DnsDetail {
+function failure(server: string | null, transport: DnsDetail['transport'], err: unknown, truncated = false): DnsDetail {
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? 'ERROR';
   return {
@@ -151,10 +150,7 @@ function bound<T>(work: Promise<T>, ctx: ProbeContext, what: string): Promise<T>
   });
 }
 
-async function queryServer(
-  params: DnsParams & { server: string },
-  ctx: ProbeContext,
-): Promise<{ backend: string; detail: DnsDetail }> {
+async function queryServer(params: DnsParams & { server: string }, ctx: ProbeContext): Promise<{ backend: string; detail: DnsDetail }> {
   const { server, port, name, type } = params;
   if (params.transport === 'tcp') {
     try {
@@ -219,13 +215,7 @@ async function queryTcp(server: string, port: number, name: string, type: 'A' | 
   }
 }
 
-function fromPacket(
-  packet: DNS.Packet,
-  server: string,
-  transport: 'udp' | 'tcp',
-  truncated: boolean,
-  type: 'A' | 'AAAA',
-): DnsDetail {
+function fromPacket(packet: DNS.Packet, server: string, transport: 'udp' | 'tcp', truncated: boolean, type: 'A' | 'AAAA'): DnsDetail {
   const wanted = Packet.TYPE[type];
   const answers: DnsAnswer[] = [];
   const cnames: string[] = [];
@@ -259,7 +249,11 @@ function fromPacket(
  * nsswitch included. It tells "no such name" (ENOTFOUND, reported as NXDOMAIN) from a resolver failure,
  * but gives no TTLs and no rcode beyond that.
  */
-async function querySystem(systemLookup: SystemLookup, params: DnsParams, ctx: ProbeContext): Promise<{ backend: string; detail: DnsDetail }> {
+async function querySystem(
+  systemLookup: SystemLookup,
+  params: DnsParams,
+  ctx: ProbeContext,
+): Promise<{ backend: string; detail: DnsDetail }> {
   const backend = 'getaddrinfo';
   const base = { server: null, transport: 'system' as const, truncated: false, authoritative: null, cnames: [] };
   try {

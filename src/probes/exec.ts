@@ -35,9 +35,7 @@ export type CommandRunner = (file: string, args: readonly string[], options: Com
  * sbin folders because Debian installs traceroute there and ordinary users' PATH often lacks them.
  */
 export function toolEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const path = [base.PATH ?? '', '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']
-    .filter(Boolean)
-    .join(':');
+  const path = [base.PATH ?? '', '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean).join(':');
   return { PATH: path, LC_ALL: 'C', LANG: 'C' };
 }
 

@@ -104,10 +104,7 @@ export function createIcmpProbe(deps: IcmpDeps = {}): Probe<IcmpParams, IcmpDeta
           denied = 'net-ping may not open a raw socket (needs root or CAP_NET_RAW)';
         }
         if (params.backend === 'net-ping') {
-          return finish(
-            NET_PING,
-            denied ? emptyDetail('not-permitted', denied) : emptyDetail('unavailable', 'net-ping is not installed'),
-          );
+          return finish(NET_PING, denied ? emptyDetail('not-permitted', denied) : emptyDetail('unavailable', 'net-ping is not installed'));
         }
       }
 
@@ -147,12 +144,7 @@ function replyWaitMs(params: IcmpParams, deadline: number): number {
 const ADAPTIVE_REFUSED_RE = /invalid option|unrecognized option|illegal option|unknown option/i;
 const HEADER_RE = /^PING /m;
 
-async function pingWithSystem(
-  run: CommandRunner,
-  command: string,
-  params: IcmpParams,
-  ctx: ProbeContext,
-): Promise<IcmpDetail> {
+async function pingWithSystem(run: CommandRunner, command: string, params: IcmpParams, ctx: ProbeContext): Promise<IcmpDetail> {
   const args = [
     '-n',
     ...(isIP(params.target) === 6 ? ['-6'] : []),
@@ -170,7 +162,11 @@ async function pingWithSystem(
   let res = await run(command, args, opts);
   if (params.adaptive && !res.spawnError && ADAPTIVE_REFUSED_RE.test(res.stderr) && !HEADER_RE.test(res.stdout)) {
     // A ping without -A (busybox, very old iputils): the same echoes with fixed pacing.
-    res = await run(command, args.filter((a) => a !== '-A'), opts);
+    res = await run(
+      command,
+      args.filter((a) => a !== '-A'),
+      opts,
+    );
   }
   if (res.spawnError) {
     return res.spawnError.code === 'ENOENT'
@@ -235,11 +231,7 @@ export function rttFrom(times: number[]): PingRtt | null {
  * One echo per interval, each with its own reply timer, several outstanding at once as `ping` does; with
  * adaptive pacing an answer (a reply or an ICMP error) sends the next echo at once.
  */
-async function pingWithNetPing(
-  mod: NetPingModule,
-  params: IcmpParams,
-  ctx: ProbeContext,
-): Promise<IcmpDetail | 'not-permitted'> {
+async function pingWithNetPing(mod: NetPingModule, params: IcmpParams, ctx: ProbeContext): Promise<IcmpDetail | 'not-permitted'> {
   let address: string;
   try {
     address = await resolveTarget(params.target, ctx.deadline);

@@ -12,13 +12,7 @@ export interface NetPingError extends Error {
 }
 
 export type PingCallback = (error: NetPingError | null, target: string, sent?: Date, rcvd?: Date) => void;
-export type TraceFeedCallback = (
-  error: NetPingError | null,
-  target: string,
-  ttl: number,
-  sent?: Date,
-  rcvd?: Date,
-) => boolean | void;
+export type TraceFeedCallback = (error: NetPingError | null, target: string, ttl: number, sent?: Date, rcvd?: Date) => boolean | void;
 
 export interface NetPingSession {
   pingHost(target: string, callback: PingCallback): void;
@@ -72,8 +66,6 @@ export function randomSessionId(): number {
 export function isPermissionError(err: unknown): boolean {
   const e = err as NodeJS.ErrnoException | undefined;
   return (
-    e?.code === 'EPERM' ||
-    e?.code === 'EACCES' ||
-    /Operation not permitted|Permission denied|EPERM|EACCES/i.test(String(e?.message ?? err))
+    e?.code === 'EPERM' || e?.code === 'EACCES' || /Operation not permitted|Permission denied|EPERM|EACCES/i.test(String(e?.message ?? err))
   );
 }

@@ -29,7 +29,9 @@ export const LogDocumentSchema = z.strictObject({
         summary: z.string(),
         lines: z.array(Quoted),
         evidence: z.record(z.string(), z.unknown()),
-        steps: z.array(z.strictObject({ text: z.string(), commands: z.array(z.string()).optional(), snippets: z.array(Snippet).optional() })),
+        steps: z.array(
+          z.strictObject({ text: z.string(), commands: z.array(z.string()).optional(), snippets: z.array(Snippet).optional() }),
+        ),
       }),
     )
     .describe('Root cause first: the first error or warning in the order the log shows them'),

@@ -39,8 +39,16 @@ export function analyzeRoute() {
     handler: ({ body, log }) => {
       const doc = analyzeText(body.text, body.against === undefined ? {} : { against: body.against });
       // Never the text itself: it may carry keys. Only what was found.
-      if (doc.kind === 'log') log.info({ kind: doc.kind, family: doc.family, verdict: doc.verdict, codes: doc.findings.map((f) => f.code) }, 'analysis through the API');
-      else log.info({ kind: doc.kind, vendor: doc.vendor, nonOk: doc.parameters.filter((p) => p.verdict !== 'ok').length }, 'analysis through the API');
+      if (doc.kind === 'log')
+        log.info(
+          { kind: doc.kind, family: doc.family, verdict: doc.verdict, codes: doc.findings.map((f) => f.code) },
+          'analysis through the API',
+        );
+      else
+        log.info(
+          { kind: doc.kind, vendor: doc.vendor, nonOk: doc.parameters.filter((p) => p.verdict !== 'ok').length },
+          'analysis through the API',
+        );
       return doc;
     },
   });

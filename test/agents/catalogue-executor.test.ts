@@ -10,7 +10,20 @@ const allow = Allowlist.parse(['10.0.0.0/8', '127.0.0.0/8', '.outsystemsenterpri
 
 describe('agent-side validation of job params', () => {
   const executor = new CatalogueExecutor(allow, { resolve: async () => '10.9.9.9', systemResolvers: () => ['10.0.0.53'] });
-  const injections = [';id', '$(id)', '`id`', '-oProxyCommand=x', '--help', 'a'.repeat(300), `${'a'.repeat(64)}.example.com`, '10.0.0.1; rm -rf /', '10.0.0.1 -c 1000', 'fe80::1%eth0', '../../etc/passwd', ''];
+  const injections = [
+    ';id',
+    '$(id)',
+    '`id`',
+    '-oProxyCommand=x',
+    '--help',
+    'a'.repeat(300),
+    `${'a'.repeat(64)}.example.com`,
+    '10.0.0.1; rm -rf /',
+    '10.0.0.1 -c 1000',
+    'fe80::1%eth0',
+    '../../etc/passwd',
+    '',
+  ];
 
   for (const probe of ['icmp', 'traceroute', 'tcp', 'tls'] as const) {
     it.each(injections)(`${probe}: refuses target %j before anything runs`, async (target) => {
@@ -20,14 +33,26 @@ describe('agent-side validation of job params', () => {
   }
 
   it.each(injections)('dns: refuses name %j and server %j', async (bad) => {
-    expect(await executor.execute({ probe: 'dns', params: { name: bad, server: '10.0.0.2' } }, ctx())).toMatchObject({ status: 'refused', error: { code: 'invalid-params' } });
-    expect(await executor.execute({ probe: 'dns', params: { name: 'acme.outsystemsenterprise.com', server: bad } }, ctx())).toMatchObject({ status: 'refused' });
+    expect(await executor.execute({ probe: 'dns', params: { name: bad, server: '10.0.0.2' } }, ctx())).toMatchObject({
+      status: 'refused',
+      error: { code: 'invalid-params' },
+    });
+    expect(await executor.execute({ probe: 'dns', params: { name: 'acme.outsystemsenterprise.com', server: bad } }, ctx())).toMatchObject({
+      status: 'refused',
+    });
   });
 
   it('refuses unknown probe kinds and extra shapes', async () => {
-    expect(await executor.execute({ probe: 'shell', params: { cmd: 'id' } }, ctx())).toMatchObject({ status: 'refused', error: { code: 'invalid-params' } });
-    expect(await executor.execute({ probe: 'tcp', params: { target: '10.0.0.1', port: 70000 } }, ctx())).toMatchObject({ status: 'refused' });
-    expect(await executor.execute({ probe: 'icmp', params: { target: '10.0.0.1', count: 100000 } }, ctx())).toMatchObject({ status: 'refused' });
+    expect(await executor.execute({ probe: 'shell', params: { cmd: 'id' } }, ctx())).toMatchObject({
+      status: 'refused',
+      error: { code: 'invalid-params' },
+    });
+    expect(await executor.execute({ probe: 'tcp', params: { target: '10.0.0.1', port: 70000 } }, ctx())).toMatchObject({
+      status: 'refused',
+    });
+    expect(await executor.execute({ probe: 'icmp', params: { target: '10.0.0.1', count: 100000 } }, ctx())).toMatchObject({
+      status: 'refused',
+    });
   });
 });
 
@@ -40,33 +65,55 @@ describe('agent-side allowlist (after resolution)', () => {
   });
 
   it('pins a name to the checked address, keeping the name for SNI', async () => {
-    const g = await guardRequest(parse({ kind: 'tls', params: { target: 'acme.outsystemsenterprise.com', port: 443 } }), allow, Date.now() + 1000, {
-      resolve: async () => '52.1.2.3',
+    const g = await guardRequest(
+      parse({ kind: 'tls', params: { target: 'acme.outsystemsenterprise.com', port: 443 } }),
+      allow,
+      Date.now() + 1000,
+      {
+        resolve: async () => '52.1.2.3',
+      },
+    );
+    expect(g).toMatchObject({
+      ok: true,
+      contacted: ['52.1.2.3'],
+      request: { params: { target: '52.1.2.3', servername: 'acme.outsystemsenterprise.com' } },
     });
-    expect(g).toMatchObject({ ok: true, contacted: ['52.1.2.3'], request: { params: { target: '52.1.2.3', servername: 'acme.outsystemsenterprise.com' } } });
   });
 
   it('refuses a permitted name that resolves to a protected address (rebinding)', async () => {
     const wide = Allowlist.parse(['.outsystemsenterprise.com'], { ownAddresses: [] });
     for (const evil of ['127.0.0.1', '169.254.169.254', '::1']) {
-      const g = await guardRequest(parse({ kind: 'icmp', params: { target: 'acme.outsystemsenterprise.com' } }), wide, Date.now() + 1000, { resolve: async () => evil });
+      const g = await guardRequest(parse({ kind: 'icmp', params: { target: 'acme.outsystemsenterprise.com' } }), wide, Date.now() + 1000, {
+        resolve: async () => evil,
+      });
       expect(g, evil).toMatchObject({ ok: false, code: 'not-allowed' });
     }
   });
 
   it('checks the system resolvers a server-less DNS probe would contact', async () => {
     const req = parse({ kind: 'dns', params: { name: 'acme.outsystemsenterprise.com' } });
-    expect(await guardRequest(req, allow, Date.now() + 1000, { systemResolvers: () => ['10.0.0.53'] })).toMatchObject({ ok: true, contacted: ['10.0.0.53'] });
-    expect(await guardRequest(req, allow, Date.now() + 1000, { systemResolvers: () => ['8.8.8.8'] })).toMatchObject({ ok: false, reason: expect.stringContaining('system resolver 8.8.8.8:53') });
+    expect(await guardRequest(req, allow, Date.now() + 1000, { systemResolvers: () => ['10.0.0.53'] })).toMatchObject({
+      ok: true,
+      contacted: ['10.0.0.53'],
+    });
+    expect(await guardRequest(req, allow, Date.now() + 1000, { systemResolvers: () => ['8.8.8.8'] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('system resolver 8.8.8.8:53'),
+    });
     expect(await guardRequest(req, allow, Date.now() + 1000, { systemResolvers: () => ['[::1]:5353'] })).toMatchObject({ ok: false });
   });
 
   it('reports a failed resolution as a failure, not a refusal', async () => {
-    const g = await guardRequest(parse({ kind: 'tcp', params: { target: 'nope.outsystemsenterprise.com', port: 443 } }), allow, Date.now() + 1000, {
-      resolve: async () => {
-        throw new Error('ENOTFOUND');
+    const g = await guardRequest(
+      parse({ kind: 'tcp', params: { target: 'nope.outsystemsenterprise.com', port: 443 } }),
+      allow,
+      Date.now() + 1000,
+      {
+        resolve: async () => {
+          throw new Error('ENOTFOUND');
+        },
       },
-    });
+    );
     expect(g).toMatchObject({ ok: false, code: 'resolve-failed' });
   });
 });
@@ -87,7 +134,10 @@ describe('catalogue executor runs real probes on loopback', () => {
   });
 
   it('refuses the same port when loopback is not explicitly allowed', async () => {
-    const out = await new CatalogueExecutor(Allowlist.parse(['0.0.0.0/0'])).execute({ probe: 'tcp', params: { target: '127.0.0.1', port } }, ctx());
+    const out = await new CatalogueExecutor(Allowlist.parse(['0.0.0.0/0'])).execute(
+      { probe: 'tcp', params: { target: '127.0.0.1', port } },
+      ctx(),
+    );
     expect(out).toMatchObject({ status: 'refused', error: { code: 'not-allowed', message: expect.stringContaining('loopback') } });
   });
 });

@@ -50,7 +50,9 @@ export interface TestHub {
 }
 
 /** A hub on 127.0.0.1 (port 0 unless given), on its own plain http server. */
-export async function startHub(options: Partial<Omit<HubOptions, 'store' | 'log'>> & { store?: Store; port?: number } = {}): Promise<TestHub> {
+export async function startHub(
+  options: Partial<Omit<HubOptions, 'store' | 'log'>> & { store?: Store; port?: number } = {},
+): Promise<TestHub> {
   const store = options.store ?? new Store((await import('../../src/store/db.js')).openDatabase(':memory:'));
   const { log, lines } = captureLogger();
   const hub = new AgentHub({ heartbeatMs: 1000, ...options, store, log });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES, closeReason, decodeAgentMessage, decodeHubMessage, encode } from '../../src/agents/protocol.js';
 
-const caps = { icmp: 'system', traceroute: true, probes: ['icmp', 'tcp'], allow: ['10.0.0.0/8'], maxConcurrency: 4, keepalive: null, platform: 'linux-x64' };
+const caps = {
+  icmp: 'system',
+  traceroute: true,
+  probes: ['icmp', 'tcp'],
+  allow: ['10.0.0.0/8'],
+  maxConcurrency: 4,
+  keepalive: null,
+  platform: 'linux-x64',
+};
 
 describe('protocol', () => {
   it('round-trips every agent message', () => {
@@ -12,7 +20,10 @@ describe('protocol', () => {
       { type: 'progress', jobId: 'j-1', text: 'half way' },
       { type: 'result', jobId: 'j-1', status: 'ok', result: { kind: 'icmp' }, durationMs: 3 },
       { type: 'result', jobId: 'j-1', status: 'refused', error: { code: 'not-allowed', message: 'no' }, durationMs: 0, late: true },
-      { type: 'monitor', events: [{ id: 'e-1', kind: 'down', target: '10.0.0.2', at: 1, sent: 12, received: 0, loss: 1, rttMs: null, idleBeforeMs: null }] },
+      {
+        type: 'monitor',
+        events: [{ id: 'e-1', kind: 'down', target: '10.0.0.2', at: 1, sent: 12, received: 0, loss: 1, rttMs: null, idleBeforeMs: null }],
+      },
       { type: 'bye', reason: 'SIGTERM' },
     ] as const;
     for (const m of messages) expect(decodeAgentMessage(Buffer.from(encode(m as never)))).toEqual({ ok: true, message: m });
@@ -31,10 +42,19 @@ describe('protocol', () => {
 
   it('says what is wrong with a malformed message', () => {
     expect(decodeAgentMessage(Buffer.from('{not json'))).toEqual({ ok: false, reason: 'malformed message: not JSON' });
-    expect(decodeAgentMessage(Buffer.from('{"type":"launch-missiles"}'))).toMatchObject({ ok: false, reason: expect.stringContaining('malformed message: type') });
-    expect(decodeAgentMessage(Buffer.from('{"type":"ack","jobId":"$(id)"}'))).toMatchObject({ ok: false, reason: expect.stringContaining('jobId') });
+    expect(decodeAgentMessage(Buffer.from('{"type":"launch-missiles"}'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('malformed message: type'),
+    });
+    expect(decodeAgentMessage(Buffer.from('{"type":"ack","jobId":"$(id)"}'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('jobId'),
+    });
     expect(decodeAgentMessage(Buffer.from('{}'), true)).toMatchObject({ ok: false, reason: expect.stringContaining('binary') });
-    expect(decodeAgentMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20))).toMatchObject({ ok: false, reason: expect.stringContaining('larger') });
+    expect(decodeAgentMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('larger'),
+    });
   });
 
   it('bounds what a hub may ask: probe names, deadlines, job ids', () => {

@@ -53,10 +53,13 @@ describe('agent through an HTTP CONNECT proxy', () => {
     });
     await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', () => r()));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
-    cleanups.push(() => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      proxy!.close(() => r());
-    }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          proxy!.close(() => r());
+        }),
+    );
 
     const httpAgent = proxyAgentFor(h.url, { HTTP_PROXY: proxyUrl });
     expect(httpAgent).toBeDefined();

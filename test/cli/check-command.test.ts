@@ -99,7 +99,10 @@ describe('vpn-doctor check', () => {
 
   it('--json when the check cannot run: one {"error"} document on stdout, and the error still propagates (exit 1)', async () => {
     const t = io();
-    const err = await runCheckCli({ ...OPTS, json: true, knowledge: '/nonexistent/knowledge' }, { ...t.io, knowledge: undefined, probes: runner() }).catch((e: unknown) => e);
+    const err = await runCheckCli(
+      { ...OPTS, json: true, knowledge: '/nonexistent/knowledge' },
+      { ...t.io, knowledge: undefined, probes: runner() },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(UsageError);
     expect(t.out).toHaveLength(1);
@@ -110,7 +113,10 @@ describe('vpn-doctor check', () => {
 
   it('--json with bad input: one {"error": {"code": "usage"}} document on stdout, and a UsageError (exit 2)', async () => {
     const t = io();
-    const err = await runCheckCli({ host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'], json: true }, { ...t.io, probes: runner() }).catch((e: unknown) => e);
+    const err = await runCheckCli(
+      { host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'], json: true },
+      { ...t.io, probes: runner() },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect(t.out.map((s) => JSON.parse(s))).toEqual([{ error: { code: 'usage', message: (err as Error).message } }]);
   });
@@ -130,7 +136,9 @@ describe('vpn-doctor check', () => {
   });
 
   it('refuses bad input as a usage error, naming each problem', async () => {
-    const err = await runCheckCli({ host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'] }, { ...io().io, probes: runner() }).catch((e: unknown) => e);
+    const err = await runCheckCli({ host: ['-oProxyCommand=x'], dnsServer: ['10.0.0.300'] }, { ...io().io, probes: runner() }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toBe(
       'check: host: not a fully qualified host name: "-oProxyCommand=x"; dns server: not an IP address: "10.0.0.300"',
@@ -152,7 +160,28 @@ describe('check command wiring', () => {
     p.commands[0]!.action((opts: unknown) => {
       seen = opts;
     });
-    await p.parseAsync(['check', '--host', ENV, '--host', 'acme-tst.outsystemsenterprise.com', '--dns-server', DNS1, '--dns-server', '10.251.0.3', '--resolver', '10.250.2.2', '--edge', EDGE, '--sentry', '--timeout', '3000', '--json'], { from: 'user' });
+    await p.parseAsync(
+      [
+        'check',
+        '--host',
+        ENV,
+        '--host',
+        'acme-tst.outsystemsenterprise.com',
+        '--dns-server',
+        DNS1,
+        '--dns-server',
+        '10.251.0.3',
+        '--resolver',
+        '10.250.2.2',
+        '--edge',
+        EDGE,
+        '--sentry',
+        '--timeout',
+        '3000',
+        '--json',
+      ],
+      { from: 'user' },
+    );
     expect(seen).toEqual({
       host: [ENV, 'acme-tst.outsystemsenterprise.com'],
       dnsServer: [DNS1, '10.251.0.3'],
@@ -165,7 +194,9 @@ describe('check command wiring', () => {
   });
 
   it('rejects a timeout that is not a number', async () => {
-    const err = await program().parseAsync(['check', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s'], { from: 'user' }).catch((e: unknown) => e);
+    const err = await program()
+      .parseAsync(['check', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s'], { from: 'user' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommanderError);
   });
 
@@ -175,7 +206,9 @@ describe('check command wiring', () => {
     const p = new Command('vpn-doctor').exitOverride();
     registerCheckCommand(p);
     p.commands[0]!.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => errs.push(s) });
-    const err = await p.parseAsync(['node', 'vpn-doctor', 'check', '--json', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s']).catch((e: unknown) => e);
+    const err = await p
+      .parseAsync(['node', 'vpn-doctor', 'check', '--json', '--host', ENV, '--dns-server', DNS1, '--timeout', '5s'])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommanderError);
     expect((err as CommanderError).exitCode).not.toBe(0);
     expect(out).toHaveLength(1);

@@ -59,10 +59,18 @@ describe('vpn-doctor CLI', () => {
   });
 
   it('classify --json streams one object per input line, null topic for chatter', async () => {
-    const input = ['received TS_UNACCEPTABLE notify, no CHILD_SA built', '', 'what is the weather in Lisbon tomorrow', 'tunnel drops every hour on ikev2'].join('\n');
+    const input = [
+      'received TS_UNACCEPTABLE notify, no CHILD_SA built',
+      '',
+      'what is the weather in Lisbon tomorrow',
+      'tunnel drops every hour on ikev2',
+    ].join('\n');
     const r = await runCli(['classify', '--json'], { input });
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(['confidence', 'section', 'text', 'topic']);
     expect(rows[0]!.topic).not.toBeNull();
@@ -76,7 +84,10 @@ describe('vpn-doctor CLI', () => {
     const lines = Array.from({ length: 3000 }, (_, i) => `${phrases[i % 3]} #${i}`);
     const r = await runCli(['classify', '--json'], { input: lines.join('\n') + '\n', timeoutMs: 30_000 });
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; topic: string | null });
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; topic: string | null });
     expect(rows.map((row) => row.text)).toEqual(lines);
     expect(rows[0]!.topic).toBe('ikev2-hourly-drop');
     expect(rows[1]!.topic).toBeNull();

@@ -8,7 +8,16 @@ import { reply, type Reply } from '../../src/reply/reply.js';
 const kb = loadKnowledgeBase();
 
 const noEntities = (over: Partial<Entities> = {}): Entities => ({
-  ipv4: [], cidrs: [], fqdns: [], durations: [], ikeVersion: null, ports: [], protocols: [], vendors: [], signatures: [], ...over,
+  ipv4: [],
+  cidrs: [],
+  fqdns: [],
+  durations: [],
+  ikeVersion: null,
+  ports: [],
+  protocols: [],
+  vendors: [],
+  signatures: [],
+  ...over,
 });
 
 /**
@@ -32,15 +41,21 @@ describe('Assistant', () => {
   const classifier = new ScriptedClassifier({
     'tunnel drops hourly': { kind: 'topic', topic: 'ikev2-hourly-drop', confidence: 0.93 },
     'still failing': { kind: 'follow-up', topic: null, confidence: 0.8 },
-    'hello': { kind: 'smalltalk', topic: null },
+    hello: { kind: 'smalltalk', topic: null },
     'thanks!': { kind: 'smalltalk', topic: null },
     'my printer is jammed': { kind: 'off-topic', topic: null, confidence: 0.95 },
     'phase problem': {
-      kind: 'ambiguous', topic: 'phase1-ike-failure', confidence: 0.41,
-      alternatives: [{ topic: 'phase2-ipsec-failure', confidence: 0.39 }, { topic: 'phase1-behind-nat', confidence: 0.2 }],
+      kind: 'ambiguous',
+      topic: 'phase1-ike-failure',
+      confidence: 0.41,
+      alternatives: [
+        { topic: 'phase2-ipsec-failure', confidence: 0.39 },
+        { topic: 'phase1-behind-nat', confidence: 0.2 },
+      ],
     },
     'cannot reach acme-dev.outsystemsenterprise.com, dns is 10.0.0.2': {
-      kind: 'topic', topic: 'testing-connectivity',
+      kind: 'topic',
+      topic: 'testing-connectivity',
       entities: noEntities({ fqdns: ['acme-dev.outsystemsenterprise.com'], ipv4: ['10.0.0.2'] }),
     },
   });
@@ -147,7 +162,9 @@ describe('Assistant', () => {
 describe('Assistant: what a conversation remembers for a check', () => {
   it('a bare "check" reuses the host, DNS servers, resolver and Sentry named earlier', async () => {
     const text = 'we are on sentry, acme.outsystemsenterprise.com fails; cloud dns 10.0.0.2, our resolver 192.168.1.4';
-    const classifier = new ScriptedClassifier({ [text]: { kind: 'topic', topic: 'testing-connectivity', entities: noEntities({ fqdns: ['acme.outsystemsenterprise.com'] }) } });
+    const classifier = new ScriptedClassifier({
+      [text]: { kind: 'topic', topic: 'testing-connectivity', entities: noEntities({ fqdns: ['acme.outsystemsenterprise.com'] }) },
+    });
     const calls: unknown[] = [];
     const checks: CheckRunner = {
       async run(args) {
@@ -157,7 +174,9 @@ describe('Assistant: what a conversation remembers for a check', () => {
     };
     const a = new Assistant({ kb, classifier, checks });
     const answer = await a.handle(msg(text, 'k'));
-    expect(answer.actions.find((x) => x.id === 'run-checks')?.command).toBe('check acme.outsystemsenterprise.com dns 10.0.0.2 resolver 192.168.1.4 sentry');
+    expect(answer.actions.find((x) => x.id === 'run-checks')?.command).toBe(
+      'check acme.outsystemsenterprise.com dns 10.0.0.2 resolver 192.168.1.4 sentry',
+    );
     await a.handle(msg('check', 'k'));
     expect(calls).toEqual([{ hosts: ['acme.outsystemsenterprise.com'], dnsServers: ['10.0.0.2'], resolver: '192.168.1.4', sentry: true }]);
   });

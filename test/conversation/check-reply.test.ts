@@ -7,7 +7,21 @@ import { toReportProbe } from '../../src/diagnosis/run-check.js';
 import { parseCommand } from '../../src/conversation/commands.js';
 import type { Outcome } from '../../src/diagnosis/plan.js';
 import { loadKnowledgeBase } from '../../src/knowledge/loader.js';
-import { CORE, dns, DNS1, DNS2, EDGE, ENV, healthy, icmp, input, PUBLIC_FRONT, RESOLVER, silentCloud, withOutcomes } from '../diagnosis/synthetic.js';
+import {
+  CORE,
+  dns,
+  DNS1,
+  DNS2,
+  EDGE,
+  ENV,
+  healthy,
+  icmp,
+  input,
+  PUBLIC_FRONT,
+  RESOLVER,
+  silentCloud,
+  withOutcomes,
+} from '../diagnosis/synthetic.js';
 
 function report(i = input(), outcomes: Outcome[] = healthy(i)): CheckReport {
   const { verdict, findings } = evaluate(i, outcomes);

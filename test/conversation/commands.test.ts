@@ -29,7 +29,9 @@ describe('parseCommand', () => {
       args: { hosts: ['acme-dev.outsystemsenterprise.com'], dnsServers: ['10.0.0.2'], sentry: false },
     });
     expect(
-      parseCommand('/vpn check acme.outsystemsenterprise.com dns 10.0.0.2 dns 10.0.0.3 resolver 192.168.1.1 edge 192.168.1.254 sentry on lan-1 timeout 3000'),
+      parseCommand(
+        '/vpn check acme.outsystemsenterprise.com dns 10.0.0.2 dns 10.0.0.3 resolver 192.168.1.1 edge 192.168.1.254 sentry on lan-1 timeout 3000',
+      ),
     ).toEqual({
       name: 'check',
       args: {

@@ -14,7 +14,14 @@ const PSK_LOG = [
   'Dec  8 00:06:58 11[IKE] received AUTHENTICATION_FAILED notify error',
 ].join('\n');
 const FORTIGATE = readFileSync(new URL('../fixtures/evidence/configs/fortigate-aws.txt', import.meta.url), 'utf8');
-const at = (over: Partial<Inbound>): Inbound => ({ text: '', user: 'u1', channel: 'c1', thread: String(Math.random()), platform: 'test', ...over });
+const at = (over: Partial<Inbound>): Inbound => ({
+  text: '',
+  user: 'u1',
+  channel: 'c1',
+  thread: String(Math.random()),
+  platform: 'test',
+  ...over,
+});
 const file = (name: string, text: string) => ({ name, text, bytes: Buffer.byteLength(text), truncated: false });
 
 describe('evidence in a conversation', () => {
@@ -36,10 +43,15 @@ describe('evidence in a conversation', () => {
 
   it('several files: the first is the answer, the others follow under their names; unreadable ones are named with the reason', async () => {
     const r = await assistant.handle(
-      at({ files: [file('gw.log', PSK_LOG), file('fortigate.conf', FORTIGATE)], skippedFiles: [{ name: 'diagram.pdf', reason: 'not a text file' }] }),
+      at({
+        files: [file('gw.log', PSK_LOG), file('fortigate.conf', FORTIGATE)],
+        skippedFiles: [{ name: 'diagram.pdf', reason: 'not a text file' }],
+      }),
     );
     expect(r.title).toMatch(/^gw\.log: /);
-    expect(r.notices).toEqual(expect.arrayContaining(['I could not read diagram.pdf: not a text file.', expect.stringMatching(/^fortigate\.conf: /)]));
+    expect(r.notices).toEqual(
+      expect.arrayContaining(['I could not read diagram.pdf: not a text file.', expect.stringMatching(/^fortigate\.conf: /)]),
+    );
   });
 
   it('only unreadable files: says so and what to share instead', async () => {

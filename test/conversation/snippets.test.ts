@@ -24,7 +24,11 @@ describe('platform snippets in answers', () => {
   it('passes every step snippet into the reply model, next to the universal commands', () => {
     const r = topicReply(kb, hourly, { allSteps: true });
     expect(r.steps).toEqual(
-      hourly.steps.map((s) => ({ text: s.action, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) })),
+      hourly.steps.map((s) => ({
+        text: s.action,
+        ...(s.commands ? { commands: s.commands } : {}),
+        ...(s.snippets ? { snippets: s.snippets } : {}),
+      })),
     );
     expect(r.steps[1]!.snippets!.map((s) => s.platform)).toContain('FortiGate');
   });

@@ -27,8 +27,17 @@ describe('findings carry the topic steps with their platform snippets', () => {
   it('copies commands and labelled snippets into the finding, and the check --json schema accepts them', async () => {
     const kb = loadKnowledgeBase();
     const topic = kb.byId.get('keep-traffic-flowing')!;
-    const finding = linkKnowledge({ code: FINDING_CODES[0], severity: 'error', topic: topic.id, summary: 'Tunnel idle.', evidence: [] }, kb);
-    expect(finding.steps).toEqual(topic.steps.map((s) => ({ action: s.action, ...(s.commands ? { commands: s.commands } : {}), ...(s.snippets ? { snippets: s.snippets } : {}) })));
+    const finding = linkKnowledge(
+      { code: FINDING_CODES[0], severity: 'error', topic: topic.id, summary: 'Tunnel idle.', evidence: [] },
+      kb,
+    );
+    expect(finding.steps).toEqual(
+      topic.steps.map((s) => ({
+        action: s.action,
+        ...(s.commands ? { commands: s.commands } : {}),
+        ...(s.snippets ? { snippets: s.snippets } : {}),
+      })),
+    );
     const pings = finding.steps[2]!.snippets!;
     expect(pings.map((s) => [s.platform, s.kind])).toEqual([
       ['Linux/macOS', 'shell'],

@@ -40,13 +40,15 @@ function loopbackRunner(ports: Ports, sent: string[]): ProbeRunner {
         if (![DNS1, DNS2, EDGE].includes(req.params.target)) throw new Error(`unmapped ${req.kind} target ${req.params.target}`);
         return runProbe({ kind: req.kind, params: { ...req.params, target: to(LOOP) } } as never, ctx);
       case 'dns': {
-        const port = req.params.server === RESOLVER ? ports.resolver : [DNS1, DNS2].includes(req.params.server ?? '') ? ports.cloudDns : null;
+        const port =
+          req.params.server === RESOLVER ? ports.resolver : [DNS1, DNS2].includes(req.params.server ?? '') ? ports.cloudDns : null;
         if (port === null) throw new Error(`unmapped DNS server ${req.params.server ?? 'system'}`);
         return runProbe({ kind: 'dns', params: { ...req.params, server: to(LOOP), port } }, ctx);
       }
       case 'tcp':
       case 'tls': {
-        const port = req.params.target === FRONT ? (req.params.port === 443 ? ports.https : req.params.port === 80 ? ports.http : null) : null;
+        const port =
+          req.params.target === FRONT ? (req.params.port === 443 ? ports.https : req.params.port === 80 ? ports.http : null) : null;
         if (port === null) throw new Error(`unmapped ${req.kind} ${req.params.target}:${req.params.port}`);
         const result = await runProbe({ kind: req.kind, params: { ...req.params, target: to(LOOP), port } } as never, ctx);
         return result.kind === 'tls' ? trustTestCertificate(result) : result;
@@ -63,7 +65,13 @@ function loopbackRunner(ports: Ports, sent: string[]): ProbeRunner {
 let trustedFingerprint = '';
 function trustTestCertificate(r: ResultOf<'tls'>): ResultOf<'tls'> {
   const d = r.detail;
-  if (d.status !== 'handshake-ok' || d.certificate?.fingerprint256 !== trustedFingerprint || d.verifyError !== 'DEPTH_ZERO_SELF_SIGNED_CERT' || d.hostnameError) return r;
+  if (
+    d.status !== 'handshake-ok' ||
+    d.certificate?.fingerprint256 !== trustedFingerprint ||
+    d.verifyError !== 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    d.hostnameError
+  )
+    return r;
   return { ...r, detail: { ...d, verified: true, verifyError: null } };
 }
 
@@ -121,9 +129,7 @@ describe.skipIf(!hasOpenssl)('the runbook with real probes on loopback', () => {
     expect(Date.now() - started).toBeLessThan(2500);
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(report.verdict).toBe('healthy');
-    expect(report.probes.map((p) => `${p.kind}:${p.ok}`)).toEqual(
-      expect.arrayContaining(['dns:true', 'tcp:true', 'tls:true']),
-    );
+    expect(report.probes.map((p) => `${p.kind}:${p.ok}`)).toEqual(expect.arrayContaining(['dns:true', 'tcp:true', 'tls:true']));
     expect(report.probes).toHaveLength(11);
     expect(new Set(sent)).toEqual(new Set([LOOP]));
   });
@@ -135,7 +141,11 @@ describe.skipIf(!hasOpenssl)('the runbook with real probes on loopback', () => {
     });
     expect(report.verdict).toBe('degraded');
     expect(report.findings.map((f) => f.code)).toEqual(['dns-forwarder-missing']);
-    expect(report.findings[0]!.evidence[0]).toEqual({ kind: 'dns', target: `${ENV} @${LOOP}:${noForwarderResolver.port}`, fact: `${PUBLIC_FRONT} (public, TTL 60)` });
+    expect(report.findings[0]!.evidence[0]).toEqual({
+      kind: 'dns',
+      target: `${ENV} @${LOOP}:${noForwarderResolver.port}`,
+      fact: `${PUBLIC_FRONT} (public, TTL 60)`,
+    });
   });
 
   it('resolver that does not know the name: dns-forwarder-missing', async () => {

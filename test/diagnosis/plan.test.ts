@@ -16,15 +16,21 @@ describe('probe plan', () => {
       'dns cloud-dns',
       'dns local-dns',
     ]);
-    expect(plan.filter((p) => p.request.kind === 'icmp').map((p) => (p.request.params as { target: string }).target)).toEqual([DNS1, DNS2, EDGE]);
+    expect(plan.filter((p) => p.request.kind === 'icmp').map((p) => (p.request.params as { target: string }).target)).toEqual([
+      DNS1,
+      DNS2,
+      EDGE,
+    ]);
     const local = plan.find((p) => p.slot.role === 'local-dns')!;
     expect(local.request.params).toMatchObject({ name: ENV, server: RESOLVER, type: 'A' });
   });
 
   it('paces pings adaptively and lets traces skip a silent hop once later hops answered', () => {
     const plan = firstStage(input());
-    for (const p of plan.filter((x) => x.request.kind === 'icmp')) expect(p.request.params).toMatchObject({ adaptive: true, intervalMs: 200, count: 3 });
-    for (const p of plan.filter((x) => x.request.kind === 'traceroute')) expect(p.request.params).toMatchObject({ nearFactor: 10, waitMs: 1000 });
+    for (const p of plan.filter((x) => x.request.kind === 'icmp'))
+      expect(p.request.params).toMatchObject({ adaptive: true, intervalMs: 200, count: 3 });
+    for (const p of plan.filter((x) => x.request.kind === 'traceroute'))
+      expect(p.request.params).toMatchObject({ nearFactor: 10, waitMs: 1000 });
   });
 
   it('uses the system resolver when no resolver is given', () => {

@@ -34,7 +34,11 @@ describe('rules: a healthy network', () => {
   it('never judges ICMP to front-ends (it is blocked by design): only DNS servers and the edge are pinged', () => {
     // The plan never pings the environment: a healthy run has no icmp outcome for a host.
     const i = input();
-    expect(healthy(i).filter((o) => o.result.kind === 'icmp').map((o) => o.result.target)).toEqual([DNS1, DNS2, EDGE]);
+    expect(
+      healthy(i)
+        .filter((o) => o.result.kind === 'icmp')
+        .map((o) => o.result.target),
+    ).toEqual([DNS1, DNS2, EDGE]);
   });
 
   it('on Sentry, port 80 is neither probed nor missed', () => {
@@ -97,7 +101,9 @@ describe('rule 1: nothing in the cloud answers', () => {
   it('no trace hop answers at all but the edge answers ping (edge is hop 1, or rate-limits traceroute) -> vpn-device', () => {
     const r = evaluate(input(), silentCloud(input(), [null, null, null]));
     expect(codes(r)).toEqual(['tunnel-down/error', 'vpn-device/error']);
-    expect(r.findings[1]!.summary).toMatch(new RegExp(`No traceroute hop to ${DNS1} answers, but your VPN edge device ${EDGE} answers ping and nothing behind it does`));
+    expect(r.findings[1]!.summary).toMatch(
+      new RegExp(`No traceroute hop to ${DNS1} answers, but your VPN edge device ${EDGE} answers ping and nothing behind it does`),
+    );
   });
 
   it('no trace hop answers and the edge does not answer ping either -> internal-routing', () => {
@@ -284,10 +290,18 @@ describe('rule 3: the environment name', () => {
   for (const [what, spec, verb, then] of cases) {
     it(`headline for a ${what} answer, with --resolver and without`, () => {
       const explicit = input();
-      const withResolver = evaluate(explicit, withOutcomes(healthy(explicit), { role: 'local-dns', host: ENV, result: dns(ENV, RESOLVER, spec) }));
-      expect(withResolver.findings[0]!.summary).toMatch(new RegExp(`^Your resolver ${RESOLVER.replace(/\./g, '\\.')} ${verb} ${ENV}.*${then}.* on ${RESOLVER.replace(/\./g, '\\.')}`));
+      const withResolver = evaluate(
+        explicit,
+        withOutcomes(healthy(explicit), { role: 'local-dns', host: ENV, result: dns(ENV, RESOLVER, spec) }),
+      );
+      expect(withResolver.findings[0]!.summary).toMatch(
+        new RegExp(`^Your resolver ${RESOLVER.replace(/\./g, '\\.')} ${verb} ${ENV}.*${then}.* on ${RESOLVER.replace(/\./g, '\\.')}`),
+      );
       const system = input({ resolver: undefined });
-      const withoutResolver = evaluate(system, withOutcomes(healthy(system), { role: 'local-dns', host: ENV, result: dns(ENV, null, spec) }));
+      const withoutResolver = evaluate(
+        system,
+        withOutcomes(healthy(system), { role: 'local-dns', host: ENV, result: dns(ENV, null, spec) }),
+      );
       const summary = withoutResolver.findings[0]!.summary;
       expect(summary).toMatch(new RegExp(`^This machine's resolver ${verb} ${ENV}.*${then}.* on the DNS server this machine uses`));
       expect(summary).not.toMatch(/Your this|resolver resolver/i);
@@ -355,9 +369,13 @@ describe('rule 4: the certificate on 443 (tls-certificate)', () => {
     expect(r.verdict).toBe('degraded');
     const f = r.findings[0]!;
     expect(f.topic).toBe('testing-connectivity');
-    expect(f.summary).toContain('issued by CN=Contoso Inspection CA, which this machine does not trust (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)');
+    expect(f.summary).toContain(
+      'issued by CN=Contoso Inspection CA, which this machine does not trust (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)',
+    );
     expect(f.summary).toMatch(/TLS inspection by a corporate proxy/);
-    expect(f.evidence.map((e) => e.fact)).toContain('verification error: UNABLE_TO_GET_ISSUER_CERT_LOCALLY; issuer CN=Contoso Inspection CA');
+    expect(f.evidence.map((e) => e.fact)).toContain(
+      'verification error: UNABLE_TO_GET_ISSUER_CERT_LOCALLY; issuer CN=Contoso Inspection CA',
+    );
   });
 
   it('a self-signed certificate counts as an untrusted issuer', () => {
@@ -367,7 +385,11 @@ describe('rule 4: the certificate on 443 (tls-certificate)', () => {
   });
 
   it('a certificate for another name -> tls-certificate, with the hostname error as evidence', () => {
-    const r = withTls({ certificate: certificate(), verified: false, hostnameError: `Hostname/IP does not match certificate's altnames: Host: ${ENV}. is not in the cert's altnames: DNS:other.example.com` });
+    const r = withTls({
+      certificate: certificate(),
+      verified: false,
+      hostnameError: `Hostname/IP does not match certificate's altnames: Host: ${ENV}. is not in the cert's altnames: DNS:other.example.com`,
+    });
     expect(codes(r)).toEqual(['tls-certificate/warning']);
     expect(r.findings[0]!.summary).toMatch(new RegExp(`it is not valid for ${ENV}`));
     expect(r.findings[0]!.summary).not.toMatch(/TLS inspection/);
@@ -375,7 +397,11 @@ describe('rule 4: the certificate on 443 (tls-certificate)', () => {
   });
 
   it('an expired certificate -> tls-certificate', () => {
-    const r = withTls({ certificate: certificate({ daysLeft: -3, validTo: '2025-01-01T00:00:00.000Z' }), verified: false, verifyError: 'CERT_HAS_EXPIRED' });
+    const r = withTls({
+      certificate: certificate({ daysLeft: -3, validTo: '2025-01-01T00:00:00.000Z' }),
+      verified: false,
+      verifyError: 'CERT_HAS_EXPIRED',
+    });
     expect(codes(r)).toEqual(['tls-certificate/warning']);
     expect(r.findings[0]!.summary).toContain('it has expired (2025-01-01)');
     expect(r.findings[0]!.summary).not.toMatch(/does not trust/);
@@ -392,7 +418,10 @@ describe('rule 4: the certificate on 443 (tls-certificate)', () => {
 
   it('no certificate judgement when the handshake failed (tls-handshake-failed says it)', () => {
     const i = input();
-    const r = evaluate(i, withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-failed', { verifyError: 'X' }) }));
+    const r = evaluate(
+      i,
+      withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result: tls(FRONT, 'handshake-failed', { verifyError: 'X' }) }),
+    );
     expect(codes(r)).toEqual(['tls-handshake-failed/warning']);
   });
 });

@@ -110,7 +110,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
 
   it("falls back to the resolver's private answer when the cloud DNS is silent", async () => {
     const runner = scripted((req) =>
-      req.kind === 'dns' && req.params.server !== RESOLVER ? dns(req.params.name, req.params.server ?? null, 'timeout') : healthyAnswer(req),
+      req.kind === 'dns' && req.params.server !== RESOLVER
+        ? dns(req.params.name, req.params.server ?? null, 'timeout')
+        : healthyAnswer(req),
     );
     const report = await runConnectivityCheck(BASE, { probes: runner, knowledge: null });
     expect(runner.log.filter((l) => l.req.kind === 'tcp')).toHaveLength(2);
@@ -118,7 +120,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
   });
 
   it('skips TCP/TLS when no private address is known, and says so in the progress count', async () => {
-    const runner = scripted((req) => (req.kind === 'dns' ? dns(req.params.name, req.params.server ?? null, [PUBLIC_FRONT]) : healthyAnswer(req)));
+    const runner = scripted((req) =>
+      req.kind === 'dns' ? dns(req.params.name, req.params.server ?? null, [PUBLIC_FRONT]) : healthyAnswer(req),
+    );
     const progress: CheckProgress[] = [];
     const report = await runConnectivityCheck(BASE, { probes: runner, knowledge: null, onProgress: (p) => progress.push(p) });
     expect(runner.log.some((l) => l.req.kind === 'tcp' || l.req.kind === 'tls')).toBe(false);
@@ -150,7 +154,19 @@ describe('runConnectivityCheck with an injected probe runner', () => {
     const report = await runConnectivityCheck(BASE, { probes: runner, knowledge: null });
     expect(CheckReportSchema.parse(report)).toEqual(report);
     expect(Object.keys(report).sort()).toEqual(['findings', 'probes', 'verdict']);
-    expect(report.probes.map((p) => p.kind)).toEqual(['icmp', 'icmp', 'icmp', 'traceroute', 'traceroute', 'dns', 'dns', 'dns', 'tcp', 'tcp', 'tls']);
+    expect(report.probes.map((p) => p.kind)).toEqual([
+      'icmp',
+      'icmp',
+      'icmp',
+      'traceroute',
+      'traceroute',
+      'dns',
+      'dns',
+      'dns',
+      'tcp',
+      'tcp',
+      'tls',
+    ]);
     for (const p of report.probes) expect(Object.keys(p).sort()).toEqual(['backend', 'detail', 'durationMs', 'kind', 'ok', 'target']);
   });
 
@@ -183,7 +199,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
   });
 
   it('takes section and steps from the knowledge base, with a fallback when a topic is missing', async () => {
-    const runner = scripted((req) => (req.kind === 'dns' && req.params.server === RESOLVER ? dns(req.params.name, RESOLVER, [PUBLIC_FRONT]) : healthyAnswer(req)));
+    const runner = scripted((req) =>
+      req.kind === 'dns' && req.params.server === RESOLVER ? dns(req.params.name, RESOLVER, [PUBLIC_FRONT]) : healthyAnswer(req),
+    );
     const topic = {
       id: 'connect-from-internal-network',
       section: 'How can I connect to my OutSystems Cloud environments from my internal network?',
@@ -203,7 +221,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
   });
 
   it('by default links the findings to the bundled knowledge, exactly as the whole loaded base would', async () => {
-    const runner = scripted((req) => (req.kind === 'dns' && req.params.server === RESOLVER ? dns(req.params.name, RESOLVER, [PUBLIC_FRONT]) : healthyAnswer(req)));
+    const runner = scripted((req) =>
+      req.kind === 'dns' && req.params.server === RESOLVER ? dns(req.params.name, RESOLVER, [PUBLIC_FRONT]) : healthyAnswer(req),
+    );
     const bundled = await runConnectivityCheck(BASE, { probes: runner });
     const whole = await runConnectivityCheck(BASE, { probes: runner, knowledge: loadKnowledgeBase() });
     expect(bundled.findings.map((f) => f.code)).toEqual(['dns-forwarder-missing']);
@@ -212,7 +232,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
   });
 
   it('refuses bad input with one readable message per problem', async () => {
-    const err = await runConnectivityCheck({ hosts: ['$(id)'], dnsServers: [] }, { probes: scripted(healthyAnswer) }).catch((e: unknown) => e);
+    const err = await runConnectivityCheck({ hosts: ['$(id)'], dnsServers: [] }, { probes: scripted(healthyAnswer) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CheckInputError);
     expect((err as CheckInputError).problems).toEqual([
       'host: not a fully qualified host name: "$(id)"',

@@ -45,7 +45,12 @@ export function icmp(target: string, status: IcmpDetail['status'], extra: Partia
 }
 
 /** hops: addresses in order, null for "*"; the trace is "reached" when the last hop is the target. */
-export function trace(target: string, hops: (string | null)[], status?: TracerouteDetail['status'], extra: Partial<TracerouteDetail> = {}): ResultOf<'traceroute'> {
+export function trace(
+  target: string,
+  hops: (string | null)[],
+  status?: TracerouteDetail['status'],
+  extra: Partial<TracerouteDetail> = {},
+): ResultOf<'traceroute'> {
   const list = hops.map((address, i) => ({ hop: i + 1, address, rttMs: address ? 1 : null, annotation: null }));
   const last = [...list].reverse().find((h) => h.address);
   const st = status ?? (hops.at(-1) === target ? 'reached' : 'not-reached');
@@ -75,7 +80,13 @@ export function dns(name: string, server: string | null, spec: DnsAnswerSpec): R
       ...envelope,
       kind: 'dns',
       target,
-      detail: { ...base, status: spec === 'timeout' ? 'timeout' : 'error', rcode: null, answers: [], code: spec === 'timeout' ? 'ETIMEDOUT' : 'ENETUNREACH' },
+      detail: {
+        ...base,
+        status: spec === 'timeout' ? 'timeout' : 'error',
+        rcode: null,
+        answers: [],
+        code: spec === 'timeout' ? 'ETIMEDOUT' : 'ENETUNREACH',
+      },
     };
   }
   if (typeof spec === 'string') {
@@ -90,7 +101,14 @@ export function dns(name: string, server: string | null, spec: DnsAnswerSpec): R
       ...base,
       status: 'answered',
       rcode: 'NOERROR',
-      answers: spec.map((address) => ({ name, type: 'A' as const, address, ttl: 60, scope: addressScope(address), range: addressRange(address) })),
+      answers: spec.map((address) => ({
+        name,
+        type: 'A' as const,
+        address,
+        ttl: 60,
+        scope: addressScope(address),
+        range: addressRange(address),
+      })),
     },
   };
 }
@@ -142,10 +160,12 @@ export function tls(
 }
 
 /** A certificate as the TLS probe describes it (issued by a public CA, 60 days left unless told). */
-export function certificate(over: Partial<NonNullable<ResultOf<'tls'>['detail']['certificate']>> = {}): NonNullable<ResultOf<'tls'>['detail']['certificate']> {
+export function certificate(
+  over: Partial<NonNullable<ResultOf<'tls'>['detail']['certificate']>> = {},
+): NonNullable<ResultOf<'tls'>['detail']['certificate']> {
   return {
     subject: `CN=${ENV}`,
-    issuer: 'C=US, O=Let\'s Encrypt, CN=R11',
+    issuer: "C=US, O=Let's Encrypt, CN=R11",
     validFrom: '2025-01-01T00:00:00.000Z',
     validTo: '2025-03-02T00:00:00.000Z',
     daysLeft: 60,

@@ -58,20 +58,30 @@ function judge(result: TlsResult) {
   return evaluate(i, withOutcomes(healthy(i), { role: 'tls', host: ENV, port: 443, result }));
 }
 
-const run = async (port: number, servername = ENV): Promise<TlsResult> => (await probe.run({ target: ADDR, port, servername, timeoutMs: 2000 }, ctx())) as TlsResult;
+const run = async (port: number, servername = ENV): Promise<TlsResult> =>
+  (await probe.run({ target: ADDR, port, servername, timeoutMs: 2000 }, ctx())) as TlsResult;
 
 describe.skipIf(!hasOpenssl)('TLS findings from real listeners', () => {
   it('an issuer this machine does not trust (TLS inspection), expiring in 5 days -> tls-certificate warning, degraded', async () => {
     const r = await run(ports.inspected);
-    expect(r.detail).toMatchObject({ status: 'handshake-ok', verified: false, verifyError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', hostnameError: null });
+    expect(r.detail).toMatchObject({
+      status: 'handshake-ok',
+      verified: false,
+      verifyError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      hostnameError: null,
+    });
     const { verdict, findings } = judge(r);
     expect(verdict).toBe('degraded');
     expect(findings.map((f) => `${f.code}/${f.severity}/${f.topic}`)).toEqual(['tls-certificate/warning/testing-connectivity']);
     const f = findings[0]!;
-    expect(f.summary).toMatch(/issued by CN=vpn-doctor test inspection CA, which this machine does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+    expect(f.summary).toMatch(
+      /issued by CN=vpn-doctor test inspection CA, which this machine does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/,
+    );
     expect(f.summary).toMatch(/it expires in [45] days/);
     expect(f.summary).toMatch(/TLS inspection by a corporate proxy/);
-    expect(f.evidence.map((e) => e.fact)).toContain('verification error: UNABLE_TO_VERIFY_LEAF_SIGNATURE; issuer CN=vpn-doctor test inspection CA');
+    expect(f.evidence.map((e) => e.fact)).toContain(
+      'verification error: UNABLE_TO_VERIFY_LEAF_SIGNATURE; issuer CN=vpn-doctor test inspection CA',
+    );
   });
 
   it('a certificate for another name -> tls-certificate with the hostname error', async () => {
@@ -116,4 +126,3 @@ describe.skipIf(!hasOpenssl)('TLS findings from real listeners', () => {
     expect(f[0]!.summary).not.toMatch(/does not trust|TLS inspection/);
   });
 });
-

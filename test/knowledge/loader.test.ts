@@ -49,7 +49,20 @@ describe('the shipped knowledge base', () => {
 
   it('carries the guide numbers the answers depend on', () => {
     const allFacts = kb.topics.flatMap((t) => t.facts.map((f) => `${f.label} ${f.value}`)).join('\n');
-    for (const needle of ['28800', '3600', '51', '53', '500', '4500', '50', '443', '80', '11.7.0', '0.0.0.0/0', 'outsystemsenterprise.com']) {
+    for (const needle of [
+      '28800',
+      '3600',
+      '51',
+      '53',
+      '500',
+      '4500',
+      '50',
+      '443',
+      '80',
+      '11.7.0',
+      '0.0.0.0/0',
+      'outsystemsenterprise.com',
+    ]) {
       expect(allFacts, needle).toContain(needle);
     }
     const hourly = kb.byId.get('ikev2-hourly-drop')!;
@@ -147,9 +160,7 @@ describe('validation of broken files', () => {
   });
 
   it('reports YAML syntax errors with a line number, and duplicate keys', () => {
-    const { problems } = checkKnowledgeDir(
-      tempKb({ 'a.yaml': 'id: a\ntitle: [unclosed\n', 'b.yaml': 'id: b\nid: c\n' }),
-    );
+    const { problems } = checkKnowledgeDir(tempKb({ 'a.yaml': 'id: a\ntitle: [unclosed\n', 'b.yaml': 'id: b\nid: c\n' }));
     expect(problems.filter((p) => p.message.startsWith('YAML syntax')).length).toBeGreaterThanOrEqual(2);
     expect(problems.some((p) => /line \d+/.test(p.message))).toBe(true);
   });

@@ -3,11 +3,19 @@ import { loadKnowledgeBase } from '../../src/knowledge/loader.js';
 import { SnippetSchema, StepSchema } from '../../src/knowledge/schema.js';
 
 describe('step snippets (schema)', () => {
-  const ok = { platform: 'FortiGate', kind: 'cli', lines: ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'] };
+  const ok = {
+    platform: 'FortiGate',
+    kind: 'cli',
+    lines: ['config vpn ipsec phase2-interface', 'edit <P2_NAME>', 'set keylifeseconds 3060', 'end'],
+  };
 
   it('accepts a labelled snippet of each kind, and keeps indentation inside config lines', () => {
     for (const kind of ['shell', 'cli', 'config'] as const) expect(SnippetSchema.safeParse({ ...ok, kind }).success, kind).toBe(true);
-    const parsed = SnippetSchema.parse({ platform: 'strongSwan swanctl.conf', kind: 'config', lines: ['children {', '  net { rekey_time = 51m }', '}'] });
+    const parsed = SnippetSchema.parse({
+      platform: 'strongSwan swanctl.conf',
+      kind: 'config',
+      lines: ['children {', '  net { rekey_time = 51m }', '}'],
+    });
     expect(parsed.lines[1]).toBe('  net { rekey_time = 51m }');
     expect(StepSchema.safeParse({ action: 'Set the lifetime.', commands: ['ping <IP>'], snippets: [ok] }).success).toBe(true);
     expect(StepSchema.safeParse({ action: 'Read the guide.' }).success).toBe(true);
@@ -52,7 +60,9 @@ describe('step commands of the shipped knowledge base', () => {
 
   it('uses only commands that run the same on Linux, macOS and Windows in `commands`', () => {
     const universal = /^(?:ping <[A-Z_0-9]+>|nslookup \S+(?: \S+)?|telnet \S+ \d+)$/;
-    const offenders = steps.flatMap(({ where, step }) => (step.commands ?? []).filter((c) => !universal.test(c)).map((c) => `${where}: ${c}`));
+    const offenders = steps.flatMap(({ where, step }) =>
+      (step.commands ?? []).filter((c) => !universal.test(c)).map((c) => `${where}: ${c}`),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -61,7 +71,8 @@ describe('step commands of the shipped knowledge base', () => {
       for (const sn of step.snippets ?? []) {
         const text = sn.lines.join('\n');
         if (/\bping -t\b|\btracert\b|\bipconfig\b|findstr/.test(text)) expect(sn.platform, where).toBe('Windows');
-        if (/Test-NetConnection|Resolve-DnsName|Test-Connection|New-NetFirewallRule/.test(text)) expect(sn.platform, where).toMatch(/PowerShell|Windows DNS/);
+        if (/Test-NetConnection|Resolve-DnsName|Test-Connection|New-NetFirewallRule/.test(text))
+          expect(sn.platform, where).toMatch(/PowerShell|Windows DNS/);
         if (/\bping -D -i\b|\bping -M do\b|\bping -I\b/.test(text)) expect(sn.platform, where).toBe('Linux');
         // A configuration file's lines are config, typed nowhere; `key = value` lines only appear there.
         if (/^\s*[a-z_]+ = /m.test(text)) expect(sn.kind, where).toBe('config');

@@ -30,12 +30,44 @@ export async function makeCertificate(dir: string, host: string): Promise<Tls> {
   const cert = join(dir, 'frontend.crt');
   const key = join(dir, 'frontend.key');
   await must('openssl', [
-    'req', '-x509', ...EC, '-keyout', caKey, '-out', ca, '-days', '30', '-subj', '/CN=vpn-doctor lab CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    caKey,
+    '-out',
+    ca,
+    '-days',
+    '30',
+    '-subj',
+    '/CN=vpn-doctor lab CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   await must('openssl', [
-    'req', '-x509', '-CA', ca, '-CAkey', caKey, ...EC, '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${host}`,
-    '-addext', `subjectAltName=DNS:${host}`, '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth',
+    'req',
+    '-x509',
+    '-CA',
+    ca,
+    '-CAkey',
+    caKey,
+    ...EC,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${host}`,
+    '-addext',
+    `subjectAltName=DNS:${host}`,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
   ]);
   return { cert, key, ca };
 }

@@ -17,7 +17,9 @@ export default function setup(): () => void {
     process.stderr.write(`\n${NOT_ROOT_MESSAGE}\n\n`);
     return () => undefined;
   }
-  const deps = spawnSync('bash', [join(HERE, '..', '..', 'scripts', 'install-system-deps.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const deps = spawnSync('bash', [join(HERE, '..', '..', 'scripts', 'install-system-deps.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (deps.status !== 0) throw new Error(`scripts/install-system-deps.sh failed (exit ${deps.status ?? deps.signal})`);
   const removed = precleanLeftovers();
   if (removed.length > 0) process.stderr.write(`lab: removed leftovers of an earlier run: ${removed.join(', ')}\n`);

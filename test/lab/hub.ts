@@ -28,7 +28,14 @@ export const AGENT_ALLOW = [PLAN.cloudVpc, EDGE_IP] as const;
 
 /** The body of POST /api/v1/checks for the lab: the same inputs as the lab's `check --json` run. */
 export function checkBody(opts: { sentry?: boolean } = {}): Record<string, unknown> {
-  return { agent: AGENT_NAME, host: ENV_HOST, dnsServers: [...PLAN.cloud.dns], resolver: RESOLVER_IP, edge: EDGE_IP, sentry: opts.sentry === true };
+  return {
+    agent: AGENT_NAME,
+    host: ENV_HOST,
+    dnsServers: [...PLAN.cloud.dns],
+    resolver: RESOLVER_IP,
+    edge: EDGE_IP,
+    sentry: opts.sentry === true,
+  };
 }
 
 export interface LabHub {
@@ -70,21 +77,38 @@ export async function startHubWithAgent(lab: Lab): Promise<LabHub> {
   const dir = join(lab.dir, 'hub');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const apiToken = `vdlab-api-${randomBytes(18).toString('base64url')}`;
-  const env = serverEnv({ VPN_DOCTOR_DB: join(dir, 'vpn-doctor.db'), VPN_DOCTOR_API_TOKEN: apiToken, HOST: '127.0.0.1', PORT: String(HUB_PORT) });
+  const env = serverEnv({
+    VPN_DOCTOR_DB: join(dir, 'vpn-doctor.db'),
+    VPN_DOCTOR_API_TOKEN: apiToken,
+    HOST: '127.0.0.1',
+    PORT: String(HUB_PORT),
+  });
 
-  const added = await runIn(lab.ns.lan, process.execPath, [CLI, 'agents', 'add', AGENT_NAME, '--json'], { env, cwd: REPO_ROOT, timeoutMs: 30_000 });
+  const added = await runIn(lab.ns.lan, process.execPath, [CLI, 'agents', 'add', AGENT_NAME, '--json'], {
+    env,
+    cwd: REPO_ROOT,
+    timeoutMs: 30_000,
+  });
   if (added.code !== 0) throw new Error(`vpn-doctor agents add failed (exit ${added.code}): ${added.stderr.slice(-1500)}`);
   const { token } = JSON.parse(added.stdout) as { token: string };
   const tokenFile = join(dir, 'agent.token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
-  const serve = startDaemon('vpn-doctor serve', lab.ns.lan, process.execPath, [CLI, 'serve'], { logPath: join(dir, 'serve.log'), env, cwd: REPO_ROOT });
+  const serve = startDaemon('vpn-doctor serve', lab.ns.lan, process.execPath, [CLI, 'serve'], {
+    logPath: join(dir, 'serve.log'),
+    env,
+    cwd: REPO_ROOT,
+  });
   lab.adopt(serve);
   await waitForListener(lab.ns.lan, 'tcp', '127.0.0.1', HUB_PORT, serve, 30_000);
 
   const agentArgs = [CLI, 'agent', '--hub', `ws://127.0.0.1:${HUB_PORT}/agents`, '--token-file', tokenFile, '--name', AGENT_NAME];
   for (const rule of AGENT_ALLOW) agentArgs.push('--allow', rule);
-  const agent = startDaemon('vpn-doctor agent', lab.ns.lan, process.execPath, agentArgs, { logPath: join(dir, 'agent.log'), env: serverEnv(labCaEnv(lab)), cwd: REPO_ROOT });
+  const agent = startDaemon('vpn-doctor agent', lab.ns.lan, process.execPath, agentArgs, {
+    logPath: join(dir, 'agent.log'),
+    env: serverEnv(labCaEnv(lab)),
+    cwd: REPO_ROOT,
+  });
   lab.adopt(agent);
 
   const hub: LabHub = { dir, apiToken, serve, agent };
@@ -93,7 +117,10 @@ export async function startHubWithAgent(lab: Lab): Promise<LabHub> {
     async () => {
       for (const d of [serve, agent]) if (d.exit) throw new Error(`${d.name} exited (${d.exit.code ?? d.exit.signal})\n${hubLogs(hub)}`);
       const r = await hubRequest(lab, hub, 'GET', '/api/v1/agents');
-      return r.status === 200 && (JSON.parse(r.text) as { agents: { name: string; online: boolean }[] }).agents.some((a) => a.name === AGENT_NAME && a.online);
+      return (
+        r.status === 200 &&
+        (JSON.parse(r.text) as { agents: { name: string; online: boolean }[] }).agents.some((a) => a.name === AGENT_NAME && a.online)
+      );
     },
     20_000,
     200,
@@ -116,7 +143,14 @@ const text = await res.text();
 process.stdout.write(JSON.stringify({ status: res.status, headers: Object.fromEntries(res.headers), text, wallMs: performance.now() - started }));
 `;
 
-export async function hubRequest(lab: Lab, hub: LabHub, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 30_000): Promise<HubResponse> {
+export async function hubRequest(
+  lab: Lab,
+  hub: LabHub,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<HubResponse> {
   const env = serverEnv({
     VDLAB_URL: `${BASE_URL}${path}`,
     VDLAB_METHOD: method,
@@ -124,8 +158,13 @@ export async function hubRequest(lab: Lab, hub: LabHub, method: 'GET' | 'POST', 
     VDLAB_TIMEOUT_MS: String(timeoutMs),
     ...(body === undefined ? {} : { VDLAB_BODY: JSON.stringify(body) }),
   });
-  const r = await runIn(lab.ns.lan, process.execPath, ['--input-type=module', '-e', CLIENT], { env, cwd: REPO_ROOT, timeoutMs: timeoutMs + 5000 });
-  if (r.code !== 0) throw new Error(`${method} ${path} from the LAN namespace failed (exit ${r.code ?? r.signal}): ${r.stderr.slice(-1500)}`);
+  const r = await runIn(lab.ns.lan, process.execPath, ['--input-type=module', '-e', CLIENT], {
+    env,
+    cwd: REPO_ROOT,
+    timeoutMs: timeoutMs + 5000,
+  });
+  if (r.code !== 0)
+    throw new Error(`${method} ${path} from the LAN namespace failed (exit ${r.code ?? r.signal}): ${r.stderr.slice(-1500)}`);
   return JSON.parse(r.stdout) as HubResponse;
 }
 

@@ -49,7 +49,10 @@ describe.skipIf(!isRoot())('network lab', () => {
           const report = run.report!;
           expect(report, why).toBeDefined();
           expect(report.verdict, why).toBe('degraded');
-          expect(report.findings.filter((f) => f.severity !== 'info').map((f) => f.code), why).toEqual(['tls-certificate']);
+          expect(
+            report.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+            why,
+          ).toEqual(['tls-certificate']);
           expect(report.findings[0]!.summary, why).toMatch(/does not trust \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*TLS inspection/);
           expect(run.exitCode, why).toBe(EXIT_CODES.degraded);
         });

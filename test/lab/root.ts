@@ -2,5 +2,4 @@
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
 export const NOT_ROOT_MESSAGE =
-  'lab: SKIPPED - the network lab needs root (network namespaces, iptables, strongSwan). ' +
-  'Run it as root: sudo npm run test:lab';
+  'lab: SKIPPED - the network lab needs root (network namespaces, iptables, strongSwan). ' + 'Run it as root: sudo npm run test:lab';

@@ -87,7 +87,12 @@ export async function runCheck(lab: Lab, opts: CheckOptions = {}): Promise<Check
   if (!existsSync(BUILT_ENTRY)) throw new Error(`vpn-doctor is not built (${BUILT_ENTRY} missing): run npm run build`);
   const argv = [CLI, ...checkArgs(opts)];
   // Generous kill timer: the check bounds itself; this only stops a hung process from hanging the lab.
-  const env: NodeJS.ProcessEnv = { ...TOOL_ENV, NO_COLOR: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...labCaEnv(lab, opts.trustLabCa ?? true) };
+  const env: NodeJS.ProcessEnv = {
+    ...TOOL_ENV,
+    NO_COLOR: '1',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...labCaEnv(lab, opts.trustLabCa ?? true),
+  };
   if (opts.trustLabCa === false) delete env.NODE_EXTRA_CA_CERTS;
   const r = await runIn(lab.ns.lan, process.execPath, argv, { timeoutMs: 60_000, cwd: REPO_ROOT, env });
   const run: CheckRun = { argv, exitCode: r.code, wallMs: r.durationMs, stdout: r.stdout, stderr: r.stderr };
@@ -107,7 +112,8 @@ export function describeRun(run: CheckRun): string {
   if (run.report) {
     lines.push(`verdict: ${run.report.verdict}`);
     for (const f of run.report.findings) lines.push(`finding ${f.severity} ${f.code}: ${f.summary}`);
-    for (const p of run.report.probes) lines.push(`probe ${p.kind} ${p.target} ok=${p.ok} ${Math.round(p.durationMs)}ms ${JSON.stringify(p.detail)?.slice(0, 200)}`);
+    for (const p of run.report.probes)
+      lines.push(`probe ${p.kind} ${p.target} ok=${p.ok} ${Math.round(p.durationMs)}ms ${JSON.stringify(p.detail)?.slice(0, 200)}`);
   } else {
     lines.push(`contract error: ${run.contractError}`, `stdout: ${run.stdout.slice(0, 1500)}`);
   }

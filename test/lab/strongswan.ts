@@ -112,7 +112,10 @@ secrets {
 
 /** swanctl talks to charon over the unix socket only, so it runs from the machine's namespace. */
 async function swanctl(c: Charon, args: readonly string[], timeoutMs = 15_000) {
-  return run('swanctl', [...args, '--uri', c.uri], { timeoutMs, env: { ...TOOL_ENV, STRONGSWAN_CONF: join(c.peer.dir, 'strongswan.conf') } });
+  return run('swanctl', [...args, '--uri', c.uri], {
+    timeoutMs,
+    env: { ...TOOL_ENV, STRONGSWAN_CONF: join(c.peer.dir, 'strongswan.conf') },
+  });
 }
 
 export async function startCharon(peer: IkePeer): Promise<Charon> {
@@ -132,10 +135,14 @@ export async function startCharon(peer: IkePeer): Promise<Charon> {
     { logPath: join(peer.dir, 'charon.stdout'), env: { ...TOOL_ENV, STRONGSWAN_CONF: conf } },
   );
   const charon: Charon = { daemon, uri: `unix://${sock}`, swanctlConf: swanctlFile, logPath: join(peer.dir, 'charon.log'), peer };
-  await waitFor(`charon in ${peer.ns} to open its vici socket`, async () => {
-    if (daemon.exit) throw new Error(`charon in ${peer.ns} exited early: ${tail(join(peer.dir, 'charon.stdout'))}`);
-    return existsSync(sock) && (await swanctl(charon, ['--stats'], 3000)).code === 0;
-  }, 10_000);
+  await waitFor(
+    `charon in ${peer.ns} to open its vici socket`,
+    async () => {
+      if (daemon.exit) throw new Error(`charon in ${peer.ns} exited early: ${tail(join(peer.dir, 'charon.stdout'))}`);
+      return existsSync(sock) && (await swanctl(charon, ['--stats'], 3000)).code === 0;
+    },
+    10_000,
+  );
   await loadConfig(charon);
   return charon;
 }

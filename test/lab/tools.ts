@@ -17,7 +17,10 @@ export async function dig(lab: Lab, from: Role, server: string, name: string, op
   const r = await lab.exec(from, 'dig', args);
   if (r.code !== 0) return null;
   // dig +short prints ";; ..." comments for errors like SERVFAIL; addresses are the only bare lines we want.
-  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l));
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l));
 }
 
 export async function tcpOpen(lab: Lab, from: Role, addr: string, port: number): Promise<boolean> {

@@ -25,7 +25,13 @@ describe('accuracy on the held-out evaluation set', () => {
     if (r.topic === e.topic) top1++;
     else misses.push(`${e.topic} -> ${r.topic ?? r.kind} | ${e.text}`);
     if (r.topic === null) falseRejections++;
-    if (c.rank(e.text).ranked.slice(0, 3).some((s) => s.topic === e.topic)) top3++;
+    if (
+      c
+        .rank(e.text)
+        .ranked.slice(0, 3)
+        .some((s) => s.topic === e.topic)
+    )
+      top3++;
   }
   const accepted: string[] = [];
   let rejected = 0;

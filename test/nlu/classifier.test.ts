@@ -10,12 +10,19 @@ beforeAll(() => {
 });
 
 describe('smalltalk', () => {
-  it.each(['hi', 'hello there!', 'thanks a lot', 'thx, that fixed it', 'who are you?', 'what can you do?', 'good morning team', 'bye', ':)'])(
-    '%s',
-    (text) => {
-      expect(c.classifySync(text)).toMatchObject({ kind: 'smalltalk', topic: null, alternatives: [], engine: 'local' });
-    },
-  );
+  it.each([
+    'hi',
+    'hello there!',
+    'thanks a lot',
+    'thx, that fixed it',
+    'who are you?',
+    'what can you do?',
+    'good morning team',
+    'bye',
+    ':)',
+  ])('%s', (text) => {
+    expect(c.classifySync(text)).toMatchObject({ kind: 'smalltalk', topic: null, alternatives: [], engine: 'local' });
+  });
 
   it('a greeting in front of a question is not smalltalk', () => {
     expect(c.classifySync('hi, our tunnel drops every hour since we moved to ikev2').topic).toBe('ikev2-hourly-drop');

@@ -97,11 +97,29 @@ describe('IKE version', () => {
 
 describe('ports and protocols', () => {
   it.each([
-    ['udp 500 and 4500', [{ port: 500, protocol: 'udp' }, { port: 4500, protocol: 'udp' }]],
+    [
+      'udp 500 and 4500',
+      [
+        { port: 500, protocol: 'udp' },
+        { port: 4500, protocol: 'udp' },
+      ],
+    ],
     ['allow UDP/53 inbound', [{ port: 53, protocol: 'udp' }]],
     ['4500/udp is blocked', [{ port: 4500, protocol: 'udp' }]],
-    ['tcp ports 80, 443', [{ port: 80, protocol: 'tcp' }, { port: 443, protocol: 'tcp' }]],
-    ['ports 80 and 443', [{ port: 80, protocol: null }, { port: 443, protocol: null }]],
+    [
+      'tcp ports 80, 443',
+      [
+        { port: 80, protocol: 'tcp' },
+        { port: 443, protocol: 'tcp' },
+      ],
+    ],
+    [
+      'ports 80 and 443',
+      [
+        { port: 80, protocol: null },
+        { port: 443, protocol: null },
+      ],
+    ],
     ['port 500 is filtered', [{ port: 500, protocol: 'udp' }]], // IKE is UDP by definition
     ['telnet example-dev.outsystemsenterprise.com 443', [{ port: 443, protocol: 'tcp' }]],
     ['Test-NetConnection acme.outsystemsenterprise.com -Port 443', [{ port: 443, protocol: 'tcp' }]],
@@ -195,7 +213,7 @@ describe('log signatures, canonicalised', () => {
     ['giving up after 5 retransmits', 'RETRANSMIT_TIMEOUT'],
     ['sending retransmit 3 of request 1', 'RETRANSMIT_TIMEOUT'],
     ['reverse path check fail, drop', 'REVERSE_PATH_CHECK_FAIL'],
-    ["Phase 1 negotiation failed due to time up", 'PHASE1_TIMEOUT'],
+    ['Phase 1 negotiation failed due to time up', 'PHASE1_TIMEOUT'],
   ])('%s -> %s', (text, signature) => {
     expect(e(text).signatures).toContain(signature);
   });

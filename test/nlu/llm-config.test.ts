@@ -59,13 +59,20 @@ describe('LlmConfigSchema (environment variables)', () => {
   });
 
   it('llmOptionsFromEnv throws a readable error', () => {
-    expect(() => llmOptionsFromEnv({ VPN_DOCTOR_LLM: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY: VPN_DOCTOR_LLM=anthropic needs ANTHROPIC_API_KEY/);
+    expect(() => llmOptionsFromEnv({ VPN_DOCTOR_LLM: 'anthropic' })).toThrow(
+      /ANTHROPIC_API_KEY: VPN_DOCTOR_LLM=anthropic needs ANTHROPIC_API_KEY/,
+    );
   });
 });
 
 describe('LlmOptionsSchema', () => {
   it('fills defaults and rejects unknown fields', () => {
-    expect(LlmOptionsSchema.parse({ provider: 'ollama', model: 'llama3.1' })).toEqual({ provider: 'ollama', model: 'llama3.1', timeoutMs: 8000, maxRetries: 1 });
+    expect(LlmOptionsSchema.parse({ provider: 'ollama', model: 'llama3.1' })).toEqual({
+      provider: 'ollama',
+      model: 'llama3.1',
+      timeoutMs: 8000,
+      maxRetries: 1,
+    });
     expect(LlmOptionsSchema.safeParse({ provider: 'ollama', model: 'x', temperature: 1 }).success).toBe(false);
   });
 });

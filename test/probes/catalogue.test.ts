@@ -35,7 +35,15 @@ describe('probe catalogue', () => {
   });
 
   it('turns a probe that throws into a failed result', async () => {
-    const broken: Catalogue = { ...catalogue, tcp: { ...catalogue.tcp, run: async () => { throw new Error('boom'); } } };
+    const broken: Catalogue = {
+      ...catalogue,
+      tcp: {
+        ...catalogue.tcp,
+        run: async () => {
+          throw new Error('boom');
+        },
+      },
+    };
     const r = await createProbeRunner(broken)({ kind: 'tcp', params: { target: '127.0.0.1', port: 9 } }, ctx());
     expect(r).toMatchObject({ kind: 'tcp', ok: false, backend: 'none', target: '127.0.0.1:9', error: 'probe failed: boom' });
     expect(ProbeResultSchema.parse(r)).toBeTruthy();
@@ -44,8 +52,16 @@ describe('probe catalogue', () => {
   it('does not wait for a probe that overruns its deadline', async () => {
     const stuck: Catalogue = { ...catalogue, dns: { ...catalogue.dns, run: () => new Promise(() => {}) } };
     const started = Date.now();
-    const r = await createProbeRunner(stuck)({ kind: 'dns', params: { name: 'acme.outsystemsenterprise.com', server: '127.0.0.1' } }, ctx(100));
+    const r = await createProbeRunner(stuck)(
+      { kind: 'dns', params: { name: 'acme.outsystemsenterprise.com', server: '127.0.0.1' } },
+      ctx(100),
+    );
     expect(Date.now() - started).toBeLessThan(2500);
-    expect(r).toMatchObject({ kind: 'dns', ok: false, target: 'acme.outsystemsenterprise.com @127.0.0.1', error: expect.stringMatching(/deadline/) });
+    expect(r).toMatchObject({
+      kind: 'dns',
+      ok: false,
+      target: 'acme.outsystemsenterprise.com @127.0.0.1',
+      error: expect.stringMatching(/deadline/),
+    });
   });
 });

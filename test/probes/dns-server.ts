@@ -32,11 +32,23 @@ export async function startDnsServer(zone: Zone, options: { silentUdp?: boolean;
       response.header.rcode = entry.rcode ?? Packet.RCODE.NOERROR;
       let owner = q.name;
       if (entry.cname) {
-        response.answers.push({ name: owner, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: entry.ttl ?? 60, domain: entry.cname } as DNS.Packet.Resource);
+        response.answers.push({
+          name: owner,
+          type: Packet.TYPE.CNAME,
+          class: Packet.CLASS.IN,
+          ttl: entry.ttl ?? 60,
+          domain: entry.cname,
+        } as DNS.Packet.Resource);
         owner = entry.cname;
       }
       for (const address of entry.addresses ?? []) {
-        response.answers.push({ name: owner, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: entry.ttl ?? 60, address } as DNS.Packet.Resource);
+        response.answers.push({
+          name: owner,
+          type: Packet.TYPE.A,
+          class: Packet.CLASS.IN,
+          ttl: entry.ttl ?? 60,
+          address,
+        } as DNS.Packet.Resource);
       }
     }
     void send(response);

@@ -61,7 +61,10 @@ describe('dns probe against a dns2 server on loopback', () => {
   });
 
   it('with transport udp only, reports the truncation instead', async () => {
-    const r = await probe.run(params({ name: 'big.outsystemsenterprise.com', server: '127.0.0.1', port: server.port, transport: 'udp' }), ctx());
+    const r = await probe.run(
+      params({ name: 'big.outsystemsenterprise.com', server: '127.0.0.1', port: server.port, transport: 'udp' }),
+      ctx(),
+    );
     expect(r.detail).toMatchObject({ transport: 'udp', truncated: true, answers: [] });
   });
 

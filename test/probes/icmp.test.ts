@@ -33,7 +33,10 @@ describe('icmp probe on loopback', () => {
 
   it.skipIf(!hasPing)('stops at its deadline with partial statistics', async () => {
     const started = Date.now();
-    const r = await createIcmpProbe().run(params({ target: '127.0.0.1', count: 20, intervalMs: 200, timeoutMs: 700, backend: 'system' }), ctx());
+    const r = await createIcmpProbe().run(
+      params({ target: '127.0.0.1', count: 20, intervalMs: 200, timeoutMs: 700, backend: 'system' }),
+      ctx(),
+    );
     expect(Date.now() - started).toBeLessThan(2500);
     expect(r.detail.status).toBe('replied');
     expect(r.detail.transmitted).toBeLessThan(20);
@@ -50,14 +53,20 @@ describe('icmp probe on loopback: adaptive pacing', () => {
   // 3 echoes 1 s apart would take 2 s; answered at once, adaptive pacing takes a few round trips.
   it.skipIf(!hasPing)('the system ping (-A) sends the next echo as soon as one is answered', async () => {
     const started = Date.now();
-    const r = await createIcmpProbe().run(params({ target: '127.0.0.1', count: 3, intervalMs: 1000, adaptive: true, backend: 'system' }), ctx());
+    const r = await createIcmpProbe().run(
+      params({ target: '127.0.0.1', count: 3, intervalMs: 1000, adaptive: true, backend: 'system' }),
+      ctx(),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(r.detail).toMatchObject({ status: 'replied', transmitted: 3, received: 3 });
   });
 
   it.skipIf(!rawAllowed)('net-ping sends the next echo as soon as one is answered', async () => {
     const started = Date.now();
-    const r = await createIcmpProbe().run(params({ target: '127.0.0.1', count: 3, intervalMs: 1000, adaptive: true, backend: 'net-ping' }), ctx());
+    const r = await createIcmpProbe().run(
+      params({ target: '127.0.0.1', count: 3, intervalMs: 1000, adaptive: true, backend: 'net-ping' }),
+      ctx(),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(r.detail).toMatchObject({ status: 'replied', transmitted: 3, received: 3 });
   });
@@ -65,7 +74,13 @@ describe('icmp probe on loopback: adaptive pacing', () => {
 
 describe('icmp probe: backends and failure mapping', () => {
   it('runs ping with an argument array, -n, LC-independent options and -- before the target', async () => {
-    const runner = fakeRunner([{ stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\n--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 406ms\n', exitCode: 1 }]);
+    const runner = fakeRunner([
+      {
+        stdout:
+          'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\n--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 406ms\n',
+        exitCode: 1,
+      },
+    ]);
     const probe = createIcmpProbe({ runCommand: runner, loadNetPing: () => null });
     const r = await probe.run(params({ target: '10.0.0.2' }), ctx());
     const { file, args } = runner.calls[0]!;
@@ -102,9 +117,15 @@ describe('icmp probe: backends and failure mapping', () => {
 
   it('falls back to the system ping when net-ping may not open a raw socket', async () => {
     const runner = fakeRunner([
-      { stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n64 bytes from 10.0.0.2: icmp_seq=1 ttl=63 time=12.5 ms\n\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 12.500/12.500/12.500/0.000 ms\n' },
+      {
+        stdout:
+          'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n64 bytes from 10.0.0.2: icmp_seq=1 ttl=63 time=12.5 ms\n\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 12.500/12.500/12.500/0.000 ms\n',
+      },
     ]);
-    const r = await createIcmpProbe({ runCommand: runner, loadNetPing: deniedNetPing }).run(params({ target: '10.0.0.2', count: 1 }), ctx());
+    const r = await createIcmpProbe({ runCommand: runner, loadNetPing: deniedNetPing }).run(
+      params({ target: '10.0.0.2', count: 1 }),
+      ctx(),
+    );
     expect(r).toMatchObject({ ok: true, backend: 'iputils-ping' });
     expect(r.detail.rttMs).toEqual({ min: 12.5, avg: 12.5, max: 12.5, mdev: 0 });
   });
@@ -130,23 +151,43 @@ describe('icmp probe: backends and failure mapping', () => {
       },
     ]);
     const r = await createIcmpProbe({ runCommand: runner, loadNetPing: () => null }).run(params({ target: '10.7.0.5' }), ctx());
-    expect(r.detail).toMatchObject({ status: 'unreachable', reason: 'icmp-error', icmpErrors: [{ from: '192.168.77.1', message: 'Destination Net Unreachable' }] });
+    expect(r.detail).toMatchObject({
+      status: 'unreachable',
+      reason: 'icmp-error',
+      icmpErrors: [{ from: '192.168.77.1', message: 'Destination Net Unreachable' }],
+    });
   });
 
   it('reports a local firewall refusing the packet as an error, not a loss', async () => {
-    const runner = fakeRunner([{ stderr: 'ping: sendmsg: Operation not permitted\n', stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n', exitCode: 1 }]);
+    const runner = fakeRunner([
+      { stderr: 'ping: sendmsg: Operation not permitted\n', stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n', exitCode: 1 },
+    ]);
     const r = await createIcmpProbe({ runCommand: runner, loadNetPing: () => null }).run(params({ target: '10.0.0.2' }), ctx());
     expect(r.detail).toMatchObject({ status: 'error', reason: 'send-refused' });
   });
 
   it('asks the system ping for adaptive pacing (-A) when adaptive, and not otherwise', async () => {
-    const out = { stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\n--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 2ms\nrtt min/avg/max/mdev = 0.182/0.324/0.550/0.161 ms, ipg/ewma 1.002/0.470 ms\n' };
+    const out = {
+      stdout:
+        'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\n--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 2ms\nrtt min/avg/max/mdev = 0.182/0.324/0.550/0.161 ms, ipg/ewma 1.002/0.470 ms\n',
+    };
     const adaptive = fakeRunner([out]);
-    const r = await createIcmpProbe({ runCommand: adaptive, loadNetPing: () => null }).run(params({ target: '10.0.0.2', adaptive: true }), ctx());
+    const r = await createIcmpProbe({ runCommand: adaptive, loadNetPing: () => null }).run(
+      params({ target: '10.0.0.2', adaptive: true }),
+      ctx(),
+    );
     expect(adaptive.calls[0]!.args).toContain('-A');
     // -i stays: it is the longest gap, what an unanswered echo waits before the next
-    expect(adaptive.calls[0]!.args.slice(adaptive.calls[0]!.args.indexOf('-i'), adaptive.calls[0]!.args.indexOf('-i') + 2)).toEqual(['-i', '0.2']);
-    expect(r.detail).toMatchObject({ status: 'replied', transmitted: 3, received: 3, rttMs: { min: 0.182, avg: 0.324, max: 0.55, mdev: 0.161 } });
+    expect(adaptive.calls[0]!.args.slice(adaptive.calls[0]!.args.indexOf('-i'), adaptive.calls[0]!.args.indexOf('-i') + 2)).toEqual([
+      '-i',
+      '0.2',
+    ]);
+    expect(r.detail).toMatchObject({
+      status: 'replied',
+      transmitted: 3,
+      received: 3,
+      rttMs: { min: 0.182, avg: 0.324, max: 0.55, mdev: 0.161 },
+    });
     const fixed = fakeRunner([out]);
     await createIcmpProbe({ runCommand: fixed, loadNetPing: () => null }).run(params({ target: '10.0.0.2' }), ctx());
     expect(fixed.calls[0]!.args).not.toContain('-A');
@@ -155,9 +196,15 @@ describe('icmp probe: backends and failure mapping', () => {
   it('pings with fixed pacing when the system ping does not know -A', async () => {
     const runner = fakeRunner([
       { stderr: "ping: invalid option -- 'A'\nBusyBox v1.36.1 multi-call binary.\n", exitCode: 1 },
-      { stdout: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n64 bytes from 10.0.0.2: icmp_seq=1 ttl=63 time=1.5 ms\n\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\n' },
+      {
+        stdout:
+          'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n64 bytes from 10.0.0.2: icmp_seq=1 ttl=63 time=1.5 ms\n\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\n',
+      },
     ]);
-    const r = await createIcmpProbe({ runCommand: runner, loadNetPing: () => null }).run(params({ target: '10.0.0.2', count: 1, adaptive: true }), ctx());
+    const r = await createIcmpProbe({ runCommand: runner, loadNetPing: () => null }).run(
+      params({ target: '10.0.0.2', count: 1, adaptive: true }),
+      ctx(),
+    );
     expect(runner.calls).toHaveLength(2);
     expect(runner.calls[1]!.args).not.toContain('-A');
     expect(r.detail.status).toBe('replied');
@@ -187,7 +234,8 @@ function simulatedNetPing(path: { rttMs: number; answers: (echo: number) => bool
         pingHost: (target, cb) => {
           const echo = sentAt.push(Date.now()) - 1;
           if (path.answers(echo)) later(path.rttMs, () => cb(null, target));
-          else later(opts.timeout ?? 1000, () => cb(Object.assign(new Error('Request timed out'), { name: 'RequestTimedOutError' }), target));
+          else
+            later(opts.timeout ?? 1000, () => cb(Object.assign(new Error('Request timed out'), { name: 'RequestTimedOutError' }), target));
         },
         traceRoute: () => undefined,
         close: () => {
@@ -207,7 +255,10 @@ describe('icmp probe: pacing (net-ping backend)', () => {
   it('adaptive: an answered echo sends the next at once, so an answering path costs round trips, not intervals', async () => {
     const { mod, sentAt } = simulatedNetPing({ rttMs: 5, answers: () => true });
     const started = Date.now();
-    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(params({ target: '10.0.0.2', count: 3, intervalMs: 200, adaptive: true }), ctx());
+    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(
+      params({ target: '10.0.0.2', count: 3, intervalMs: 200, adaptive: true }),
+      ctx(),
+    );
     expect(Date.now() - started).toBeLessThan(150);
     expect(r).toMatchObject({ ok: true, backend: 'net-ping' });
     expect(r.detail).toMatchObject({ status: 'replied', transmitted: 3, received: 3, lossPercent: 0 });
@@ -216,7 +267,10 @@ describe('icmp probe: pacing (net-ping backend)', () => {
 
   it('adaptive: an unanswered echo waits the whole interval, as fixed pacing does', async () => {
     const { mod, sentAt } = simulatedNetPing({ rttMs: 5, answers: (echo) => echo === 2 });
-    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(params({ target: '10.0.0.2', count: 3, intervalMs: 200, timeoutMs: 800, adaptive: true }), ctx());
+    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(
+      params({ target: '10.0.0.2', count: 3, intervalMs: 200, timeoutMs: 800, adaptive: true }),
+      ctx(),
+    );
     expect(r.detail).toMatchObject({ status: 'replied', transmitted: 3, received: 1 });
     for (const gap of gaps(sentAt)) expect(gap).toBeGreaterThanOrEqual(190);
   });
@@ -231,7 +285,10 @@ describe('icmp probe: pacing (net-ping backend)', () => {
   it('adaptive: a silent path still ends at its deadline with what was sent', async () => {
     const { mod, sentAt } = simulatedNetPing({ rttMs: 5, answers: () => false });
     const started = Date.now();
-    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(params({ target: '10.0.0.2', count: 3, intervalMs: 200, timeoutMs: 700, adaptive: true }), ctx());
+    const r = await createIcmpProbe({ loadNetPing: () => mod }).run(
+      params({ target: '10.0.0.2', count: 3, intervalMs: 200, timeoutMs: 700, adaptive: true }),
+      ctx(),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(r.detail).toMatchObject({ status: 'no-reply', received: 0 });
     expect(r.detail.transmitted).toBe(sentAt.length);

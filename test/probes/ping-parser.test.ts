@@ -73,7 +73,10 @@ describe('iputils ping output', () => {
 
   it.each([
     ['ping: socket: Operation not permitted', 'not-permitted'],
-    ['ping: socktype: SOCK_RAW\nping: socket: Operation not permitted\nping: => missing cap_net_raw+p capability or setuid?', 'not-permitted'],
+    [
+      'ping: socktype: SOCK_RAW\nping: socket: Operation not permitted\nping: => missing cap_net_raw+p capability or setuid?',
+      'not-permitted',
+    ],
     ['ping: connect: Network is unreachable', 'no-route'],
     ['ping: sendmsg: Operation not permitted', 'send-refused'],
     ['ping: no.such.invalid: Name or service not known', 'bad-target'],
@@ -163,9 +166,32 @@ describe('ping parser properties', () => {
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('PING ', '64 bytes from ', 'icmp_seq=', ' time=', 'ms', '(', ')', ':', '\n', '1', '.', ' ', '%', 'From ', 'rtt min/avg/max/mdev = ', '/'), { maxLength: 200 }), (parts) => {
-        expect(() => parsePingOutput(parts.join(''))).not.toThrow();
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'PING ',
+            '64 bytes from ',
+            'icmp_seq=',
+            ' time=',
+            'ms',
+            '(',
+            ')',
+            ':',
+            '\n',
+            '1',
+            '.',
+            ' ',
+            '%',
+            'From ',
+            'rtt min/avg/max/mdev = ',
+            '/',
+          ),
+          { maxLength: 200 },
+        ),
+        (parts) => {
+          expect(() => parsePingOutput(parts.join(''))).not.toThrow();
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -12,9 +12,23 @@ export async function selfSignedCertificate(cn: string): Promise<{ key: Buffer; 
   const dir = mkdtempSync(join(tmpdir(), 'vpn-doctor-tls-'));
   try {
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30',
-      '-subj', `/CN=${cn}/O=vpn-doctor test`, '-addext', `subjectAltName=DNS:${cn}`,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${cn}/O=vpn-doctor test`,
+      '-addext',
+      `subjectAltName=DNS:${cn}`,
     ]);
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
   } catch {
@@ -38,12 +52,42 @@ export async function caSignedCertificate(
   try {
     const run = promisify(execFile);
     await run('openssl', [
-      'req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '30',
-      '-subj', '/CN=vpn-doctor test inspection CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      join(dir, 'ca.key'),
+      '-out',
+      join(dir, 'ca.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=vpn-doctor test inspection CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
     await run('openssl', [
-      'req', '-x509', '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), ...ec, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-days', String(opts.days ?? 30), '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${opts.san ?? cn}`, '-addext', 'basicConstraints=critical,CA:FALSE',
+      'req',
+      '-x509',
+      '-CA',
+      join(dir, 'ca.pem'),
+      '-CAkey',
+      join(dir, 'ca.key'),
+      ...ec,
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      String(opts.days ?? 30),
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      `subjectAltName=DNS:${opts.san ?? cn}`,
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
     ]);
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), ca: readFileSync(join(dir, 'ca.pem')) };
   } catch {

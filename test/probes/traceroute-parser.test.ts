@@ -83,7 +83,9 @@ describe('traceroute parser properties', () => {
       fc.property(ipv4, fc.array(hopArb, { maxLength: 30 }), (target, hops) => {
         const p = parseTracerouteOutput(render(target, hops));
         const expected: TracerouteHop[] = hops.map((h, i) =>
-          h ? { hop: i + 1, address: h.address, rttMs: h.rttMs, annotation: h.annotation } : { hop: i + 1, address: null, rttMs: null, annotation: null },
+          h
+            ? { hop: i + 1, address: h.address, rttMs: h.rttMs, annotation: h.annotation }
+            : { hop: i + 1, address: null, rttMs: null, annotation: null },
         );
         expect(p.address).toBe(target);
         expect(p.hops).toEqual(expected);
@@ -100,10 +102,16 @@ describe('traceroute parser properties', () => {
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(' 1 ', '  ', '*', ' ms', '!H', '10.0.0.1', '(', ')', '\n', '0.5', 'traceroute to ', ', 30 hops max', '999 '), { maxLength: 200 }), (parts) => {
-        const p = parseTracerouteOutput(parts.join(''));
-        for (const h of p.hops) expect(h.hop).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(' 1 ', '  ', '*', ' ms', '!H', '10.0.0.1', '(', ')', '\n', '0.5', 'traceroute to ', ', 30 hops max', '999 '),
+          { maxLength: 200 },
+        ),
+        (parts) => {
+          const p = parseTracerouteOutput(parts.join(''));
+          for (const h of p.hops) expect(h.hop).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

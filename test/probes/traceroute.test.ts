@@ -7,7 +7,8 @@ const hasTraceroute = hasTool('traceroute');
 const rawAllowed = await rawSocketsAllowed();
 const params = (p: Record<string, unknown>) => TracerouteParamsSchema.parse(p);
 
-const REACHED = 'traceroute to 10.251.0.2 (10.251.0.2), 15 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n 2  10.250.2.2  0.7 ms\n 3  10.251.0.2  12.1 ms\n';
+const REACHED =
+  'traceroute to 10.251.0.2 (10.251.0.2), 15 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n 2  10.250.2.2  0.7 ms\n 3  10.251.0.2  12.1 ms\n';
 
 describe('traceroute probe on loopback', () => {
   it.skipIf(!hasTraceroute)('traces 127.0.0.1 with the system traceroute', async () => {
@@ -45,11 +46,11 @@ describe('traceroute probe: arguments and failure mapping', () => {
   });
 
   it('falls back to a plain -w MAX when traceroute does not take the NEAR form', async () => {
-    const runner = fakeRunner([
-      { stderr: "Cannot handle `-w' option with arg `1,0,10' (argc 6)\n", exitCode: 2 },
-      { stdout: REACHED },
-    ]);
-    const r = await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.251.0.2', waitMs: 1000, nearFactor: 10 }), ctx());
+    const runner = fakeRunner([{ stderr: "Cannot handle `-w' option with arg `1,0,10' (argc 6)\n", exitCode: 2 }, { stdout: REACHED }]);
+    const r = await createTracerouteProbe({ runCommand: runner }).run(
+      params({ target: '10.251.0.2', waitMs: 1000, nearFactor: 10 }),
+      ctx(),
+    );
     expect(runner.calls).toHaveLength(2);
     expect(runner.calls[1]!.args.slice(4, 6)).toEqual(['-w', '1']);
     expect(r.detail).toMatchObject({ status: 'reached', method: 'icmp' });
@@ -73,20 +74,38 @@ describe('traceroute probe: arguments and failure mapping', () => {
   });
 
   it('reports where a trace stops', async () => {
-    const runner = fakeRunner([{ stdout: 'traceroute to 10.251.0.2 (10.251.0.2), 4 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n 2  10.250.2.2  0.7 ms\n 3  *\n 4  *\n' }]);
+    const runner = fakeRunner([
+      {
+        stdout:
+          'traceroute to 10.251.0.2 (10.251.0.2), 4 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n 2  10.250.2.2  0.7 ms\n 3  *\n 4  *\n',
+      },
+    ]);
     const r = await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.251.0.2', maxHops: 4 }), ctx());
     expect(r.ok).toBe(false);
     expect(r.detail).toMatchObject({ status: 'not-reached', lastResponder: { hop: 2, address: '10.250.2.2' } });
   });
 
   it('reports a trace cut by the deadline as incomplete, with the hops so far', async () => {
-    const runner = fakeRunner([{ stdout: 'traceroute to 10.251.0.2 (10.251.0.2), 15 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n', interrupted: true, signal: 'SIGTERM', exitCode: null }]);
+    const runner = fakeRunner([
+      {
+        stdout: 'traceroute to 10.251.0.2 (10.251.0.2), 15 hops max, 60 byte packets\n 1  10.250.1.1  0.4 ms\n',
+        interrupted: true,
+        signal: 'SIGTERM',
+        exitCode: null,
+      },
+    ]);
     const r = await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.251.0.2' }), ctx());
     expect(r.detail).toMatchObject({ status: 'incomplete', lastResponder: { hop: 1, address: '10.250.1.1' } });
   });
 
   it('tells "no route from this machine" apart', async () => {
-    const runner = fakeRunner([{ stdout: 'traceroute to 10.8.0.5 (10.8.0.5), 6 hops max, 60 byte packets', stderr: 'connect: Network is unreachable\n', exitCode: 1 }]);
+    const runner = fakeRunner([
+      {
+        stdout: 'traceroute to 10.8.0.5 (10.8.0.5), 6 hops max, 60 byte packets',
+        stderr: 'connect: Network is unreachable\n',
+        exitCode: 1,
+      },
+    ]);
     const r = await createTracerouteProbe({ runCommand: runner }).run(params({ target: '10.8.0.5' }), ctx());
     expect(r.detail).toMatchObject({ status: 'unreachable', reason: 'no-route', hops: [] });
   });

@@ -27,9 +27,17 @@ describe('POST /api/v1/analyze', () => {
   it('reads a pasted log: root cause, section and the lines it relied on', async () => {
     const res = await api(server, '/api/v1/analyze', { method: 'POST', json: { text: PSK_LOG } });
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { kind: string; family: string; verdict: string; findings: { code: string; section: string; lines: { n: number }[] }[] };
+    const doc = (await res.json()) as {
+      kind: string;
+      family: string;
+      verdict: string;
+      findings: { code: string; section: string; lines: { n: number }[] }[];
+    };
     expect(doc).toMatchObject({ kind: 'log', family: 'strongswan', verdict: 'fault' });
-    expect(doc.findings[0]).toMatchObject({ code: 'psk-mismatch', section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail' });
+    expect(doc.findings[0]).toMatchObject({
+      code: 'psk-mismatch',
+      section: 'Typical reasons for the VPN tunnel phase 1 IKE negotiation to fail',
+    });
     expect(doc.findings[0]!.lines.map((l) => l.n)).toContain(4);
   });
 
@@ -60,7 +68,9 @@ describe('POST /api/v1/analyze', () => {
   it('needs the API token and is in the OpenAPI document with its body limit', async () => {
     const res = await api(server, '/api/v1/analyze', { method: 'POST', json: { text: PSK_LOG }, token: null });
     expect(res.status).toBe(401);
-    const doc = (await (await api(server, '/api/v1/openapi.json')).json()) as { paths: Record<string, { post?: { responses: Record<string, unknown>; description?: string } }> };
+    const doc = (await (await api(server, '/api/v1/openapi.json')).json()) as {
+      paths: Record<string, { post?: { responses: Record<string, unknown>; description?: string } }>;
+    };
     const op = doc.paths['/api/v1/analyze']?.post;
     expect(op).toBeDefined();
     expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '413']));

@@ -28,7 +28,11 @@ describe('authentication of the runbook API', () => {
       ['/api/v1/checks', { json: { host: 'acme.outsystemsenterprise.com', dnsServers: ['10.0.0.2'] } }],
       ['/api/v1/jobs', {}],
     ] as const) {
-      const res = await api(server, path, { ...init, token: authorization ? null : token, ...(authorization ? { headers: { authorization } } : {}) });
+      const res = await api(server, path, {
+        ...init,
+        token: authorization ? null : token,
+        ...(authorization ? { headers: { authorization } } : {}),
+      });
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('Bearer');
       expect(await bodyOf(res)).toMatchObject({ error: { code: 'unauthorized' } });
@@ -59,7 +63,9 @@ describe('public endpoints', () => {
     expect(res.status).toBe(200);
     const doc = await bodyOf(res);
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/checks', '/api/v1/agents', '/api/v1/ask', '/healthz', '/metrics']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/checks', '/api/v1/agents', '/api/v1/ask', '/healthz', '/metrics']),
+    );
     expect(doc.components.schemas.CheckReport.properties.verdict.enum).toEqual(['healthy', 'degraded', 'down']);
     expect(doc.components.schemas.CheckRequest.properties.dnsServers.type).toBe('array');
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
@@ -68,7 +74,13 @@ describe('public endpoints', () => {
   it('GET /metrics exposes agents, jobs and HTTP metrics', async () => {
     await fetch(`${server.url}/healthz`);
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    for (const name of ['vpn_doctor_agents_online', 'vpn_doctor_jobs_total', 'vpn_doctor_job_duration_seconds', 'vpn_doctor_http_requests_total']) expect(text).toContain(name);
+    for (const name of [
+      'vpn_doctor_agents_online',
+      'vpn_doctor_jobs_total',
+      'vpn_doctor_job_duration_seconds',
+      'vpn_doctor_http_requests_total',
+    ])
+      expect(text).toContain(name);
     expect(text).toMatch(/vpn_doctor_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
   });
 
@@ -92,7 +104,12 @@ describe('POST /api/v1/ask', () => {
     ['empty text', { json: { text: '   ' } }, 400, 'invalid-request'],
     ['extra field', { json: { text: 'x', admin: true } }, 400, 'invalid-request'],
     ['not JSON', { method: 'POST', body: '{"text":', headers: { 'content-type': 'application/json' } }, 400, 'invalid-json'],
-    ['wrong content type', { method: 'POST', body: 'text=hi', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported-media-type'],
+    [
+      'wrong content type',
+      { method: 'POST', body: 'text=hi', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+      'unsupported-media-type',
+    ],
     ['too large', { json: { text: 'x'.repeat(70_000) } }, 413, 'payload-too-large'],
   ] as const)('%s -> %i', async (_what, init, status, code) => {
     const res = await api(server, '/api/v1/ask', init as never);

@@ -62,7 +62,9 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     const { server, agents } = await setup(['lan-1'], true);
     const on = await server.assistant.handle(inbound('keepalive on lan-1 here'));
     expect(on).toMatchObject({ title: 'Keep-alive alerts on for lan-1', summary: expect.stringContaining('pings 127.0.0.2') });
-    expect(server.store.subscriptions.forAgent('lan-1')).toMatchObject([{ conversationKey: 'slack:C1:t1', platform: 'slack', reference: { channel: 'C1', thread: 't1' }, createdBy: 'u1' }]);
+    expect(server.store.subscriptions.forAgent('lan-1')).toMatchObject([
+      { conversationKey: 'slack:C1:t1', platform: 'slack', reference: { channel: 'C1', thread: 't1' }, createdBy: 'u1' },
+    ]);
     expect(agents[0]!.tunnelState).not.toBe('off');
 
     const off = await server.assistant.handle(inbound('keepalive off lan-1 here'));
@@ -73,7 +75,13 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
 
   it('"keepalive off AGENT" (without "here") only unsubscribes the conversation it is typed in', async () => {
     const { server } = await setup(['lan-1'], true);
-    const at = (platform: string, channel: string, thread: string | undefined, user = 'u1'): Inbound => ({ text: '', user, channel, ...(thread ? { thread } : {}), platform });
+    const at = (platform: string, channel: string, thread: string | undefined, user = 'u1'): Inbound => ({
+      text: '',
+      user,
+      channel,
+      ...(thread ? { thread } : {}),
+      platform,
+    });
     const say = (where: Inbound, text: string) => server.assistant.handle({ ...where, text });
     await say(at('slack', 'C-ONCALL', 't1'), 'keepalive on lan-1 here');
     await say(at('slack', 'C-NET', 't2'), 'keepalive on lan-1 here');
@@ -89,7 +97,12 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     const off = await say(at('slack', 'C-ONCALL', 'slash-U2', 'u2'), 'keepalive off lan-1');
     expect(off.title).toBe('Keep-alive alerts off for lan-1 here');
     expect(off.summary).toContain('Alerts for lan-1 stopped in this channel; 2 other conversations still subscribed');
-    expect(server.store.subscriptions.forAgent('lan-1').map((s) => s.conversationKey).sort()).toEqual(['slack:C-NET:t2', 'teams:19:ops@thread.tacv2:-']);
+    expect(
+      server.store.subscriptions
+        .forAgent('lan-1')
+        .map((s) => s.conversationKey)
+        .sort(),
+    ).toEqual(['slack:C-NET:t2', 'teams:19:ops@thread.tacv2:-']);
 
     // Same channel id on another platform is another conversation.
     await say(at('teams', 'C-NET', undefined), 'keepalive off lan-1');
@@ -103,7 +116,14 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     const { server } = await setup([]);
     const seen: { agent: string; kind: string; subs: number }[] = [];
     server.notifiers.add({ notify: (n) => void seen.push({ agent: n.agent, kind: n.event.kind, subs: n.subscriptions.length }) });
-    server.store.subscriptions.upsert({ agent: 'lan-9', conversationKey: 'teams:19:x:-', platform: 'teams', reference: {}, createdBy: 'u', createdAt: 0 });
+    server.store.subscriptions.upsert({
+      agent: 'lan-9',
+      conversationKey: 'teams:19:x:-',
+      platform: 'teams',
+      reference: {},
+      createdBy: 'u',
+      createdAt: 0,
+    });
     let ok = true;
     const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'lan-9'), 'lan-9', {
       keepalive: { target: '127.0.0.2', intervalMs: 20, ping: async () => ({ ok, rttMs: ok ? 1 : null }), downAfter: 2, upAfter: 2 },
@@ -117,7 +137,9 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
       { agent: 'lan-9', kind: 'up', subs: 1 },
       { agent: 'lan-9', kind: 'down', subs: 1 },
     ]);
-    const events = await bodyOf(fetch(`${server.url}/api/v1/agents/lan-9/events`, { headers: { authorization: 'Bearer test-api-token-0123456789abcdef' } }));
+    const events = await bodyOf(
+      fetch(`${server.url}/api/v1/agents/lan-9/events`, { headers: { authorization: 'Bearer test-api-token-0123456789abcdef' } }),
+    );
     expect(events.events.map((e: { kind: string }) => e.kind)).toEqual(['down', 'up']);
   });
 });

@@ -135,7 +135,11 @@ async function runCheck(opts: CheckCliOptions, io: CheckCliIo): Promise<number> 
     : undefined;
 
   const service = new CheckService({ ...(io.probes ? { localProbes: io.probes } : {}), ...(knowledge !== undefined ? { knowledge } : {}) });
-  const { report } = await service.run(request, { on: 'local' }, { requestedBy: { user: 'cli', platform: 'cli' }, ...(onProgress ? { onProgress } : {}) });
+  const { report } = await service.run(
+    request,
+    { on: 'local' },
+    { requestedBy: { user: 'cli', platform: 'cli' }, ...(onProgress ? { onProgress } : {}) },
+  );
 
   if (opts.json) {
     io.stdout.write(JSON.stringify(report) + '\n');

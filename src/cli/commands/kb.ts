@@ -15,12 +15,12 @@ export function registerKbCommand(program: Command): void {
       // A guide section that no topic covers leaves users without an answer: an error, not a warning.
       const ok = problems.length === 0 && uncovered.length === 0;
       if (opts.json) {
-        process.stdout.write(
-          JSON.stringify({ ok, dir, topics: base?.topics.length ?? 0, problems, uncoveredSections: uncovered }) + '\n',
-        );
+        process.stdout.write(JSON.stringify({ ok, dir, topics: base?.topics.length ?? 0, problems, uncoveredSections: uncovered }) + '\n');
       } else if (ok) {
         const examples = base!.topics.reduce((n, t) => n + t.examples.length, 0);
-        process.stderr.write(`ok: ${base!.topics.length} topics, ${examples} examples${base!.requirements ? ', requirements' : ''}${base!.logSignatures ? `, ${base!.logSignatures.signatures.length} log signatures` : ''} in ${dir}\n`);
+        process.stderr.write(
+          `ok: ${base!.topics.length} topics, ${examples} examples${base!.requirements ? ', requirements' : ''}${base!.logSignatures ? `, ${base!.logSignatures.signatures.length} log signatures` : ''} in ${dir}\n`,
+        );
       } else if (problems.length === 0) {
         for (const s of uncovered) process.stderr.write(`${dir}: no topic covers the guide section "${s}"\n`);
         process.stderr.write(`${uncovered.length} guide section${uncovered.length === 1 ? '' : 's'} not covered\n`);
