@@ -30,7 +30,16 @@ export interface DispatcherDeps {
  * exactly once (result, timeout, cancel, disconnect), recording how it ended.
  */
 export class JobDispatcher {
+  /** Jobs of each connectivity check still running or waiting, per connection (admission is per check). */
+  private readonly checkJobs = new WeakMap<Connection, Map<string, number>>();
+
   constructor(private readonly deps: DispatcherDeps) {}
+
+  private liveChecks(conn: Connection): Map<string, number> {
+    let m = this.checkJobs.get(conn);
+    if (!m) this.checkJobs.set(conn, (m = new Map()));
+    return m;
+  }
 
   /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
   dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
@@ -45,7 +54,12 @@ export class JobDispatcher {
     const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
     const requester = `${request.requestedBy.platform}:${request.requestedBy.user}`;
     const runNow = conn.inFlight < limit && conn.waiting.length === 0;
-    if (!runNow && !conn.waiting.hasRoom(requester)) {
+    // A check is admitted as a whole: once one of its probes got in, the rest of them (a bounded number: the
+    // CheckRequest limits hosts and servers) wait even beyond the queue's share, so a check the hub accepted
+    // never fails half-way as "busy". New checks are still refused while the queue is full.
+    const checks = this.liveChecks(conn);
+    const admitted = request.checkId !== undefined && (checks.get(request.checkId) ?? 0) > 0;
+    if (!runNow && !admitted && !conn.waiting.hasRoom(requester)) {
       this.deps.observer?.jobFinished(request.probe, 'refused', 0);
       throw new AgentUnavailableError(
         `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
@@ -98,6 +112,7 @@ export class JobDispatcher {
         }, deadlineMs + this.deps.graceMs),
         cleanup: () => request.signal?.removeEventListener('abort', onAbort),
         requester,
+        ...(request.checkId !== undefined ? { checkId: request.checkId } : {}),
         send: () => {
           job.send = null;
           conn.inFlight++;
@@ -107,10 +122,11 @@ export class JobDispatcher {
         },
       };
       conn.jobs.set(id, job);
+      if (job.checkId !== undefined) checks.set(job.checkId, (checks.get(job.checkId) ?? 0) + 1);
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
       if (runNow) job.send!();
-      else conn.waiting.push(requester, job);
+      else conn.waiting.push(requester, job, admitted);
     });
   }
 
@@ -164,6 +180,12 @@ export class JobDispatcher {
 
   private settle(job: PendingJob, end: Pick<JobOutcome, 'status' | 'result' | 'error'>): void {
     if (!job.conn.jobs.delete(job.id)) return;
+    if (job.checkId !== undefined) {
+      const checks = this.liveChecks(job.conn);
+      const left = (checks.get(job.checkId) ?? 1) - 1;
+      if (left > 0) checks.set(job.checkId, left);
+      else checks.delete(job.checkId);
+    }
     if (job.send === null) {
       job.conn.inFlight--;
       this.startWaiting(job.conn);

@@ -22,10 +22,13 @@ export class FairQueue<T> {
     return this.size < this.capacity && (this.byRequester.get(requester)?.length ?? 0) < this.perRequester;
   }
 
-  /** False when the queue, or this requester's share of it, is full. */
-  push(requester: string, item: T): boolean {
+  /**
+   * False when the queue, or this requester's share of it, is full; `beyondCapacity` takes the item anyway
+   * (the rest of a check already admitted: the caller bounds how many those can be).
+   */
+  push(requester: string, item: T, beyondCapacity = false): boolean {
     const mine = this.byRequester.get(requester);
-    if (this.size >= this.capacity || (mine?.length ?? 0) >= this.perRequester) return false;
+    if (!beyondCapacity && (this.size >= this.capacity || (mine?.length ?? 0) >= this.perRequester)) return false;
     if (mine) mine.push(item);
     else this.byRequester.set(requester, [item]);
     this.size++;

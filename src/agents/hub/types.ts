@@ -106,6 +106,8 @@ export interface PendingJob {
   cleanup: () => void;
   /** Who asked (user@platform): the fair queue serves requesters in turn. */
   requester: string;
+  /** The connectivity check this job belongs to, if any: its other jobs are admitted with it. */
+  checkId?: string;
   /** Sends the job to the agent; null once sent. A job waiting for a slot still has it. */
   send: (() => void) | null;
 }

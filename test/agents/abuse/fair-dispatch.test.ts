@@ -17,6 +17,25 @@ const job = (user = requester.user) => ({
 });
 
 describe('fair dispatch under an API burst', () => {
+  it('a check is admitted as a whole: all its probes run even beyond the queue, while a new check is told busy', async () => {
+    const h = await startHub();
+    cleanups.push(() => h.close());
+    const { agent } = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', {
+      executor: new FakeExecutor({ delayMs: 50 }),
+      maxConcurrency: 2,
+      maxQueued: 0,
+    });
+    cleanups.push(() => agent.stop({ timeoutMs: 500 }));
+    await agent.whenOnline();
+    // 2 run, 1 waits (the caller's share of 2 places); the other 9 of the same check wait with them.
+    const mine = Array.from({ length: 12 }, () => h.hub.dispatch('lan-1', { ...job('api'), checkId: 'check-1' }));
+    expect(() => h.hub.dispatch('lan-1', { ...job('api'), checkId: 'check-2' })).toThrow(expect.objectContaining({ reason: 'busy' }));
+    const outcomes = await Promise.all(mine);
+    expect(outcomes.map((o) => o.status)).toEqual(Array(12).fill('ok'));
+    // Once it is done, the next check gets in.
+    expect((await h.hub.dispatch('lan-1', { ...job('api'), checkId: 'check-2' })).status).toBe('ok');
+  });
+
   it('500 jobs at once from one caller: the agent keeps its connection, nothing fails, the excess is told busy, another caller still gets through', async () => {
     // A tight message-rate limit: before, the agent's acks and refusals of a burst got it closed (4008).
     const h = await startHub({ maxMessagesPerSecond: 20 });
