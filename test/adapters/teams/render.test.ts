@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readActionData } from '../../../adapters/teams/card-actions.js';
 import {
   byteSize,
   CARD_MAX_BYTES,
@@ -16,85 +15,7 @@ import { supportCaseReply } from '../../../src/conversation/support-case.js';
 import { topicReply } from '../../../src/conversation/topic-reply.js';
 import { reply, type Reply } from '../../../src/reply/reply.js';
 import { kb } from './harness.js';
-import { analysisReply } from '../../reply/fixtures/analysis-reply.js';
-
-// ---- a structural check of Adaptive Card 1.5 (the elements and values this renderer may use) ----------
-
-const ELEMENTS = new Set(['TextBlock', 'RichTextBlock', 'ColumnSet', 'Container', 'FactSet', 'ActionSet', 'Table']);
-const ACTIONS = new Set(['Action.Submit', 'Action.Execute']);
-const ENUMS: Record<string, Set<string>> = {
-  spacing: new Set(['None', 'Small', 'Default', 'Medium', 'Large', 'ExtraLarge', 'Padding']),
-  size: new Set(['Small', 'Default', 'Medium', 'Large', 'ExtraLarge']),
-  weight: new Set(['Lighter', 'Default', 'Bolder']),
-  color: new Set(['Default', 'Dark', 'Light', 'Accent', 'Good', 'Warning', 'Attention']),
-  fontType: new Set(['Default', 'Monospace']),
-};
-
-function checkCard(card: AdaptiveCard): string[] {
-  const problems: string[] = [];
-  if (card.type !== 'AdaptiveCard' || card.version !== '1.5') problems.push('root: not an Adaptive Card 1.5');
-  const enums = (o: Record<string, unknown>, where: string) => {
-    for (const [k, allowed] of Object.entries(ENUMS))
-      if (k in o && !allowed.has(String(o[k]))) problems.push(`${where}: ${k}=${String(o[k])}`);
-  };
-  const action = (a: Record<string, unknown>, where: string) => {
-    if (!ACTIONS.has(String(a.type))) problems.push(`${where}: action type ${String(a.type)}`);
-    if (typeof a.title !== 'string' || a.title === '') problems.push(`${where}: action without title`);
-    if (a.type === 'Action.Execute' && typeof a.verb !== 'string') problems.push(`${where}: Action.Execute without verb`);
-    if (!readActionData(a.data)) problems.push(`${where}: data the adapter cannot read back`);
-    if (a.style !== undefined && !['default', 'positive', 'destructive'].includes(String(a.style)))
-      problems.push(`${where}: style ${String(a.style)}`);
-  };
-  const element = (e: Record<string, unknown>, where: string): void => {
-    const type = String(e.type);
-    if (!ELEMENTS.has(type)) problems.push(`${where}: element type ${type}`);
-    enums(e, where);
-    switch (type) {
-      case 'TextBlock':
-        if (typeof e.text !== 'string') problems.push(`${where}: TextBlock without text`);
-        break;
-      case 'RichTextBlock':
-        for (const [i, r] of (e.inlines as Record<string, unknown>[]).entries()) {
-          if (r.type !== 'TextRun' || typeof r.text !== 'string') problems.push(`${where}.inlines.${i}: not a TextRun`);
-          enums(r, `${where}.inlines.${i}`);
-        }
-        break;
-      case 'ColumnSet':
-        for (const [i, c] of (e.columns as Record<string, unknown>[]).entries()) {
-          if (c.type !== 'Column') problems.push(`${where}.columns.${i}: not a Column`);
-          (c.items as Record<string, unknown>[]).forEach((x, j) => element(x, `${where}.columns.${i}.items.${j}`));
-        }
-        break;
-      case 'Container':
-        (e.items as Record<string, unknown>[]).forEach((x, j) => element(x, `${where}.items.${j}`));
-        break;
-      case 'FactSet':
-        for (const f of e.facts as Record<string, unknown>[])
-          if (typeof f.title !== 'string' || typeof f.value !== 'string') problems.push(`${where}: bad fact`);
-        break;
-      case 'ActionSet':
-        (e.actions as Record<string, unknown>[]).forEach((a, j) => action(a, `${where}.actions.${j}`));
-        break;
-      case 'Table': {
-        const columns = e.columns as unknown[];
-        for (const [i, row] of (e.rows as Record<string, unknown>[]).entries()) {
-          const cells = row.cells as Record<string, unknown>[];
-          if (row.type !== 'TableRow' || cells.length !== columns.length) problems.push(`${where}.rows.${i}: bad row`);
-          cells.forEach((c, j) =>
-            (c.items as Record<string, unknown>[]).forEach((x, k) => element(x, `${where}.rows.${i}.cells.${j}.items.${k}`)),
-          );
-        }
-        break;
-      }
-    }
-  };
-  card.body.forEach((e, i) => element(e, `body.${i}`));
-  (card.actions ?? []).forEach((a, i) => action(a, `actions.${i}`));
-  if ((card.actions ?? []).length > 6) problems.push('more than six card actions');
-  return problems;
-}
-
-const texts = (card: AdaptiveCard): string => JSON.stringify(card);
+import { checkCard, texts } from './card-check.js';
 
 describe('renderCard', () => {
   const topic = kb().byId.get('phase1-ike-failure')!;
@@ -425,79 +346,5 @@ describe('renderCard: the 28 KB limit', () => {
     });
     const { card } = renderCard(r);
     expect(card.actions!.map((a) => a.title)).toEqual(['Fixed it']);
-  });
-});
-
-describe('renderCard: analysis replies', () => {
-  const { card, rest } = renderCard(analysisReply());
-  const body = card.body;
-  const textOf = (e: CardElement | undefined): string => JSON.stringify(e ?? null);
-
-  it('is a valid card with everything on it, the direct answer first after the title, then the notice', () => {
-    expect(checkCard(card)).toEqual([]);
-    expect(rest).toBeNull();
-    expect(body[0]).toMatchObject({ text: '🔎 strongSwan log: the tunnel fails at IKE authentication' });
-    const answerAt = body.findIndex((e) => e.type === 'TextBlock' && String(e.text).startsWith('Answer: No: the pre-shared key'));
-    expect(answerAt).toBeGreaterThan(0);
-    expect(body[answerAt]).toMatchObject({ weight: 'Bolder' });
-    expect(body[answerAt + 1]).toMatchObject({ type: 'Container', style: 'attention' });
-    expect(textOf(body[answerAt + 1])).toContain('A secret was redacted from what you pasted (psk on line 14); rotate that key');
-    expect(textOf(body[answerAt + 2])).toContain('Phase 1 negotiates');
-  });
-
-  it('quotes the lines of a finding in monospace with their line numbers', () => {
-    const quoted = body.find((e) => e.type === 'Container' && textOf(e).includes('psk-mismatch'))!;
-    const lines = ((quoted.items as CardElement[])[1]!.items as CardElement[]).map((l) =>
-      (l.inlines as { text: string; fontType?: string }[]).map((r) => [r.text, r.fontType]),
-    );
-    expect(lines).toEqual([
-      [
-        ['41  ', 'Monospace'],
-        ['Jun  3 10:12:01 gw charon: 09[ENC] parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]', 'Monospace'],
-      ],
-      [
-        ['42  ', 'Monospace'],
-        ['Jun  3 10:12:01 gw charon: 09[IKE] received AUTHENTICATION_FAILED notify error', 'Monospace'],
-      ],
-    ]);
-  });
-
-  it('lays the parameter table out as one ColumnSet per row (no Table element), header first, a status word per row', () => {
-    const table = body.find((e) => e.type === 'Container' && textOf(e).includes('p1-encryption'))!;
-    const rows = (table.items as CardElement[]).map((row) => (row.columns as { items: { text: string }[] }[]).map((c) => c.items[0]!.text));
-    expect(rows).toEqual([
-      [' ', 'parameter', 'value', 'required', 'verdict'],
-      ['✅ ok', 'auth', 'psk', 'psk', 'ok'],
-      ['❌ FAIL', 'p1-encryption', 'aes128', 'aes256', 'violation'],
-      ['❌ FAIL', 'p2-lifetime', '28800', '3600', 'risk'],
-      ['ℹ️ info', 'nat-t', '(not set)', 'auto', 'missing'],
-    ]);
-    expect(textOf(body[body.indexOf(table) - 1])).toContain('Tunnel parameters (swanctl.conf, connection \\"outsystems\\")');
-    expect(JSON.stringify(card)).not.toContain('"type":"Table"');
-  });
-
-  it('splits a long parameter table over cards under the limit, each part with its header row', () => {
-    const base = analysisReply();
-    const big = {
-      ...base,
-      table: {
-        columns: ['parameter', 'value', 'required', 'verdict'],
-        rows: Array.from({ length: 600 }, (_, i) => ({ cells: [`p-${i}`, 'Ω'.repeat(200), 'r', 'violation'], ok: false })),
-      },
-    };
-    const messages = renderMessages(big, { continuationToken: 'tok-table', maxCards: 100 });
-    expect(messages.length).toBeGreaterThan(3);
-    let rows = 0;
-    for (const m of messages) {
-      const c = m.attachments[0]!.content as AdaptiveCard;
-      expect(checkCard(c)).toEqual([]);
-      expect(byteSize(c)).toBeLessThanOrEqual(CARD_MAX_BYTES);
-      for (const part of c.body.filter((e) => e.type === 'Container' && textOf(e).includes('"parameter"'))) {
-        const items = part.items as CardElement[];
-        expect(textOf(items[0])).toContain('"parameter"');
-        rows += items.length - 1;
-      }
-    }
-    expect(rows).toBe(600);
   });
 });
