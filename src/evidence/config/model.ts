@@ -23,11 +23,9 @@ export type ConfigVendor = (typeof CONFIG_VENDORS)[number];
 export const VERDICTS = ['ok', 'violation', 'unsupported', 'missing', 'risk'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** One line of the pasted text, 1-based, secrets blanked. */
-export interface QuotedLine {
-  n: number;
-  text: string;
-}
+/** One line of the pasted text, 1-based, secrets blanked: the same quote as the log reader's. */
+export type { QuotedLine } from '../types.js';
+import type { QuotedLine } from '../types.js';
 
 /** Lines to change on the device, in its own syntax. Same shape as a reply snippet. */
 export interface FixSnippet {
