@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
     include: ['test/**/*.test.ts'],
+    // A real PostgreSQL server for the store and replica tests (test/support/postgres.ts).
+    globalSetup: ['./test/support/postgres-global-setup.ts'],
     exclude: ['test/lab/**', 'node_modules/**'],
     // Most suites wait on sockets, child processes and timers rather than on the CPU. Vitest's default of
     // one worker per core less one leaves a 2-core machine running the files one after another; four

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the probes (ping, traceroute), their tests and the network lab (test/lab, bench/check.ts) use. Installs only what is missing, so a warm
+# Debian packages the probes (ping, traceroute), their tests, the network lab (test/lab, bench/check.ts) and the
+# PostgreSQL tests use. Installs only what is missing, so a warm
 # machine pays nothing; runs `apt-get update` only when an install fails for want of fresh package lists.
 # Needs root, like the lab itself.
 set -euo pipefail
@@ -11,6 +12,7 @@ packages=(
   util-linux            # unshare: a private /run per charon
   iputils-ping traceroute dnsutils netcat-openbsd # the manual sequence and the lab's own witnesses
   openssl               # the front-end's TLS certificate
+  postgresql            # the store's second engine and the replica tests (a throw-away server per run)
 )
 
 missing=()
