@@ -11,12 +11,13 @@ describe('vpn-doctor CLI', () => {
   it('prints help for the program and every command', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['ask', 'topics', 'classify', 'chat', 'kb', 'check']) {
+    const names = ['ask', 'topics', 'classify', 'chat', 'kb', 'check'];
+    const subs = await Promise.all(names.map((name) => runCli([name, '--help'])));
+    names.forEach((name, i) => {
       expect(top.stdout).toContain(name);
-      const sub = await runCli([name, '--help']);
-      expect(sub.code, name).toBe(0);
-      expect(sub.stdout).toMatch(/Usage: vpn-doctor/);
-    }
+      expect(subs[i]!.code, name).toBe(0);
+      expect(subs[i]!.stdout).toMatch(/Usage: vpn-doctor/);
+    });
   });
 
   it('exits 2 with a clear message on bad usage', async () => {
