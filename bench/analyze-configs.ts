@@ -9,6 +9,8 @@
  * Then the time to judge a 5,000-line configuration (built from a real SRX configuration repeated with
  * renamed objects), next to the CLI's own start-up time (`node bin/vpn-doctor.js --help`), in the same run.
  *
+ * `--blind DIR` scores another blind corpus (same layout) in place of the bundled one: a sealed set kept out of
+ * the tree until a release is measured.
  * `--check` exits with status 1 when the main corpus misses a target.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,7 +22,8 @@ import { analyzeConfigText } from '../src/evidence/config/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(root, 'test/fixtures/evidence/configs');
-const BLIND = join(root, 'test/fixtures/evidence/configs-blind');
+const blindArg = process.argv.indexOf('--blind');
+const BLIND = blindArg > 0 ? resolve(process.argv[blindArg + 1]!) : join(root, 'test/fixtures/evidence/configs-blind');
 
 const pct = (a: number, b: number) => (b === 0 ? '   -  ' : `${(100 * ratio(a, b)).toFixed(1).padStart(5)}%`);
 
