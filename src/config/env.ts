@@ -20,6 +20,8 @@ function emptyToUndefined(v: unknown): unknown {
 const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VPN_DOCTOR_KNOWLEDGE_DIR: z.string().min(1).optional(),
+  // Read where the knowledge base is loaded (src/knowledge/parsed-yaml-cache.ts); validated here with the rest.
+  VPN_DOCTOR_CACHE_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Absent: the per-user data directory (src/config/db-path.ts). */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { cachedParse } from './parsed-yaml-cache.js';
 import type { z } from 'zod';
 import { LogSignatureCatalogueSchema, LOG_FINDING_TOPICS, type LogSignatureCatalogue } from './log-signatures.js';
 import { GUIDE_SECTIONS, RequirementsSchema, TopicSchema, type Requirements, type Topic } from './schema.js';
@@ -188,16 +189,16 @@ function readYaml(file: string, problems: KnowledgeProblem[]): unknown {
     problems.push({ file, path: '', message: `cannot read: ${(err as Error).message}` });
     return undefined;
   }
-  // uniqueKeys: a key written twice is a mistake in a hand-edited file, not a silent override.
-  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
+  return cachedParse(source, () => {
+    // uniqueKeys: a key written twice is a mistake in a hand-edited file, not a silent override.
+    const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length === 0) return { data: doc.toJS() as unknown, clean: true };
     for (const e of doc.errors) {
       const line = e.linePos?.[0];
       problems.push({ file, path: '', message: `YAML syntax${line ? ` (line ${line.line})` : ''}: ${e.message.split('\n')[0]}` });
     }
-    return undefined;
-  }
-  return doc.toJS();
+    return { data: undefined, clean: false };
+  });
 }
 
 function validate<T extends z.ZodType>(schema: T, data: unknown, file: string, problems: KnowledgeProblem[]): z.infer<T> | undefined {
