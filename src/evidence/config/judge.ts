@@ -69,7 +69,11 @@ export function judgeValue(name: ParameterName, entry: PolicyEntry, value: strin
       ? { verdict: 'violation', reason: `${pairs} selector pairs: the cloud side negotiates ${max} pair per tunnel` }
       : { verdict: 'ok', reason: `${pairs} selector pair` };
   }
+  // A required feature switched off (or off by the platform's default) is "missing", as the corpus contract
+  // defines it (docs/evidence-corpus-format.md: "required but absent, e.g. PFS off"); DPD is required too.
   if (name === 'pfs' && value === 'off') return { verdict: 'missing', reason: 'PFS is off; the cloud side requires it' };
+  if (name === 'dpd' && value === 'off')
+    return { verdict: 'missing', reason: 'Dead Peer Detection is off; the cloud side expects DPD answers (3 misses close the tunnel)' };
   if (SET_PARAMETERS.has(name)) {
     let verdict: Verdict = 'ok';
     const bad: string[] = [];

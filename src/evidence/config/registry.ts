@@ -8,6 +8,7 @@ import { junos } from './parsers/junos.js';
 import { mikrotik } from './parsers/mikrotik.js';
 import { panosSet, panosXml } from './parsers/panos.js';
 import { opnsenseXml, pfsenseXml } from './parsers/pfsense.js';
+import { pfsenseGuiText } from './parsers/pfsense-gui-text.js';
 import { sonicwall } from './parsers/sonicwall.js';
 import { libreswanIpsecConf } from './parsers/libreswan.js';
 import { strongswanIpsecConf } from './parsers/strongswan-ipsec-conf.js';
@@ -32,6 +33,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   vyos,
   pfsenseXml,
   opnsenseXml,
+  pfsenseGuiText,
   azure,
   terraformAws,
 ];

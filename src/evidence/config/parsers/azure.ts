@@ -42,37 +42,93 @@ const KEYS: Record<string, ParameterName | 'version' | 'policyBased' | 'dpdTimeo
   dpdtimeoutseconds: 'dpdTimeout',
 };
 
+type Params = Partial<Record<ParameterName, ReadValue>>;
+
+/** One statement's parameters read into `params` (the caller decides whose they are). */
+function readKeys(line: string, n: number, params: Params, policyBased: { at: { v: string; n: number } | null }): void {
+  for (const m of line.matchAll(/(?:--|-|")?([A-Za-z][\w-]*)"?\s*(?:[:=]\s*|\s+)("[^"]*"|'[^']*'|\$?[\w.-]+)/g)) {
+    const key = m[1]!.toLowerCase().replace(/[-_]/g, '');
+    const which = KEYS[key];
+    if (!which) continue;
+    const value = m[2]!.replace(/^["']|["']$/g, '').replace(/^\$/, '');
+    if (isTemplateValue(value) || /^var\./.test(value)) continue;
+    if (which === 'version') params['ike-version'] = { value: value.toLowerCase(), line: n };
+    else if (which === 'policyBased') policyBased.at = { v: value.toLowerCase(), n };
+    else if (which === 'dpdTimeout') params.dpd = { value: Number(value) > 0 ? 'on' : 'off', line: n };
+    else if (which === 'p1-encryption' || which === 'p2-encryption') params[which] = { value: normEncryption(value), line: n };
+    else if (which === 'p1-integrity' || which === 'p2-integrity') {
+      // GCM integrity names only mirror the GCM cipher: no separate integrity algorithm
+      if (!/gcm/i.test(value)) params[which] = { value: normIntegrity(value), line: n };
+    } else if (which === 'p1-dh' || which === 'pfs') params[which] = { value: normDh(value), line: n };
+    else if (which === 'p2-lifetime') params[which] = { value, line: n };
+  }
+}
+
+/** `$var = New-AzIpsecPolicy ...` (Az and the older AzureRM module): a policy a script builds for later use. */
+const POLICY_ASSIGN = /\$([\w]+)\s*=\s*New-Az(?:ureRm)?IpsecPolicy\b/i;
+/** `-IpsecPolicies $var` / `-IpSecPolicy $var`: a connection statement that uses a policy variable. */
+const POLICY_USE = /-IpsecPolic(?:ies|y)\s+(?:@\(\s*)?\$([\w]+)/i;
+
+/**
+ * A script may build several policies (one per connection): each `$var = New-AzIpsecPolicy` is read into
+ * its own tunnel, named after the connection that uses it (`-IpsecPolicies $var`); settings outside any
+ * policy (connection protocol, DPD timeout, policy-based selectors) apply to every tunnel.
+ */
 function parseAzure(text: string): ParsedTunnel[] {
-  const params: Partial<Record<ParameterName, ReadValue>> = {};
+  const shared: Params = {};
+  const policies = new Map<string, Params>();
+  const perConnection = new Map<string, Params>();
+  const connectionOf = new Map<string, string>();
   const lines = text.split(/\r?\n/);
+  // `$Connection16 = "VNet1toSite6"` and `$conn = Get-AzVirtualNetworkGatewayConnection -Name $Connection16`:
+  // names a script keeps in variables
+  const vars = new Map<string, string>();
+  const resolve = (v: string): string => (v.startsWith('$') ? (vars.get(v.slice(1).toLowerCase()) ?? v.slice(1)) : v);
   let name = 'connection';
-  let policyBased: { v: string; n: number } | null = null;
+  const policyBased: { at: { v: string; n: number } | null } = { at: null };
+  // PowerShell continues a statement on the next line after a trailing backtick
+  let continued: Params | null = null;
   for (let i = 0; i < lines.length; i++) {
     // `--set key=value` (az ... update) names the property after the flag
     const line = lines[i]!.replace(/(^|\s)(#|\/\/).*$/, '').replace(/--set\s+/g, '');
     const n = i + 1;
-    const nm = /(?:--name|-Name|"name"\s*:|\bname\s*=)\s*"?([\w.-]+)"?/.exec(line);
-    if (nm && /connection|gateway|name/i.test(line) && name === 'connection' && !/ipsec-policy/.test(line)) name = nm[1]!;
-    for (const m of line.matchAll(/(?:--|-|")?([A-Za-z][\w-]*)"?\s*(?:[:=]\s*|\s+)("[^"]*"|\$?[\w.-]+)/g)) {
-      const key = m[1]!.toLowerCase().replace(/[-_]/g, '');
-      const which = KEYS[key];
-      if (!which) continue;
-      const value = m[2]!.replace(/^"|"$/g, '').replace(/^\$/, '');
-      if (isTemplateValue(value) || /^var\./.test(value)) continue;
-      if (which === 'version') params['ike-version'] = { value: value.toLowerCase(), line: n };
-      else if (which === 'policyBased') policyBased = { v: value.toLowerCase(), n };
-      else if (which === 'dpdTimeout') params.dpd = { value: Number(value) > 0 ? 'on' : 'off', line: n };
-      else if (which === 'p1-encryption' || which === 'p2-encryption') params[which] = { value: normEncryption(value), line: n };
-      else if (which === 'p1-integrity' || which === 'p2-integrity') {
-        // GCM integrity names only mirror the GCM cipher: no separate integrity algorithm
-        if (!/gcm/i.test(value)) params[which] = { value: normIntegrity(value), line: n };
-      } else if (which === 'p1-dh' || which === 'pfs') params[which] = { value: normDh(value), line: n };
-      else if (which === 'p2-lifetime') params[which] = { value, line: n };
+    let target: Params = continued ?? shared;
+    const assign = POLICY_ASSIGN.exec(line);
+    const use = POLICY_USE.exec(line);
+    const nm = /(?:--name|-Name|"name"\s*:|\bname\s*=)\s*["']?(\$?[\w.-]+)["']?/.exec(line);
+    const literal = /^\s*\$(\w+)\s*=\s*["']([^"']+)["']\s*$/.exec(line);
+    if (literal) vars.set(literal[1]!.toLowerCase(), literal[2]!);
+    const got = /^\s*\$(\w+)\s*=\s*Get-Az(?:ureRm)?VirtualNetworkGatewayConnection\b/i.exec(line);
+    if (got && nm) vars.set(got[1]!.toLowerCase(), resolve(nm[1]!));
+    const connVar = /-VirtualNetworkGatewayConnection\s+\$(\w+)/i.exec(line);
+    if (assign) {
+      target = policies.get(assign[1]!) ?? {};
+      policies.set(assign[1]!, target);
+    } else if (use) {
+      target = perConnection.get(use[1]!) ?? {};
+      perConnection.set(use[1]!, target);
+      if (nm && /connection/i.test(line)) connectionOf.set(use[1]!, resolve(nm[1]!));
+      else if (connVar) connectionOf.set(use[1]!, resolve(`$${connVar[1]!}`));
     }
+    if (nm && /connection|gateway|name/i.test(line) && name === 'connection' && !/ipsec-policy/.test(line) && !got) name = resolve(nm[1]!);
+    readKeys(line, n, target, policyBased);
+    continued = /`\s*$/.test(lines[i]!) ? target : null;
   }
-  if (policyBased && /true|yes/.test(policyBased.v))
-    params['traffic-selectors'] = { value: 'policy-based selectors (one pair per local/remote prefix combination)', line: policyBased.n };
-  return [{ name, params, objects: { connection: name } }];
+  if (policyBased.at && /true|yes/.test(policyBased.at.v))
+    shared['traffic-selectors'] = {
+      value: 'policy-based selectors (one pair per local/remote prefix combination)',
+      line: policyBased.at.n,
+    };
+  const named = [...policies.keys()].filter((v) => Object.keys(policies.get(v)!).length > 0);
+  if (named.length <= 1) {
+    const params = { ...shared, ...(named[0] ? perConnection.get(named[0]) : {}), ...(named[0] ? policies.get(named[0]) : {}) };
+    const conn = (named[0] && connectionOf.get(named[0])) || name;
+    return [{ name: conn, params, objects: { connection: conn } }];
+  }
+  return named.map((v) => {
+    const conn = connectionOf.get(v) ?? v;
+    return { name: conn, params: { ...shared, ...perConnection.get(v), ...policies.get(v) }, objects: { connection: conn } };
+  });
 }
 
 const AZ_ENC: Record<string, string> = {
@@ -124,7 +180,12 @@ export const azure: ConfigParser = {
   vendor: 'azure',
   format: 'azure-ipsec-policy',
   detect(head) {
-    if (/az network vpn-connection (ipsec-policy|create)|New-AzIpsecPolicy|New-AzVirtualNetworkGatewayConnection/.test(head)) return 0.9;
+    if (
+      /az network vpn-connection (ipsec-policy|create)|New-Az(?:ureRm)?IpsecPolicy|New-Az(?:ureRm)?VirtualNetworkGatewayConnection/i.test(
+        head,
+      )
+    )
+      return 0.9;
     if (/"ipsecPolicies"\s*:/.test(head) || /"(ikeEncryption|ipsecEncryption|pfsGroup)"\s*:/.test(head)) return 0.85;
     if (/resource\s+"azurerm_virtual_network_gateway_connection"/.test(head) && /ipsec_policy\s*\{/.test(head)) return 0.85;
     return 0;

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeConfigText, type ConfigAnalysis } from '../../../src/evidence/config/index.js';
+
+const DIR = join(import.meta.dirname, '../../fixtures/evidence/configs');
+const read = (path: string): ConfigAnalysis => {
+  const doc = analyzeConfigText(readFileSync(path, 'utf8'));
+  if (!doc) throw new Error(`${path} was not read as a configuration`);
+  return doc;
+};
+const fixture = (name: string) => read(join(DIR, name));
+const inline = (name: string) => read(join(import.meta.dirname, 'inline', name));
+const get = (doc: ConfigAnalysis, tunnel: number, name: string) =>
+  doc.parameters.find((p) => p.tunnel === doc.tunnels[tunnel]!.name && p.name === name);
+
+describe('pfSense settings pasted as GUI text', () => {
+  it('reads the walk-through AWS sends for pfSense, one tunnel per phase-1 entry', () => {
+    const doc = fixture('pfsense-aws-gui-walkthrough.txt');
+    expect([doc.vendor, doc.format]).toEqual(['pfsense', 'pfsense-gui-text']);
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['Tunnel #1', 'Tunnel #2']);
+    expect(get(doc, 0, 'p1-lifetime')).toMatchObject({ value: '28800', default: false, verdict: 'ok' });
+    expect(get(doc, 1, 'p2-lifetime')).toMatchObject({ value: '3600', verdict: 'ok' });
+    expect(get(doc, 0, 'pfs')?.line?.text).toBe('d. PFS key group :   2');
+    // the pre-shared key line is never quoted; no parameter points at it
+    expect(JSON.stringify(doc)).not.toContain('plain-text-password1');
+  });
+
+  it('judges a switched-off PFS and DPD as missing and writes the GUI field to change', () => {
+    const doc = fixture('mut-pfsense-gui-dh21-pfs-off-dpd-off.txt');
+    expect(get(doc, 0, 'pfs')).toMatchObject({ value: 'off', verdict: 'missing' });
+    expect(get(doc, 0, 'pfs')?.fix?.lines).toEqual(['Phase 2 > PFS key group: 14']);
+    expect(get(doc, 0, 'dpd')).toMatchObject({ value: 'off', verdict: 'missing' });
+    expect(get(doc, 0, 'p1-dh')).toMatchObject({ value: '21', verdict: 'unsupported' });
+    expect(get(doc, 1, 'pfs')?.verdict).toBe('ok');
+    expect(doc.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['dpd-disabled', 'pfs-mismatch']));
+  });
+
+  it('reads the two-column table form of the same fields', () => {
+    const doc = inline('pfsense-gui-table-devto.md');
+    expect(doc.format).toBe('pfsense-gui-text');
+    expect(get(doc, 0, 'ike-version')?.value).toBe('ikev2');
+    expect(get(doc, 0, 'p1-encryption')?.value).toBe('aes128');
+    expect(get(doc, 0, 'p1-dh')?.value).toBe('14');
+    expect(get(doc, 0, 'p2-mode')?.value).toBe('tunnel');
+  });
+});
+
+describe('Azure PowerShell scripts with several policies', () => {
+  it('reads each New-AzIpsecPolicy into the connection that uses it', () => {
+    const doc = fixture('azure-powershell-msdocs-two-policies.ps1');
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['VNet1toSite6', 'VNet1toVNet2']);
+    expect(get(doc, 0, 'pfs')).toMatchObject({ value: 'off', verdict: 'missing' });
+    expect(get(doc, 0, 'p1-dh')?.value).toBe('24');
+    expect(get(doc, 1, 'pfs')).toMatchObject({ value: '14', verdict: 'ok' });
+    expect(get(doc, 1, 'p2-encryption')).toMatchObject({ value: 'aes128gcm', verdict: 'unsupported' });
+    expect(get(doc, 1, 'p2-lifetime')?.fix?.lines.join('\n')).toContain('--connection-name VNet1toVNet2');
+  });
+
+  it('reads the older AzureRM cmdlet names and a policy applied to an existing connection', () => {
+    const script = [
+      '$Connection16 = "VNet1toSite6"',
+      '$connection6  = Get-AzureRmVirtualNetworkGatewayConnection -Name $Connection16 -ResourceGroupName $RG1',
+      '$newpolicy6 = New-AzureRmIpsecPolicy -IkeEncryption AES128 -IkeIntegrity SHA1 -DhGroup DHGroup14 `',
+      '  -IpsecEncryption AES256 -IpsecIntegrity SHA256 -PfsGroup PFS24 -SALifeTimeSeconds 3600',
+      'Set-AzureRmVirtualNetworkGatewayConnection -VirtualNetworkGatewayConnection $connection6 -IpsecPolicies $newpolicy6',
+    ].join('\n');
+    const doc = analyzeConfigText(script)!;
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['VNet1toSite6']);
+    expect(get(doc, 0, 'pfs')).toMatchObject({ value: '24', verdict: 'ok', line: { n: 4 } });
+    expect(get(doc, 0, 'p2-lifetime')?.verdict).toBe('risk');
+  });
+});
