@@ -1,6 +1,6 @@
 import { PARAMETER_NAMES, type ParameterName, type Policy, type PolicyEntry } from '../../knowledge/schema.js';
 import { members } from './algorithms.js';
-import { blankSecretValues } from './blank-secrets.js';
+import { redactText } from '../redact.js';
 import type { ConfigParameter, ConfigParser, FixTarget, ParsedTunnel, QuotedLine, ReadValue, Verdict } from './model.js';
 
 /** Worse verdicts win when a proposal list mixes members (index = badness). */
@@ -116,7 +116,7 @@ export function fixTarget(name: ParameterName, entry: PolicyEntry, current: stri
 
 export function quote(rawLines: string[], n: number | null): QuotedLine | null {
   if (n === null || n < 1 || n > rawLines.length) return null;
-  return { n, text: blankSecretValues(rawLines[n - 1]!.trim()) };
+  return { n, text: redactText(rawLines[n - 1]!.trim()) };
 }
 
 const COMPANIONS: ParameterName[] = [
