@@ -2,6 +2,7 @@ import type { ConfigParser } from './model.js';
 import { awsGeneric } from './parsers/aws-generic.js';
 import { azure } from './parsers/azure.js';
 import { ciscoAsa } from './parsers/cisco-asa.js';
+import { ciscoFtd } from './parsers/cisco-ftd.js';
 import { ciscoIos } from './parsers/cisco-ios.js';
 import { fortigate } from './parsers/fortigate.js';
 import { junos } from './parsers/junos.js';
@@ -26,6 +27,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   panosXml,
   fortigate,
   ciscoAsa,
+  ciscoFtd,
   ciscoIos,
   sonicwall,
   swanctl,

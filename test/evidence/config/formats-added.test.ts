@@ -71,3 +71,30 @@ describe('Azure PowerShell scripts with several policies', () => {
     expect(get(doc, 0, 'p2-lifetime')?.verdict).toBe('risk');
   });
 });
+
+describe('Cisco FTD (FMC-deployed LINA configuration)', () => {
+  it('is read by the ASA reader but fixed in FMC, not on the CLI', () => {
+    const doc = inline('ftd-fmc-deployed-ikev2.txt');
+    expect([doc.vendor, doc.format]).toEqual(['cisco-ftd', 'ftd-lina']);
+    expect(doc.tunnels).toEqual([{ name: 'CSM_outside_map 1', peer: '203.0.113.10' }]);
+    expect(get(doc, 0, 'p2-encryption')).toMatchObject({ value: 'aes256', verdict: 'ok' });
+    expect(get(doc, 0, 'p1-dh')).toMatchObject({ value: '21', verdict: 'unsupported' });
+    expect(get(doc, 0, 'p1-dh')?.fix).toEqual({
+      platform: 'Cisco FMC (deploys to the FTD)',
+      kind: 'config',
+      lines: ['Objects > Object Management > VPN > IKEv2 Policy > (policy 10) > Diffie-Hellman Group: 14'],
+    });
+    expect(get(doc, 0, 'p2-lifetime')?.fix?.lines).toEqual([
+      'Devices > VPN > Site To Site > (topology with peer 203.0.113.10) > IPsec > Lifetime Duration: 3600 seconds',
+    ]);
+    expect(get(doc, 0, 'traffic-selectors')?.verdict).toBe('violation');
+    // the same text without the FTD markers is an ASA, fixed on its CLI
+    const asa = analyzeConfigText(
+      readFileSync(join(import.meta.dirname, 'inline', 'ftd-fmc-deployed-ikev2.txt'), 'utf8')
+        .replace(/^(NGFW Version|:).*\n/gm, '')
+        .replaceAll('CSM_', 'VPN_'),
+    )!;
+    expect(asa.vendor).toBe('cisco-asa');
+    expect(asa.parameters.find((p) => p.name === 'p1-dh')?.fix?.lines).toEqual(['crypto ikev2 policy 10', ' group 14']);
+  });
+});

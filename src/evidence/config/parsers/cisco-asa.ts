@@ -87,7 +87,7 @@ function readPolicies(blocks: CiscoBlock[], re: RegExp): (Policy1 & { id: string
     });
 }
 
-function asaParse(text: string): ParsedTunnel[] {
+export function asaParse(text: string): ParsedTunnel[] {
   const blocks = ciscoBlocks(text);
   const heads = blocks.map((b) => b.head);
   // ASA 8.2 and earlier wrote IKEv1 policies as `crypto isakmp policy`
