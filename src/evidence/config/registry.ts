@@ -6,6 +6,7 @@ import { ciscoFtd } from './parsers/cisco-ftd.js';
 import { ciscoIos } from './parsers/cisco-ios.js';
 import { fortigate } from './parsers/fortigate.js';
 import { junos } from './parsers/junos.js';
+import { meraki } from './parsers/meraki.js';
 import { mikrotik } from './parsers/mikrotik.js';
 import { panosSet, panosXml } from './parsers/panos.js';
 import { opnsenseXml, pfsenseXml } from './parsers/pfsense.js';
@@ -37,6 +38,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   opnsenseXml,
   pfsenseGuiText,
   azure,
+  meraki,
   terraformAws,
 ];
 

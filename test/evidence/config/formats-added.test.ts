@@ -98,3 +98,34 @@ describe('Cisco FTD (FMC-deployed LINA configuration)', () => {
     expect(asa.parameters.find((p) => p.name === 'p1-dh')?.fix?.lines).toEqual(['crypto ikev2 policy 10', ' group 14']);
   });
 });
+
+describe('Cisco Meraki non-Meraki VPN peers (Dashboard API JSON)', () => {
+  it('reads each peer and writes the fix as the dashboard field and the API key', () => {
+    const doc = fixture('meraki-api-docs-thirdparty-peers.json');
+    expect([doc.vendor, doc.format]).toEqual(['meraki', 'meraki-json']);
+    expect(doc.tunnels).toEqual([{ name: 'Peer Name', peer: '123.123.123.1' }]);
+    expect(get(doc, 0, 'p1-encryption')).toMatchObject({ value: '3des', verdict: 'violation', line: { n: 14 } });
+    expect(get(doc, 0, 'pfs')?.fix?.lines[1]).toMatch(/"ipsecPolicies": \{ "childPfsGroup": \["group14"\] \}$/);
+    expect(get(doc, 0, 'p2-lifetime')?.fix?.lines[1]).toMatch(/"childLifetime": 3600 \}$/);
+    expect(get(doc, 0, 'traffic-selectors')?.verdict).toBe('violation');
+    expect(JSON.stringify(doc)).not.toMatch(/"secret"/);
+  });
+
+  it('finds the peers JSON inside a pasted script and applies the Default preset where the peer has no policy', () => {
+    const script = [
+      'import requests',
+      'payload = """',
+      '{"peers": [{"name": "HQ", "publicIp": "198.51.100.7", "privateSubnets": ["10.0.0.0/8"], "ikeVersion": "2",',
+      '  "ipsecPolicies": {"ikeCipherAlgo": ["aes256"], "ikeAuthAlgo": ["sha256"], "ikeDiffieHellmanGroup": ["group14"],',
+      '  "ikeLifetime": 28800, "childCipherAlgo": ["aes256"], "childAuthAlgo": ["sha256"], "childPfsGroup": ["group14"], "childLifetime": 3600}},',
+      ' {"name": "Branch", "publicIp": "198.51.100.8", "privateSubnets": ["172.16.0.0/12"], "ipsecPolicies": {"childCipherAlgo": ["aes128"]}}]}',
+      '"""',
+      'requests.put(url, data=payload)',
+    ].join('\n');
+    const doc = analyzeConfigText(script)!;
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['HQ', 'Branch']);
+    expect(get(doc, 0, 'p2-lifetime')).toMatchObject({ value: '3600', verdict: 'risk' });
+    expect(get(doc, 1, 'p1-encryption')).toMatchObject({ value: '3des', default: true, verdict: 'violation' });
+    expect(get(doc, 1, 'pfs')).toMatchObject({ value: 'off', default: true, verdict: 'missing' });
+  });
+});
