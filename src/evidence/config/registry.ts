@@ -9,6 +9,7 @@ import { junos } from './parsers/junos.js';
 import { meraki } from './parsers/meraki.js';
 import { mikrotik } from './parsers/mikrotik.js';
 import { panosSet, panosXml } from './parsers/panos.js';
+import { opnsenseSwanctl } from './parsers/opnsense-swanctl.js';
 import { opnsenseXml, pfsenseXml } from './parsers/pfsense.js';
 import { pfsenseGuiText } from './parsers/pfsense-gui-text.js';
 import { sonicwall } from './parsers/sonicwall.js';
@@ -36,6 +37,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   vyos,
   pfsenseXml,
   opnsenseXml,
+  opnsenseSwanctl,
   pfsenseGuiText,
   azure,
   meraki,

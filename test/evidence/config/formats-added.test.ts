@@ -129,3 +129,31 @@ describe('Cisco Meraki non-Meraki VPN peers (Dashboard API JSON)', () => {
     expect(get(doc, 1, 'pfs')).toMatchObject({ value: 'off', default: true, verdict: 'missing' });
   });
 });
+
+describe('OPNsense 23+ IPsec Connections (Swanctl section of config.xml)', () => {
+  it('ties locals, remotes and children to their connection by uuid and judges them as swanctl would', () => {
+    const doc = fixture('opnsense-swanctl-agent-test.xml');
+    expect([doc.vendor, doc.format]).toEqual(['opnsense', 'opnsense-swanctl-xml']);
+    expect(doc.tunnels).toEqual([
+      { name: 'opn1-opn2', peer: '10.21.7.101' },
+      { name: 'other-tunnel', peer: '2.2.2.2' },
+    ]);
+    expect(get(doc, 0, 'dpd')).toMatchObject({ value: 'on', line: { n: 10, text: '<dpd_delay>10</dpd_delay>' } });
+    expect(get(doc, 1, 'dpd')).toMatchObject({ value: 'off', default: true, verdict: 'missing' });
+    expect(get(doc, 1, 'dpd')?.fix?.lines).toEqual(['VPN > IPsec > Connections > other-tunnel > DPD delay (s): 10']);
+    expect(get(doc, 1, 'p2-encryption')).toMatchObject({ value: 'aes128', line: { n: 28 } });
+    expect(get(doc, 0, 'pfs')?.fix?.lines).toEqual([
+      'VPN > IPsec > Connections > opn1-opn2 > Children > C1 > ESP proposals: aes256-sha256-modp2048',
+    ]);
+    expect(JSON.stringify(doc)).not.toContain('OPNSENSE_SECRET_PSK_VALUE');
+  });
+
+  it('reads IKE version, aggressive mode and child rekey time', () => {
+    const doc = fixture('mut-opnsense-swanctl-aggressive-p2-28800.xml');
+    expect(get(doc, 0, 'ike-mode')).toMatchObject({ value: 'aggressive', verdict: 'violation' });
+    expect(get(doc, 0, 'ike-mode')?.fix?.lines).toEqual(['VPN > IPsec > Connections > opn1-opn2 > Aggressive: unchecked']);
+    expect(get(doc, 0, 'p2-lifetime')?.fix?.lines).toEqual([
+      'VPN > IPsec > Connections > opn1-opn2 > Children > C1 > Rekey time (s): 3600',
+    ]);
+  });
+});
