@@ -1,6 +1,7 @@
 import type { ConfigParser } from './model.js';
 import { awsGeneric } from './parsers/aws-generic.js';
 import { azure } from './parsers/azure.js';
+import { checkpoint } from './parsers/checkpoint.js';
 import { ciscoAsa } from './parsers/cisco-asa.js';
 import { ciscoFtd } from './parsers/cisco-ftd.js';
 import { ciscoIos } from './parsers/cisco-ios.js';
@@ -41,6 +42,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   pfsenseGuiText,
   azure,
   meraki,
+  checkpoint,
   terraformAws,
 ];
 

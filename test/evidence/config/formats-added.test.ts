@@ -157,3 +157,30 @@ describe('OPNsense 23+ IPsec Connections (Swanctl section of config.xml)', () =>
     ]);
   });
 });
+
+describe('Check Point VPN communities (Management API)', () => {
+  it('reads mgmt_cli commands across continuation lines and fixes with mgmt_cli set', () => {
+    const doc = fixture('checkpoint-mgmt-cli-star-community.sh');
+    expect([doc.vendor, doc.format]).toEqual(['checkpoint', 'checkpoint-mgmt-api']);
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['cl1_cl2_community']);
+    expect(get(doc, 0, 'p1-dh')).toMatchObject({ value: '20', verdict: 'unsupported', line: { n: 15 } });
+    expect(get(doc, 0, 'p1-dh')?.fix?.lines).toEqual([
+      'mgmt_cli set vpn-community-star name "cl1_cl2_community" ike-phase-1.diffie-hellman-group "group-14"',
+      'mgmt_cli publish',
+    ]);
+    // the API's default IKE rekey time is 1440 minutes; the fix is written in minutes too
+    expect(get(doc, 0, 'p1-lifetime')).toMatchObject({ value: '86400', default: true, verdict: 'violation' });
+    expect(get(doc, 0, 'p1-lifetime')?.fix?.lines[0]).toMatch(/ike-phase-1\.ike-p1-rekey-time 480$/);
+    expect(get(doc, 0, 'dpd')?.fix?.lines[0]).toMatch(/tunnel_keepalive_method: dpd$/);
+  });
+
+  it('reads the JSON a show/set-vpn-community call returns, minutes and seconds as the API means them', () => {
+    const doc = fixture('checkpoint-api-set-vpn-community-star-reply.json');
+    expect(get(doc, 0, 'p1-lifetime')).toMatchObject({ value: '86400', default: false, line: { n: 38 } });
+    expect(get(doc, 0, 'p2-lifetime')).toMatchObject({ value: '3600', verdict: 'risk' });
+    expect(get(doc, 0, 'p2-encryption')).toMatchObject({ value: 'aes128gcm', verdict: 'unsupported' });
+    // AES-GCM has no separate integrity algorithm: neither the stated sha384 nor a default is judged
+    expect(get(doc, 0, 'p2-integrity')).toBeUndefined();
+    expect(get(doc, 0, 'pfs')).toMatchObject({ value: 'off', verdict: 'missing' });
+  });
+});

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ParameterName } from '../../../knowledge/schema.js';
 import { list, normDh, normEncryption, normIntegrity } from '../algorithms.js';
 import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } from '../model.js';
-import { findLine } from '../text.js';
+import { findLine, jsonObjects } from '../text.js';
 
 const REF = 'Meraki docs, "Site-to-site VPN settings" (Non-Meraki VPN peers, IPsec policies)';
 /** The "Default" IPsec policy preset, which a peer uses when it carries no custom `ipsecPolicies`. */
@@ -51,33 +51,6 @@ const Peer = z.looseObject({
     .optional(),
 });
 type MerakiPeer = z.infer<typeof Peer>;
-
-/** Every balanced `{...}` that parses as JSON, outermost first (a script or a fenced block around it is skipped). */
-function jsonObjects(text: string): unknown[] {
-  const out: unknown[] = [];
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-    let depth = 0;
-    let inString = false;
-    for (let i = start; i < text.length; i++) {
-      const c = text[i];
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) {
-        try {
-          out.push(JSON.parse(text.slice(start, i + 1)));
-          start = i;
-        } catch {
-          /* not JSON (a Python dict, a template): try the next brace */
-        }
-        break;
-      }
-    }
-  }
-  return out;
-}
 
 function peersOf(text: string): MerakiPeer[] {
   for (const obj of jsonObjects(text)) {
