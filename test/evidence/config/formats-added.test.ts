@@ -184,3 +184,21 @@ describe('Check Point VPN communities (Management API)', () => {
     expect(get(doc, 0, 'pfs')).toMatchObject({ value: 'off', verdict: 'missing' });
   });
 });
+
+describe('Azure script replacing a connection policy', () => {
+  it('lists each policy once, under distinct names', () => {
+    const script = [
+      '$Connection16 = "VNet1toSite6"',
+      '$ipsecpolicy6 = New-AzIpsecPolicy -IkeEncryption AES256 -IkeIntegrity SHA256 -DhGroup DHGroup14 -IpsecEncryption AES256 -IpsecIntegrity SHA256 -PfsGroup PFS2048 -SALifeTimeSeconds 3600',
+      'New-AzVirtualNetworkGatewayConnection -Name $Connection16 -ResourceGroupName $RG1 -IpsecPolicies $ipsecpolicy6',
+      '$connection6 = Get-AzVirtualNetworkGatewayConnection -Name $Connection16 -ResourceGroupName $RG1',
+      '$newpolicy6 = New-AzIpsecPolicy -IkeEncryption AES128 -IkeIntegrity SHA1 -DhGroup DHGroup14 -IpsecEncryption AES256 -IpsecIntegrity SHA256 -PfsGroup None -SALifeTimeSeconds 14400',
+      'Set-AzVirtualNetworkGatewayConnection -VirtualNetworkGatewayConnection $connection6 -IpsecPolicies $newpolicy6',
+    ].join('\n');
+    const doc = analyzeConfigText(script)!;
+    expect(doc.tunnels.map((t) => t.name)).toEqual(['VNet1toSite6', 'VNet1toSite6 ($newpolicy6)']);
+    expect(get(doc, 1, 'p1-encryption')).toMatchObject({ value: 'aes128', line: { n: 5 } });
+    expect(get(doc, 1, 'pfs')?.verdict).toBe('missing');
+    expect(get(doc, 1, 'p2-lifetime')?.fix?.lines[0]).toContain('--connection-name VNet1toSite6 ');
+  });
+});

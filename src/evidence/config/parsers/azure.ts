@@ -125,9 +125,14 @@ function parseAzure(text: string): ParsedTunnel[] {
     const conn = (named[0] && connectionOf.get(named[0])) || name;
     return [{ name: conn, params, objects: { connection: conn } }];
   }
+  // parameters are keyed by tunnel name: a connection given a second policy (a script replacing it) is
+  // listed once per policy, each named after its variable
+  const used = new Set<string>();
   return named.map((v) => {
     const conn = connectionOf.get(v) ?? v;
-    return { name: conn, params: { ...shared, ...perConnection.get(v), ...policies.get(v) }, objects: { connection: conn } };
+    const name = used.has(conn) ? `${conn} ($${v})` : conn;
+    used.add(name);
+    return { name, params: { ...shared, ...perConnection.get(v), ...policies.get(v) }, objects: { connection: conn } };
   });
 }
 
