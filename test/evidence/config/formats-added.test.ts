@@ -54,7 +54,18 @@ describe('Azure PowerShell scripts with several policies', () => {
     expect(get(doc, 0, 'p1-dh')?.value).toBe('24');
     expect(get(doc, 1, 'pfs')).toMatchObject({ value: '14', verdict: 'ok' });
     expect(get(doc, 1, 'p2-encryption')).toMatchObject({ value: 'aes128gcm', verdict: 'unsupported' });
-    expect(get(doc, 1, 'p2-lifetime')?.fix?.lines.join('\n')).toContain('--connection-name VNet1toVNet2');
+    // a PowerShell script is fixed in PowerShell, keeping the policy's acceptable members
+    expect(get(doc, 1, 'p2-lifetime')?.fix).toEqual({
+      platform: 'Azure PowerShell (Az module)',
+      kind: 'cli',
+      lines: [
+        '$policy = New-AzIpsecPolicy -IkeEncryption AES128 -IkeIntegrity SHA1 -DhGroup DHGroup14 `',
+        '  -IpsecEncryption AES256 -IpsecIntegrity SHA256 -PfsGroup PFS2048 `',
+        '  -SALifeTimeSeconds 3600 -SADataSizeKilobytes 102400000',
+        '$connection = Get-AzVirtualNetworkGatewayConnection -Name VNet1toVNet2 -ResourceGroupName <RG>',
+        'Set-AzVirtualNetworkGatewayConnection -VirtualNetworkGatewayConnection $connection -IpsecPolicies $policy',
+      ],
+    });
   });
 
   it('reads the older AzureRM cmdlet names and a policy applied to an existing connection', () => {
@@ -199,6 +210,6 @@ describe('Azure script replacing a connection policy', () => {
     expect(doc.tunnels.map((t) => t.name)).toEqual(['VNet1toSite6', 'VNet1toSite6 ($newpolicy6)']);
     expect(get(doc, 1, 'p1-encryption')).toMatchObject({ value: 'aes128', line: { n: 5 } });
     expect(get(doc, 1, 'pfs')?.verdict).toBe('missing');
-    expect(get(doc, 1, 'p2-lifetime')?.fix?.lines[0]).toContain('--connection-name VNet1toSite6 ');
+    expect(get(doc, 1, 'p2-lifetime')?.fix?.lines[3]).toContain('-Name VNet1toSite6 ');
   });
 });

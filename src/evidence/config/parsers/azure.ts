@@ -75,6 +75,8 @@ const POLICY_USE = /-IpsecPolic(?:ies|y)\s+(?:@\(\s*)?\$([\w]+)/i;
  * policy (connection protocol, DPD timeout, policy-based selectors) apply to every tunnel.
  */
 function parseAzure(text: string): ParsedTunnel[] {
+  // a PowerShell script gets its fixes in PowerShell; the CLI, JSON and Terraform forms in az CLI
+  const form = /New-Az(?:ureRm)?IpsecPolicy|-Az(?:ureRm)?VirtualNetworkGatewayConnection\b/i.test(text) ? 'powershell' : 'cli';
   const shared: Params = {};
   const policies = new Map<string, Params>();
   const perConnection = new Map<string, Params>();
@@ -123,7 +125,7 @@ function parseAzure(text: string): ParsedTunnel[] {
   if (named.length <= 1) {
     const params = { ...shared, ...(named[0] ? perConnection.get(named[0]) : {}), ...(named[0] ? policies.get(named[0]) : {}) };
     const conn = (named[0] && connectionOf.get(named[0])) || name;
-    return [{ name: conn, params, objects: { connection: conn } }];
+    return [{ name: conn, params, objects: { connection: conn, form } }];
   }
   // parameters are keyed by tunnel name: a connection given a second policy (a script replacing it) is
   // listed once per policy, each named after its variable
@@ -132,7 +134,7 @@ function parseAzure(text: string): ParsedTunnel[] {
     const conn = connectionOf.get(v) ?? v;
     const name = used.has(conn) ? `${conn} ($${v})` : conn;
     used.add(name);
-    return { name, params: { ...shared, ...perConnection.get(v), ...policies.get(v) }, objects: { connection: conn } };
+    return { name, params: { ...shared, ...perConnection.get(v), ...policies.get(v) }, objects: { connection: conn, form } };
   });
 }
 
@@ -172,6 +174,14 @@ function azureFix(t: ParsedTunnel, target: FixTarget) {
   const ike = cur('p1-encryption', 'aes256');
   const esp = cur('p2-encryption', 'aes256');
   const pfs = cur('pfs', '14');
+  if (t.objects.form === 'powershell')
+    return [
+      `$policy = New-AzIpsecPolicy -IkeEncryption ${AZ_ENC[ike] ?? 'AES256'} -IkeIntegrity ${integ('p1-integrity', ike)} -DhGroup ${AZ_DH[cur('p1-dh', '14')] ?? 'DHGroup14'} \``,
+      `  -IpsecEncryption ${AZ_ENC[esp] ?? 'AES256'} -IpsecIntegrity ${integ('p2-integrity', esp)} -PfsGroup ${AZ_PFS[pfs === 'off' ? '14' : pfs] ?? 'PFS2048'} \``,
+      `  -SALifeTimeSeconds ${cur('p2-lifetime', '3600')} -SADataSizeKilobytes 102400000`,
+      `$connection = Get-AzVirtualNetworkGatewayConnection -Name ${t.objects.connection} -ResourceGroupName <RG>`,
+      'Set-AzVirtualNetworkGatewayConnection -VirtualNetworkGatewayConnection $connection -IpsecPolicies $policy',
+    ];
   return [
     `az network vpn-connection ipsec-policy add --resource-group <RG> --connection-name ${t.objects.connection} \\`,
     `  --ike-encryption ${AZ_ENC[ike] ?? 'AES256'} --ike-integrity ${integ('p1-integrity', ike)} --dh-group ${AZ_DH[cur('p1-dh', '14')] ?? 'DHGroup14'} \\`,
@@ -199,6 +209,7 @@ export const azure: ConfigParser = {
   defaults: AZURE_DEFAULTS,
   fix(t, target) {
     const lines = azureFix(t, target);
-    return lines ? { platform: 'Azure CLI', kind: 'cli', lines } : null;
+    const ps = t.objects.form === 'powershell' && lines?.[0]?.startsWith('$policy');
+    return lines ? { platform: ps ? 'Azure PowerShell (Az module)' : 'Azure CLI', kind: 'cli', lines } : null;
   },
 };

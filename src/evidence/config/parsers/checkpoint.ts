@@ -108,7 +108,9 @@ function tunnelOf(c: Community): ParsedTunnel {
   );
   const usePfs = get('ike-phase-2.ike-p2-use-pfs');
   const pfsGroup = get('ike-phase-2.ike-p2-pfs-dh-grp');
-  if (usePfs) params.pfs = { value: usePfs.v === 'true' ? normDh(pfsGroup?.v ?? 'group-2') : 'off', line: usePfs.n };
+  if (usePfs)
+    params.pfs =
+      usePfs.v === 'true' ? { value: normDh(pfsGroup?.v ?? 'group-2'), line: pfsGroup?.n ?? usePfs.n } : { value: 'off', line: usePfs.n };
   // AES-GCM carries its own integrity: a data-integrity value next to it is not negotiated
   if (/gcm/.test(params['p2-encryption']?.value ?? '')) delete params['p2-integrity'];
   const gran = get('tunnel-granularity');
