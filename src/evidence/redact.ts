@@ -25,6 +25,10 @@ const RULES: readonly Rule[] = [
   { name: 'bearer', re: /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1${REDACTED}` },
   { name: 'jwt', re: /()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: `$1${REDACTED}` },
   { name: 'aws-secret', re: /(\baws_secret_access_key\s*[=:]\s*)\S+/gi, replace: `$1${REDACTED}` },
+  // A labelled field, as a GUI walk-through or a pasted settings table shows it: AWS's "- Pre-Shared Key : X",
+  // pfSense's "e. Pre-Shared Key: X", a Markdown row "|Pre-Shared Key|X|". The value runs to the line's end
+  // (or the next cell), since GUI secrets may contain spaces.
+  { name: 'labelled-psk', re: /(\bPre-?Shared[ -]Key\s*(?::|\|)\s*)([^|\r\n]*[^|\s])/gi, replace: `$1${REDACTED}` },
   // ipsec.secrets: `left right : PSK "secret"` (also XAUTH, EAP, RSA passphrases).
   {
     name: 'ipsec-secrets',

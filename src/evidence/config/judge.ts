@@ -1,6 +1,6 @@
 import { PARAMETER_NAMES, type ParameterName, type Policy, type PolicyEntry } from '../../knowledge/schema.js';
 import { members } from './algorithms.js';
-import { blankSecretValues } from './blank-secrets.js';
+import { redactText } from '../redact.js';
 import type { ConfigParameter, ConfigParser, FixTarget, ParsedTunnel, QuotedLine, ReadValue, Verdict } from './model.js';
 
 /** Worse verdicts win when a proposal list mixes members (index = badness). */
@@ -69,7 +69,11 @@ export function judgeValue(name: ParameterName, entry: PolicyEntry, value: strin
       ? { verdict: 'violation', reason: `${pairs} selector pairs: the cloud side negotiates ${max} pair per tunnel` }
       : { verdict: 'ok', reason: `${pairs} selector pair` };
   }
+  // A required feature switched off (or off by the platform's default) is "missing", as the corpus contract
+  // defines it (docs/evidence-corpus-format.md: "required but absent, e.g. PFS off"); DPD is required too.
   if (name === 'pfs' && value === 'off') return { verdict: 'missing', reason: 'PFS is off; the cloud side requires it' };
+  if (name === 'dpd' && value === 'off')
+    return { verdict: 'missing', reason: 'Dead Peer Detection is off; the cloud side expects DPD answers (3 misses close the tunnel)' };
   if (SET_PARAMETERS.has(name)) {
     let verdict: Verdict = 'ok';
     const bad: string[] = [];
@@ -112,7 +116,7 @@ export function fixTarget(name: ParameterName, entry: PolicyEntry, current: stri
 
 export function quote(rawLines: string[], n: number | null): QuotedLine | null {
   if (n === null || n < 1 || n > rawLines.length) return null;
-  return { n, text: blankSecretValues(rawLines[n - 1]!.trim()) };
+  return { n, text: redactText(rawLines[n - 1]!.trim()) };
 }
 
 const COMPANIONS: ParameterName[] = [

@@ -1,13 +1,18 @@
 import type { ConfigParser } from './model.js';
 import { awsGeneric } from './parsers/aws-generic.js';
 import { azure } from './parsers/azure.js';
+import { checkpoint } from './parsers/checkpoint.js';
 import { ciscoAsa } from './parsers/cisco-asa.js';
+import { ciscoFtd } from './parsers/cisco-ftd.js';
 import { ciscoIos } from './parsers/cisco-ios.js';
 import { fortigate } from './parsers/fortigate.js';
 import { junos } from './parsers/junos.js';
+import { meraki } from './parsers/meraki.js';
 import { mikrotik } from './parsers/mikrotik.js';
 import { panosSet, panosXml } from './parsers/panos.js';
+import { opnsenseSwanctl } from './parsers/opnsense-swanctl.js';
 import { opnsenseXml, pfsenseXml } from './parsers/pfsense.js';
+import { pfsenseGuiText } from './parsers/pfsense-gui-text.js';
 import { sonicwall } from './parsers/sonicwall.js';
 import { libreswanIpsecConf } from './parsers/libreswan.js';
 import { strongswanIpsecConf } from './parsers/strongswan-ipsec-conf.js';
@@ -25,6 +30,7 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   panosXml,
   fortigate,
   ciscoAsa,
+  ciscoFtd,
   ciscoIos,
   sonicwall,
   swanctl,
@@ -32,7 +38,11 @@ export const CONFIG_PARSERS: ConfigParser[] = [
   vyos,
   pfsenseXml,
   opnsenseXml,
+  opnsenseSwanctl,
+  pfsenseGuiText,
   azure,
+  meraki,
+  checkpoint,
   terraformAws,
 ];
 

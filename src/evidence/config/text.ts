@@ -57,3 +57,30 @@ export function findLine(lines: string[], re: RegExp, from = 1, to = lines.lengt
   for (let n = Math.max(1, from); n <= Math.min(to, lines.length); n++) if (re.test(lines[n - 1]!)) return n;
   return null;
 }
+
+/** Every balanced `{...}` that parses as JSON, outermost first (a script or a fenced block around it is skipped). */
+export function jsonObjects(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        try {
+          out.push(JSON.parse(text.slice(start, i + 1)));
+          start = i;
+        } catch {
+          /* not JSON (a Python dict, a template): try the next brace */
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}

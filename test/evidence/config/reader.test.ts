@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeConfigText, looksLikeConfig, type ConfigAnalysis } from '../../../src/evidence/config/index.js';
-import { blankSecretValues } from '../../../src/evidence/config/blank-secrets.js';
+import { redactText } from '../../../src/evidence/redact.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/evidence/configs');
 const fixture = (name: string) => readFileSync(join(DIR, name), 'utf8');
@@ -42,16 +42,18 @@ describe('secrets never reach the document', () => {
   });
 
   it('keeps the keyword and blanks the value', () => {
-    expect(blankSecretValues('crypto isakmp key s3cr3t address 1.2.3.4')).toBe('crypto isakmp key <redacted> address 1.2.3.4');
-    expect(blankSecretValues('    set psksecret ENC AbCd==')).toBe('    set psksecret <redacted>');
-    expect(blankSecretValues(' ikev1 pre-shared-key plain-text-password1')).toBe(' ikev1 pre-shared-key <redacted>');
-    expect(blankSecretValues('        shared-secret "Pa55word!"')).toBe('        shared-secret <redacted>');
-    expect(blankSecretValues('  pre-shared-key address 1.1.1.1 key 9Aa9#A%X9AaAAAAAa')).toBe(
-      '  pre-shared-key address 1.1.1.1 key <redacted>',
-    );
-    expect(blankSecretValues('add peer=aws secret=Sup3r auth-method=pre-shared-key')).toBe(
+    expect(redactText('crypto isakmp key s3cr3t address 1.2.3.4')).toBe('crypto isakmp key <redacted> address 1.2.3.4');
+    expect(redactText('    set psksecret ENC AbCd==')).toBe('    set psksecret ENC <redacted>');
+    expect(redactText(' ikev1 pre-shared-key plain-text-password1')).toBe(' ikev1 pre-shared-key <redacted>');
+    expect(redactText('        shared-secret "Pa55word!"')).toBe('        shared-secret <redacted>');
+    expect(redactText('  pre-shared-key address 1.1.1.1 key 9Aa9#A%X9AaAAAAAa')).toBe('  pre-shared-key address 1.1.1.1 key <redacted>');
+    expect(redactText('add peer=aws secret=Sup3r auth-method=pre-shared-key')).toBe(
       'add peer=aws secret=<redacted> auth-method=pre-shared-key',
     );
+    // settings pasted as GUI text: AWS's generic file, the pfSense walk-through, a Markdown table row
+    expect(redactText('  - Pre-Shared Key           : plain-text-password1')).toBe('  - Pre-Shared Key           : <redacted>');
+    expect(redactText(' e. Pre-Shared Key: plain text password')).toBe(' e. Pre-Shared Key: <redacted>');
+    expect(redactText('|Pre-Shared Key|strong password key token|')).toBe('|Pre-Shared Key|<redacted>|');
   });
 });
 

@@ -3,10 +3,20 @@
  * ipsec-proposal`, crypto maps (`crypto map M 10 set ...`) and VTIs (`crypto ipsec profile` +
  * `interface Tunnel`), `tunnel-group ... ipsec-attributes`.
  */
-import type { ParameterName } from '../../../knowledge/schema.js';
-import { list, normDh, normEncryption, normIntegrity } from '../algorithms.js';
-import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } from '../model.js';
-import { aclEntries, acePair, ciscoBlocks, type CiscoBlock, type CiscoLine } from './cisco-common.js';
+import { list, normEncryption, normIntegrity } from '../algorithms.js';
+import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel } from '../model.js';
+import {
+  ciscoBlocks,
+  ESP_HMAC,
+  firstMember,
+  phase2Of,
+  openEntry,
+  readEntryTail,
+  readPolicies,
+  readTransformSets,
+  type CiscoEntry,
+  type CiscoLine,
+} from './cisco-common.js';
 
 const REF = 'Cisco ASA Series Command Reference';
 export const ASA_DEFAULTS: DefaultsTable = {
@@ -21,88 +31,13 @@ export const ASA_DEFAULTS: DefaultsTable = {
   'nat-t': { value: 'on', source: `${REF}, crypto isakmp nat-traversal: enabled by default` },
 };
 
-/** ASA transform words: "esp-aes-256", "esp-aes", "esp-3des", "esp-sha-hmac", "esp-sha256-hmac", "esp-md5-hmac". */
-function transformMembers(words: string[]): { enc: string[]; integ: string[]; transport: boolean } {
-  const enc: string[] = [];
-  const integ: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!.toLowerCase();
-    if (/hmac$|^esp-none$|^ah-/.test(w)) integ.push(normIntegrity(w.replace(/^esp-|^ah-/, '').replace(/-hmac$/, '')));
-    else if (/^esp-(aes|3des|des|gcm|null|seal)/.test(w)) {
-      // IOS writes the key size as a separate word: "esp-aes 256"
-      const bits = /^\d{3}$/.test(words[i + 1] ?? '') ? words[++i] : undefined;
-      enc.push(normEncryption(bits ? `${w}-${bits}` : w));
-    }
-  }
-  return { enc, integ, transport: false };
-}
-
-interface Policy1 {
-  enc: string[];
-  integ: string[];
-  dh: string[];
-  life: string | null;
-  auth: string | null;
-  n: number;
-  lines: Partial<Record<'enc' | 'integ' | 'dh' | 'life' | 'auth', number>>;
-}
-
-function readPolicies(blocks: CiscoBlock[], re: RegExp): (Policy1 & { id: string })[] {
-  return blocks
-    .filter((b) => re.test(b.head.text))
-    .map((b) => {
-      const p: Policy1 & { id: string } = {
-        id: re.exec(b.head.text)![1]!,
-        enc: [],
-        integ: [],
-        dh: [],
-        life: null,
-        auth: null,
-        n: b.head.n,
-        lines: {},
-      };
-      for (const c of b.children) {
-        const [k, ...rest] = c.text.split(/\s+/);
-        if (k === 'encryption' || k === 'encr') {
-          p.enc.push(
-            ...(rest.length === 2 && /^\d+$/.test(rest[1]!) ? [normEncryption(rest.join('-'))] : rest.map((r) => normEncryption(r))),
-          );
-          p.lines.enc = c.n;
-        } else if (k === 'hash' || k === 'integrity') {
-          p.integ.push(...rest.map(normIntegrity));
-          p.lines.integ = c.n;
-        } else if (k === 'group') {
-          p.dh.push(...rest.map(normDh));
-          p.lines.dh = c.n;
-        } else if (k === 'lifetime') {
-          const v = rest.filter((r) => /^\d+$/.test(r))[0];
-          if (v) p.life = v;
-          p.lines.life = c.n;
-        } else if (k === 'authentication') {
-          p.auth = /pre-share/.test(c.text) ? 'psk' : 'cert';
-          p.lines.auth = c.n;
-        }
-      }
-      return p;
-    });
-}
-
-function asaParse(text: string): ParsedTunnel[] {
+export function asaParse(text: string): ParsedTunnel[] {
   const blocks = ciscoBlocks(text);
   const heads = blocks.map((b) => b.head);
   // ASA 8.2 and earlier wrote IKEv1 policies as `crypto isakmp policy`
   const v1 = readPolicies(blocks, /^crypto (?:ikev1|isakmp) policy (\d+)$/);
   const v2 = readPolicies(blocks, /^crypto ikev2 policy (\d+)$/);
-  const transformSets = new Map<string, { enc: string[]; integ: string[]; n: number; transport: boolean }>();
-  for (const b of blocks) {
-    const m = /^crypto ipsec ikev1 transform-set (\S+) (.+)$/.exec(b.head.text);
-    if (m)
-      transformSets.set(m[1]!, {
-        ...transformMembers(m[2]!.split(/\s+/)),
-        n: b.head.n,
-        transport: b.children.some((c) => c.text === 'mode transport'),
-      });
-  }
+  const transformSets = readTransformSets(blocks, /^crypto ipsec ikev1 transform-set (\S+) (.+)$/);
   const proposals = new Map<string, { enc: string[]; integ: string[]; n: number }>();
   for (const b of blocks) {
     const m = /^crypto ipsec ikev2 ipsec-proposal (\S+)$/.exec(b.head.text);
@@ -129,14 +64,7 @@ function asaParse(text: string): ParsedTunnel[] {
   }
 
   // crypto map entries and ipsec profiles: both carry "set ..." lines
-  interface Entry {
-    name: string;
-    peer?: string;
-    sets: CiscoLine[];
-    acl?: string;
-    objects: Record<string, string>;
-  }
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, CiscoEntry>();
   for (const b of blocks) {
     const cm = /^crypto map (\S+) (\d+) (.+)$/.exec(b.head.text);
     if (cm && cm[3] !== 'ipsec-isakmp' && !/^interface /.test(cm[3]!)) {
@@ -170,13 +98,7 @@ function asaParse(text: string): ParsedTunnel[] {
   const tunnels: ParsedTunnel[] = [];
   for (const e of entries.values()) {
     if (e.objects.profile && !e.objects.interface && entries.size > 1 && [...entries.values()].some((x) => x.objects.map)) continue;
-    const params: Partial<Record<ParameterName, ReadValue>> = {};
-    const set = (k: ParameterName, v: string, n: number | null, defaultFrom?: string) => {
-      if (v !== '') params[k] = defaultFrom ? { value: v, line: n, defaultFrom } : { value: v, line: n };
-    };
-    const s = (re: RegExp) => e.sets.find((c) => re.test(c.text));
-    const peer = s(/^set peer /);
-    if (peer) e.peer = peer.text.split(/\s+/)[2];
+    const { params, set, s } = openEntry(e);
     const ts = s(/^set (ikev1 )?transform-set /);
     const ip = s(/^set ikev2 ipsec-proposal /);
     const usesV1 = !!ts;
@@ -200,28 +122,12 @@ function asaParse(text: string): ParsedTunnel[] {
       const psk = e.peer ? groupPsk.get(e.peer) : undefined;
       if (psk) set('auth', 'psk', psk.n);
     }
-    const enc: string[] = [];
-    const integ: string[] = [];
-    let transport = false;
-    if (ts)
-      for (const name of ts.text.split(/\s+/).slice(ts.text.startsWith('set ikev1') ? 3 : 2)) {
-        const t = transformSets.get(name);
-        if (t) {
-          enc.push(...t.enc);
-          integ.push(...t.integ);
-          transport ||= t.transport;
-        }
-        e.objects.transformSet ??= name;
-      }
-    if (ip)
-      for (const name of ip.text.split(/\s+/).slice(3)) {
-        const p = proposals.get(name);
-        if (p) {
-          enc.push(...p.enc);
-          integ.push(...p.integ);
-        }
-        e.objects.proposal ??= name;
-      }
+    const v1Names = ts ? ts.text.split(/\s+/).slice(ts.text.startsWith('set ikev1') ? 3 : 2) : [];
+    const a = phase2Of(v1Names, transformSets, e.objects, 'transformSet');
+    const b = phase2Of(ip ? ip.text.split(/\s+/).slice(3) : [], proposals, e.objects, 'proposal');
+    const enc = [...a.enc, ...b.enc];
+    const integ = [...a.integ, ...b.integ];
+    const transport = a.transport;
     const p2line = ts
       ? (transformSets.get(e.objects.transformSet ?? '')?.n ?? ts.n)
       : ip
@@ -230,19 +136,11 @@ function asaParse(text: string): ParsedTunnel[] {
     set('p2-encryption', list(enc), p2line);
     set('p2-integrity', list(integ), p2line);
     if (transport) set('p2-mode', 'transport', p2line);
-    const pfs = s(/^set pfs/);
-    if (pfs) set('pfs', normDh(pfs.text.split(/\s+/)[2] ?? 'group2'), pfs.n);
-    const life = s(/^set security-association lifetime seconds /);
-    if (life) set('p2-lifetime', life.text.split(/\s+/)[4]!, life.n);
-    else if (globalLife) set('p2-lifetime', globalLife.text.split(/\s+/)[5]!, globalLife.n);
     const mode = s(/^set (ikev1 )?phase1-mode /);
     if (mode) set('ike-mode', mode.text.split(/\s+/).pop()!, mode.n);
     const ka = e.peer ? keepalive.get(e.peer) : undefined;
     if (ka) set('dpd', /disable/.test(ka.text) ? 'off' : 'on', ka.n);
-    if (e.acl) {
-      const aces = aclEntries(blocks, e.acl);
-      if (aces.length) set('traffic-selectors', aces.map((a) => acePair(a.text)).join('; '), aces[0]!.n);
-    } else if (e.objects.interface) set('traffic-selectors', '0.0.0.0/0 <=> 0.0.0.0/0', null, `${REF}: a VTI negotiates any/any selectors`);
+    readEntryTail(e, blocks, set, { globalLife, pfsGroup: 'group2', vtiSource: `${REF}: a VTI negotiates any/any selectors` });
     const tunnel: ParsedTunnel = { name: e.name, params, objects: e.objects };
     if (e.peer) tunnel.peer = e.peer;
     tunnels.push(tunnel);
@@ -258,13 +156,6 @@ const ASA_ENC: Record<string, string> = {
   aes256gcm: 'aes-gcm-256',
 };
 const TS_ENC: Record<string, string> = { aes128: 'esp-aes', aes256: 'esp-aes-256', aes192: 'esp-aes-192' };
-const TS_INT: Record<string, string> = {
-  sha1: 'esp-sha-hmac',
-  sha256: 'esp-sha256-hmac',
-  sha512: 'esp-sha512-hmac',
-  sha384: 'esp-sha384-hmac',
-};
-const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
 function asaFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const o = t.objects;
@@ -288,15 +179,15 @@ function asaFix(t: ParsedTunnel, target: FixTarget): string[] | null {
       return policy(v2 ? `lifetime seconds ${v}` : `lifetime ${v}`);
     case 'p2-encryption':
     case 'p2-integrity': {
-      const enc = target.name === 'p2-encryption' ? v : first(t, 'p2-encryption', 'aes256');
-      const integ = target.name === 'p2-integrity' ? v : first(t, 'p2-integrity', 'sha256');
+      const enc = target.name === 'p2-encryption' ? v : firstMember(t, 'p2-encryption', 'aes256');
+      const integ = target.name === 'p2-integrity' ? v : firstMember(t, 'p2-integrity', 'sha256');
       if (o.proposal)
         return [
           `crypto ipsec ikev2 ipsec-proposal ${o.proposal}`,
           ` protocol esp encryption ${ASA_ENC[enc] ?? enc}`,
           ` protocol esp integrity ${integ === 'sha1' ? 'sha-1' : integ.replace('sha', 'sha-')}`,
         ];
-      return [`crypto ipsec ikev1 transform-set ${o.transformSet ?? 'TS-AES256-SHA256'} ${TS_ENC[enc] ?? enc} ${TS_INT[integ] ?? integ}`];
+      return [`crypto ipsec ikev1 transform-set ${o.transformSet ?? 'TS-AES256-SHA256'} ${TS_ENC[enc] ?? enc} ${ESP_HMAC[integ] ?? integ}`];
     }
     case 'p2-mode':
       return [`crypto ipsec ikev1 transform-set ${o.transformSet} mode tunnel`];
@@ -333,5 +224,3 @@ export const ciscoAsa: ConfigParser = {
     return lines ? { platform: 'Cisco ASA', kind: 'cli', lines } : null;
   },
 };
-
-export { transformMembers, readPolicies };

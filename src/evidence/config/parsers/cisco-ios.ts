@@ -2,11 +2,20 @@
  * Cisco IOS / IOS-XE: `crypto isakmp policy`, `crypto ikev2 proposal|policy|profile`, `crypto ipsec
  * transform-set`, `crypto map M 10 ipsec-isakmp` blocks and VTIs (`crypto ipsec profile` + `interface Tunnel`).
  */
-import type { ParameterName } from '../../../knowledge/schema.js';
-import { list, normDh } from '../algorithms.js';
-import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel, ReadValue } from '../model.js';
-import { readPolicies, transformMembers } from './cisco-asa.js';
-import { aclEntries, acePair, ciscoBlocks, type CiscoLine } from './cisco-common.js';
+import { list } from '../algorithms.js';
+import type { ConfigParser, DefaultsTable, FixTarget, ParsedTunnel } from '../model.js';
+import {
+  ciscoBlocks,
+  ESP_HMAC,
+  firstMember,
+  phase2Of,
+  openEntry,
+  readEntryTail,
+  readPolicies,
+  readTransformSets,
+  type CiscoEntry,
+  type CiscoLine,
+} from './cisco-common.js';
 
 const REF = 'Cisco IOS Security Command Reference';
 export const IOS_DEFAULTS: DefaultsTable = {
@@ -26,16 +35,7 @@ function iosParse(text: string): ParsedTunnel[] {
   const isakmp = readPolicies(blocks, /^crypto isakmp policy (\d+)$/);
   // IOS ISAKMP policies default to DES and group 1 when a line is missing (judged as such)
   const v2props = readPolicies(blocks, /^crypto ikev2 proposal (\S+)$/);
-  const transformSets = new Map<string, { enc: string[]; integ: string[]; n: number; transport: boolean }>();
-  for (const b of blocks) {
-    const m = /^crypto ipsec transform-set (\S+) (.+)$/.exec(b.head.text);
-    if (m)
-      transformSets.set(m[1]!, {
-        ...transformMembers(m[2]!.split(/\s+/)),
-        n: b.head.n,
-        transport: b.children.some((c) => c.text === 'mode transport'),
-      });
-  }
+  const transformSets = readTransformSets(blocks, /^crypto ipsec transform-set (\S+) (.+)$/);
   const v2profiles = new Map<string, { life?: CiscoLine; dpd?: CiscoLine; auth?: CiscoLine }>();
   for (const b of blocks) {
     const m = /^crypto ikev2 profile (\S+)$/.exec(b.head.text);
@@ -50,19 +50,12 @@ function iosParse(text: string): ParsedTunnel[] {
   const globalLife = heads.find((h) => /^crypto ipsec security-association lifetime seconds \d+/.test(h.text));
   const aggressivePeers = heads.filter((h) => /^crypto isakmp peer address/.test(h.text));
 
-  interface Entry {
-    name: string;
-    peer?: string;
-    sets: CiscoLine[];
-    acl?: string;
-    objects: Record<string, string>;
-  }
-  const entries: Entry[] = [];
-  const profiles = new Map<string, Entry>();
+  const entries: CiscoEntry[] = [];
+  const profiles = new Map<string, CiscoEntry>();
   for (const b of blocks) {
     const cm = /^crypto map (?:ipv6 )?(\S+) (\d+) ipsec-isakmp$/.exec(b.head.text);
     if (cm) {
-      const e: Entry = {
+      const e: CiscoEntry = {
         name: `${cm[1]} ${cm[2]}`,
         sets: b.children.filter((c) => c.text.startsWith('set ')),
         objects: { map: cm[1]!, seq: cm[2]! },
@@ -81,7 +74,7 @@ function iosParse(text: string): ParsedTunnel[] {
     const p = prot ? profiles.get(prot.text.split(/\s+/)[4]!) : undefined;
     if (!p) continue;
     const dest = b.children.find((c) => /^tunnel destination /.test(c.text));
-    const e: Entry = {
+    const e: CiscoEntry = {
       ...p,
       name: b.head.text.replace(/^interface /, ''),
       objects: { ...p.objects, interface: b.head.text.replace(/^interface /, '') },
@@ -90,13 +83,7 @@ function iosParse(text: string): ParsedTunnel[] {
     entries.push(e);
   }
   return entries.map((e) => {
-    const params: Partial<Record<ParameterName, ReadValue>> = {};
-    const set = (k: ParameterName, v: string, n: number | null, defaultFrom?: string) => {
-      if (v !== '') params[k] = defaultFrom ? { value: v, line: n, defaultFrom } : { value: v, line: n };
-    };
-    const s = (re: RegExp) => e.sets.find((c) => re.test(c.text));
-    const peer = s(/^set peer /);
-    if (peer) e.peer = peer.text.split(/\s+/)[2];
+    const { params, set, s } = openEntry(e);
     const prof2 = s(/^set ikev2-profile /);
     const v2 = !!prof2 || (isakmp.length === 0 && v2props.length > 0);
     set('ike-version', v2 ? 'ikev2' : 'ikev1', prof2?.n ?? null);
@@ -130,32 +117,12 @@ function iosParse(text: string): ParsedTunnel[] {
       if (agg) set('ike-mode', 'aggressive', agg.n);
     }
     const ts = s(/^set transform-set /);
-    const enc: string[] = [];
-    const integ: string[] = [];
-    let transport = false;
-    if (ts)
-      for (const name of ts.text.split(/\s+/).slice(2)) {
-        const t = transformSets.get(name);
-        if (t) {
-          enc.push(...t.enc);
-          integ.push(...t.integ);
-          transport ||= t.transport;
-        }
-        e.objects.transformSet ??= name;
-      }
+    const { enc, integ, transport } = phase2Of(ts ? ts.text.split(/\s+/).slice(2) : [], transformSets, e.objects, 'transformSet');
     const tsLine = transformSets.get(e.objects.transformSet ?? '')?.n ?? ts?.n ?? null;
     set('p2-encryption', list(enc), tsLine);
     set('p2-integrity', list(integ), tsLine);
     if (transport && e.objects.map) set('p2-mode', 'transport', tsLine);
-    const pfs = s(/^set pfs/);
-    if (pfs) set('pfs', normDh(pfs.text.split(/\s+/)[2] ?? 'group1'), pfs.n);
-    const life = s(/^set security-association lifetime seconds /);
-    if (life) set('p2-lifetime', life.text.split(/\s+/)[4]!, life.n);
-    else if (globalLife) set('p2-lifetime', globalLife.text.split(/\s+/)[5]!, globalLife.n);
-    if (e.acl) {
-      const aces = aclEntries(blocks, e.acl);
-      if (aces.length) set('traffic-selectors', aces.map((a) => acePair(a.text)).join('; '), aces[0]!.n);
-    } else if (e.objects.interface) set('traffic-selectors', '0.0.0.0/0 <=> 0.0.0.0/0', null, `${REF}: a VTI negotiates any/any selectors`);
+    readEntryTail(e, blocks, set, { globalLife, pfsGroup: 'group1', vtiSource: `${REF}: a VTI negotiates any/any selectors` });
     const t: ParsedTunnel = { name: e.name, params, objects: e.objects };
     if (e.peer) t.peer = e.peer;
     return t;
@@ -171,13 +138,6 @@ const TS_ENC: Record<string, string> = {
   aes256gcm: 'esp-gcm 256',
   aes128gcm: 'esp-gcm',
 };
-const TS_INT: Record<string, string> = {
-  sha1: 'esp-sha-hmac',
-  sha256: 'esp-sha256-hmac',
-  sha384: 'esp-sha384-hmac',
-  sha512: 'esp-sha512-hmac',
-};
-const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
 function iosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const o = t.objects;
@@ -202,13 +162,13 @@ function iosFix(t: ParsedTunnel, target: FixTarget): string[] | null {
       return v2 ? [`crypto ikev2 profile ${o.ikev2Profile ?? 'PROFILE-1'}`, ` lifetime ${v}`] : pol(`lifetime ${v}`);
     case 'p2-encryption':
     case 'p2-integrity': {
-      const enc = target.name === 'p2-encryption' ? v : first(t, 'p2-encryption', 'aes256');
-      const integ = target.name === 'p2-integrity' ? v : first(t, 'p2-integrity', 'sha256');
-      return [`crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[enc] ?? enc} ${TS_INT[integ] ?? integ}`, ' mode tunnel'];
+      const enc = target.name === 'p2-encryption' ? v : firstMember(t, 'p2-encryption', 'aes256');
+      const integ = target.name === 'p2-integrity' ? v : firstMember(t, 'p2-integrity', 'sha256');
+      return [`crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[enc] ?? enc} ${ESP_HMAC[integ] ?? integ}`, ' mode tunnel'];
     }
     case 'p2-mode':
       return [
-        `crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[first(t, 'p2-encryption', 'aes256')] ?? 'esp-aes 256'} ${TS_INT[first(t, 'p2-integrity', 'sha256')] ?? 'esp-sha256-hmac'}`,
+        `crypto ipsec transform-set ${o.transformSet ?? 'TS-1'} ${TS_ENC[firstMember(t, 'p2-encryption', 'aes256')] ?? 'esp-aes 256'} ${ESP_HMAC[firstMember(t, 'p2-integrity', 'sha256')] ?? 'esp-sha256-hmac'}`,
         ' mode tunnel',
       ];
     case 'pfs':

@@ -130,7 +130,8 @@ const FIELD: Partial<Record<ParameterName, (v: string) => string>> = {
   'traffic-selectors': () => 'Phase 2 > keep one phase 2 entry: Local Network <ON-PREM-SUPERNET>, Remote Network <OUTSYSTEMS-RANGE>',
 };
 
-function pfFix(vendor: 'pfSense' | 'OPNsense') {
+/** Where to change a parameter in the pfSense/OPNsense GUI (the GUI-text reader shares it). */
+export function pfsenseFix(vendor: 'pfSense' | 'OPNsense') {
   return (t: ParsedTunnel, target: FixTarget) => {
     const f = FIELD[target.name];
     return f ? { platform: `${vendor} (VPN > IPsec > ${t.name})`, kind: 'config' as const, lines: [f(target.value)] } : null;
@@ -144,7 +145,7 @@ export const pfsenseXml: ConfigParser = {
   detect: (head) => (/<phase1>/.test(head) && /<ikeid>/.test(head) && !/<opnsense>/i.test(head) ? 0.9 : 0),
   parse: (text) => ({ vendor: 'pfsense', format: 'pfsense-xml', tunnels: parsePf(text) }),
   defaults: PFSENSE_DEFAULTS,
-  fix: pfFix('pfSense'),
+  fix: pfsenseFix('pfSense'),
 };
 
 export const opnsenseXml: ConfigParser = {
@@ -154,5 +155,5 @@ export const opnsenseXml: ConfigParser = {
   detect: (head) => (/<opnsense>/i.test(head) && /<phase1>/.test(head) ? 0.92 : 0),
   parse: (text) => ({ vendor: 'opnsense', format: 'opnsense-xml', tunnels: parsePf(text) }),
   defaults: PFSENSE_DEFAULTS,
-  fix: pfFix('OPNsense'),
+  fix: pfsenseFix('OPNsense'),
 };

@@ -20,11 +20,19 @@ export const SWANCTL_DEFAULTS: DefaultsTable = {
   'nat-t': { value: 'on', source: `${DOC}: NAT is detected automatically (encap = no only disables forcing)` },
 };
 
+/** One swanctl key's value and the 1-based line it came from. */
+export interface SwanctlValue {
+  v: string;
+  n: number;
+}
+/** A connection as swanctl keys: its own (`version`, `local.auth`...) and each child's (`esp_proposals`...). */
+export interface SwanctlConn {
+  conn: Map<string, SwanctlValue>;
+  children: Map<string, Map<string, SwanctlValue>>;
+}
+
 function parseSwanctl(text: string): ParsedTunnel[] {
-  const conns = new Map<
-    string,
-    { conn: Map<string, { v: string; n: number }>; children: Map<string, Map<string, { v: string; n: number }>> }
-  >();
+  const conns = new Map<string, SwanctlConn>();
   for (const leaf of braceLeaves(text)) {
     const p = leaf.path;
     if (p[0] !== 'connections' || !p[1] || isTemplateValue(leaf.value)) continue;
@@ -38,6 +46,11 @@ function parseSwanctl(text: string): ParsedTunnel[] {
       c.children.set(rest[1], ch);
     } else c.conn.set(rest.join('.'), v);
   }
+  return swanctlTunnels(conns);
+}
+
+/** The tunnels of swanctl connections, whichever text they were read from (swanctl.conf, OPNsense's XML). */
+export function swanctlTunnels(conns: Map<string, SwanctlConn>): ParsedTunnel[] {
   const tunnels: ParsedTunnel[] = [];
   for (const [name, { conn, children }] of conns) {
     const params: Partial<Record<ParameterName, ReadValue>> = {};
@@ -109,7 +122,7 @@ function parseSwanctl(text: string): ParsedTunnel[] {
 
 const first = (t: ParsedTunnel, k: ParameterName, d: string) => (t.params[k]?.value ?? d).split(',')[0]!.trim();
 
-function swanctlFix(t: ParsedTunnel, target: FixTarget): string[] | null {
+export function swanctlFix(t: ParsedTunnel, target: FixTarget): string[] | null {
   const v = target.value;
   const conn = (lines: string[]) => ['connections {', `    ${t.objects.connection} {`, ...lines.map((l) => `        ${l}`), '    }', '}'];
   const child = (lines: string[]) => conn(['children {', `    ${t.objects.child} {`, ...lines.map((l) => `        ${l}`), '    }', '}']);
