@@ -2,6 +2,7 @@ import type { ResultOf } from '../probes/catalogue.js';
 import type { IcmpStatus } from '../probes/icmp.js';
 import type { CheckInput } from './input.js';
 import type { Outcome } from './plan.js';
+import { observeRoutes, type RouteFacts } from './route-facts.js';
 
 /**
  * What the probes observed, digested into the questions the rules ask ("does this DNS server answer
@@ -88,6 +89,8 @@ export interface Facts {
   /** Traces that actually ran (have hop data or ended), as opposed to unavailable / not permitted. */
   tracesRan: TraceResult[];
   edge: EdgeFacts | undefined;
+  /** This machine's routing table towards the cloud and the edge (the route probe). */
+  route: RouteFacts;
 }
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
@@ -184,5 +187,6 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
     icmpNotPermitted: allIcmp.length > 0 && allIcmp.every((r) => r.detail.status === 'not-permitted'),
     tracesRan,
     edge,
+    route: observeRoutes(input.edge, outcomes),
   };
 }

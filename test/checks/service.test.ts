@@ -173,6 +173,8 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(notRun.map((p) => [p.kind, p.notRun!.allow])).toEqual([
       ['icmp', '10.255.255.1'],
       ['traceroute', '10.255.255.1'],
+      // The route lookup sends nothing, but the agent still tells only about addresses its rules cover.
+      ['route', '10.255.255.1'],
       ['dns', '10.255.255.1:53'],
     ]);
     expect(notRun.every((p) => p.notRun!.message.includes("outside this agent's allowlist"))).toBe(true);
@@ -184,15 +186,16 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(report.notConcluded!.map((g) => g.question)).toEqual([
       'whether cloud DNS server 10.255.255.1 answers ping',
       'where the path to 10.255.255.1 stops (your network or the VPN device)',
+      'which next hop this machine uses for 10.255.255.1 (your network or the VPN device)',
       `whether cloud DNS server 10.255.255.1 answers for ${HOST}`,
     ]);
     const jobs = h.store.audit.recent().filter((j) => j.checkId === checkId);
-    expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(3);
+    expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(4);
     // The chat says the same: a notice first, the refused rows marked "not run" with their rule.
     const r = checkReply(report, { agent: 'lan-1' });
-    expect(r.notices![0]).toMatch(/^Partial check: 3 of \d+ probes were not run \(refused by agent lan-1's allowlist\)/);
+    expect(r.notices![0]).toMatch(/^Partial check: 4 of \d+ probes were not run \(refused by agent lan-1's allowlist\)/);
     expect(r.notices![1]).toBe('To run them, add to the agent: --allow 10.255.255.1 --allow 10.255.255.1:53');
-    expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null]);
+    expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null, null]);
   });
 
   it("every target outside the agent's allowlist: agent-refused, 422, the rules to add, no diagnosis in the Reply, and the refusals audited", async () => {
@@ -255,7 +258,14 @@ describe('check service: here and on a real agent over loopback', () => {
       const err = await failure({ ...draft, timeoutMs: 600 }, { on: 'agent', agent: 'deaf-1' });
       const took = Date.now() - started;
       expect(err.code).toBe('timeout');
-      expect(err.details.failures!.every((f) => f.includes('did not acknowledge'))).toBe(true);
+      // It predates the route probe: those are not run (the hub knows from its hello), the rest time out.
+      const [route, others] = [
+        err.details.failures!.filter((f) => f.startsWith('route ')),
+        err.details.failures!.filter((f) => !f.startsWith('route ')),
+      ];
+      expect(route.length).toBeGreaterThan(0);
+      expect(route.every((f) => f.includes('does not run route probes'))).toBe(true);
+      expect(others.every((f) => f.includes('did not acknowledge'))).toBe(true);
       // The hub gave up at the probes' deadline plus its grace, before the check's own overrun.
       expect(took).toBeGreaterThanOrEqual(600 - 100 + HUB_RESULT_GRACE_MS - 50);
       expect(took).toBeLessThan(600 + RUNNER_OVERRUN_MS);
