@@ -35,7 +35,7 @@ describe.skipIf(!isRoot())('network lab', () => {
 
       const codes = s.expected.codes.length ? s.expected.codes.join(', ') : 'no findings';
       it(`check --json: ${s.expected.verdict}, ${codes}`, async () => {
-        const run: CheckRun = await runCheck(lab!, { sentry: s.sentry });
+        const run: CheckRun = await runCheck(lab!, { sentry: s.sentry, edge: !s.noEdge });
         const why = describeRun(run);
         expect(run.report, `check --json broke its contract\n${why}`).toBeDefined();
         const report = run.report!;

@@ -21,6 +21,8 @@ export interface Scenario {
   /** Turns a healthy lab into this scenario. */
   inject: (lab: Lab) => Promise<void>;
   sentry?: boolean;
+  /** Run the check without --edge. */
+  noEdge?: boolean;
   expected: {
     verdict: Verdict;
     /** Exactly the codes (error or warning findings) the check must report; info findings are not counted. */
@@ -128,6 +130,19 @@ export const SCENARIOS: readonly Scenario[] = [
       w('the cloud DNS does not answer ping', async (lab) => !(await pingOk(lab, 'lan', DNS1))),
       w('traceroute reaches the edge device and stops there', async (lab) => (await traceHops(lab, 'lan', DNS1)).at(-1) === EDGE_IP),
       w('the cloud DNS does not answer queries', async (lab) => (await dig(lab, 'lan', DNS1, ENV_HOST)) === null),
+    ],
+  },
+  {
+    id: 'tunnel-down-no-edge',
+    title: 'tunnel down (wrong pre-shared key), checked without naming the edge device',
+    inject: async (lab) => void (await lab.faults.wrongPsk()),
+    noEdge: true,
+    // Nothing says whether 10.250.2.2, where the trace stops, is the VPN device or a router before it: the
+    // check says so and asks for the edge instead of picking internal-routing or vpn-device.
+    expected: { verdict: 'down', codes: ['tunnel-down', 'path-undecided'], stage: 'undecided' },
+    witnesses: [
+      w('no CHILD_SA is installed', async (lab) => !(await lab.tunnelUp())),
+      w('traceroute reaches the edge device and stops there', async (lab) => (await traceHops(lab, 'lan', DNS1)).at(-1) === EDGE_IP),
     ],
   },
   {

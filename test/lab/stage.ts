@@ -4,13 +4,14 @@
  *   this-host         internal-routing, and this host's route for the cloud leaves by another next hop than its route to the edge
  *   internal-network  internal-routing, and the trace stops at the internal router before the edge
  *   edge              vpn-device, and the trace's last answering hop is the edge device (tunnel / IKE / IPsec side)
+ *   undecided         path-undecided: the report names what would settle it instead of picking a side
  *   dns | firewall | https   the first error or warning is about names, ports, or the HTTPS handshake
  *   none              healthy
  */
 import type { CheckReport } from './run-check.js';
 import { EDGE_IP, PLAN } from './plan.js';
 
-export type Stage = 'none' | 'this-host' | 'internal-network' | 'edge' | 'dns' | 'firewall' | 'https';
+export type Stage = 'none' | 'this-host' | 'internal-network' | 'edge' | 'undecided' | 'dns' | 'firewall' | 'https';
 
 interface RouteDetail {
   status?: string;
@@ -36,6 +37,10 @@ export function stageOf(report: CheckReport): Stage | `unclear: ${string}` {
     if (elsewhere) return 'this-host';
     if (lastHops.includes(PLAN.core.lanSide)) return 'internal-network';
     return `unclear: internal-routing, trace stops at ${lastHops.join(',')}`;
+  }
+  if (codes.has('path-undecided')) {
+    const u = report.findings.find((f) => f.code === 'path-undecided') as { undecided?: { settleWith?: unknown[] } } | undefined;
+    return (u?.undecided?.settleWith?.length ?? 0) > 0 ? 'undecided' : 'unclear: path-undecided without what would settle it';
   }
   if (codes.has('dns-forwarder-missing') || codes.has('dns-unreachable')) return 'dns';
   if (codes.has('port-blocked')) return 'firewall';
