@@ -102,7 +102,11 @@ describe('check service: here and on a real agent over loopback', () => {
     });
     // An agent that takes jobs and never finishes them: its own deadline answers "timeout".
     const slow = startAgent(h.url, registerAgent(h.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) });
-    agents.push(lan.agent, slow.agent);
+    // An agent from before the route probe: it does not advertise (or run) it.
+    const current = new MappedExecutor(new CatalogueExecutor(allowlist), ports);
+    const older: JobExecutor = { kinds: current.kinds.filter((k) => k !== 'route'), execute: (job, ctx) => current.execute(job, ctx) };
+    const old = startAgent(h.url, registerAgent(h.store, 'old-1'), 'old-1', { allowlist, executor: older });
+    agents.push(lan.agent, slow.agent, old.agent);
     registerAgent(h.store, 'gone-1'); // registered, never connected
     await Promise.all(agents.map((a) => a.whenOnline()));
     service = new CheckService({
@@ -198,6 +202,22 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null, null]);
   });
 
+  it('an agent older than the route probe: the check runs the rest (200), the route rows are not run, "update the agent"', async () => {
+    const { report } = await service.run(parseCheckRequest(draft), { on: 'agent', agent: 'old-1' }, { requestedBy });
+    const notRun = report.probes.filter((p) => p.notRun);
+    expect(notRun.map((p) => [p.kind, p.notRun!.reason])).toEqual([['route', 'unsupported']]);
+    expect(notRun[0]!.notRun!.message).toContain('does not run route probes');
+    // The rest is judged as a current agent judges it: the same verdict and findings.
+    const current = await service.run(parseCheckRequest(draft), { on: 'agent', agent: 'lan-1' }, { requestedBy });
+    expect([report.verdict, report.findings.map((f) => f.code)]).toEqual([
+      current.report.verdict,
+      current.report.findings.map((f) => f.code),
+    ]);
+    const r = checkReply(report, { agent: 'old-1' });
+    expect(r.notices![0]).toMatch(/^Partial check: 1 of \d+ probes were not run \(1 this agent's version does not run: update it\)/);
+    expect(r.evidence.find((e) => e.outcome.startsWith('not run'))!.outcome).toBe('not run: this agent does not run it (update the agent)');
+  });
+
   it("every target outside the agent's allowlist: agent-refused, 422, the rules to add, no diagnosis in the Reply, and the refusals audited", async () => {
     const err = await failure(
       { ...draft, dnsServers: ['10.255.255.1'], resolver: '10.255.255.2', timeoutMs: 2000 },
@@ -276,13 +296,18 @@ describe('check service: here and on a real agent over loopback', () => {
     }
   });
 
-  it('no agent named with two online: agent-required, 409, and one "Run on" button per agent', async () => {
+  it('no agent named with several online: agent-required, 409, and one "Run on" button per agent', async () => {
     const request = parseCheckRequest(draft);
     const err = await rejection(service.run(request, { on: 'agent' }, { requestedBy }));
     expect(err.code).toBe('agent-required');
     expect(httpStatusOf(err.code)).toBe(409);
-    expect(checkErrorReply(err, request).actions.map((a) => a.command)).toEqual([
+    expect(
+      checkErrorReply(err, request)
+        .actions.map((a) => a.command)
+        .sort(),
+    ).toEqual([
       `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on lan-1`,
+      `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on old-1`,
       `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on slow-1`,
     ]);
   });
