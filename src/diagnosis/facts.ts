@@ -52,8 +52,9 @@ export interface HostFacts {
  *   'trace'      its inside IP is a hop of a traceroute to a cloud DNS server;
  *   'icmp-error' it answered a ping to a cloud DNS server with an ICMP error;
  *   'ping'       it answers its own ping while no traceroute hop answered at all (the edge is the first hop,
- *                or rate-limits its time-exceeded replies after back-to-back checks): nothing says the
- *                traffic stopped before it, so it counts as reached;
+ *                or rate-limits its time-exceeded replies after back-to-back checks, or the cloud traffic
+ *                goes elsewhere): it counts as reached only when this machine's route names the edge as
+ *                next hop; otherwise the path stays undecided (path-rules.ts);
  *   null         not seen. When traceroute hops before it answered and then went silent, a ping reply
  *                from the edge does not count: the traffic for the cloud may not be routed to the edge at
  *                all (internal routing), which is exactly what such a trace shows.

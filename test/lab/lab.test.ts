@@ -3,6 +3,7 @@
  * tools, then runs `vpn-doctor check --json` inside the LAN namespace and asserts verdict and finding codes.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from './lab.js';
 import { isRoot, NOT_ROOT_MESSAGE } from './root.js';
@@ -41,6 +42,8 @@ describe.skipIf(!isRoot())('network lab', () => {
         const report = run.report!;
         // Info findings are commentary (e.g. "no TLS handshake"), not diagnoses: only errors and warnings count.
         const reported = [...new Set(report.findings.filter((f) => f.severity !== 'info').map((f) => f.code))].sort();
+        // VDLAB_REPORTS=<dir>: keep each scenario's check --json document.
+        if (process.env.VDLAB_REPORTS) writeFileSync(join(process.env.VDLAB_REPORTS, `${s.id}.json`), run.stdout);
         const stage = stageOf(report);
         if (TABLE)
           appendFileSync(
