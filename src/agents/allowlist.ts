@@ -14,6 +14,8 @@ import { isHostname } from '../probes/target.js';
  *   dns.example.com                                  exactly one name
  *   RULE:PORTS  e.g. 10.0.0.0/8:53  .outsystemsenterprise.com:443,80  10.1.2.3:8000-8100  [2001:db8::/32]:443
  * A rule with ports only allows those TCP/UDP ports, so it never allows ICMP (ping, traceroute).
+ * A route lookup (the route probe) sends nothing: it is allowed for any address some rule covers, at any port,
+ * so the rules that let a check reach the cloud DNS also let it ask which way this machine routes to them.
  *
  * Protected addresses (loopback, link-local, unspecified, multicast, broadcast and the agent's own addresses)
  * are refused unless an ADDRESS rule lists them explicitly: a block at least as narrow as the protected block
@@ -40,8 +42,11 @@ export type AllowRule =
 /** One address (and port) a probe is about to contact, and the name it came from, if any. */
 export interface Contact {
   address: string;
-  /** null/undefined for ICMP and traceroute. */
-  port?: number | null;
+  /**
+   * null/undefined for ICMP and traceroute. 'any' for a route lookup (it sends nothing, only reads this
+   * machine's routing table): any rule covering the address allows it, whatever ports the rule names.
+   */
+  port?: number | null | 'any';
   /** The host name as requested, when the address was resolved from it. */
   host?: string | null;
 }
@@ -137,8 +142,8 @@ export function parseRule(input: string): AllowRule {
   throw new AllowlistError(`allow rule "${text}": not an address, CIDR block, .domain suffix or host name`);
 }
 
-function portAllowed(ports: PortRange[] | null, port: number | null | undefined): boolean {
-  if (ports === null) return true;
+function portAllowed(ports: PortRange[] | null, port: number | null | undefined | 'any'): boolean {
+  if (ports === null || port === 'any') return true;
   if (port === null || port === undefined) return false;
   return ports.some((r) => port >= r.from && port <= r.to);
 }
@@ -191,7 +196,7 @@ export class Allowlist {
     const addr = canonicalAddress(contact.address);
     if (!addr) return { allowed: false, reason: `${where}: not an IP address` };
     const port = contact.port ?? null;
-    const allow = ruleFor(addr, port);
+    const allow = ruleFor(addr, port === 'any' ? null : port);
 
     // The most specific protection that applies; an address rule must be at least that narrow to unlock it.
     const protection = this.protectedBlocks
@@ -228,6 +233,6 @@ export function ruleFor(addr: { address: string; family: Family }, port: number 
 
 function describe(c: Contact): string {
   const addr = isIP(c.address) === 6 ? `[${c.address}]` : c.address;
-  const target = c.port ? `${addr}:${c.port}` : addr;
+  const target = typeof c.port === 'number' ? `${addr}:${c.port}` : addr;
   return c.host && c.host !== c.address ? `${c.host} (${target})` : target;
 }

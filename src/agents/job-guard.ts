@@ -76,6 +76,19 @@ export async function guardRequest(
         contacted: [p.address],
       };
     }
+    case 'route': {
+      // Reads the local routing table only (nothing is sent): any rule covering the address will do.
+      const decision = allowlist.check({ address: request.params.target, port: 'any' });
+      if (!decision.allowed) {
+        return {
+          ok: false,
+          code: 'not-allowed',
+          reason: `refused by the agent's allowlist: ${decision.reason}`,
+          ...(decision.allow ? { allow: decision.allow } : {}),
+        };
+      }
+      return { ok: true, request, contacted: [] };
+    }
     case 'dns': {
       const { server, port } = request.params;
       const servers = server ? [{ address: server, port }] : (deps.systemResolvers ?? getServers)().map(parseServer);

@@ -4,7 +4,7 @@ import { failedResult, ProbeResultSchema, requestTarget, type AnyProbeResult, ty
 
 /** A probe that never ran on the agent (refused, not answered, invalid answer), as the check sees it. */
 export interface AgentFailure {
-  /** The hub's job status ('refused', 'timeout', 'disconnected'...), 'busy', 'unavailable' or 'invalid'. */
+  /** The hub's job status ('refused', 'timeout', 'disconnected'...), 'busy', 'unsupported', 'unavailable' or 'invalid'. */
   status: string;
   /** "dns acme... @10.0.0.2: agent a1: refused by the agent's allowlist: ..." */
   message: string;
@@ -30,9 +30,13 @@ export function agentProbeRunner(
     const target = requestTarget(request);
     const failed = (status: string, message: string, durationMs = 0, allow?: string): AnyProbeResult => {
       onFailure({ status, message: `${request.kind} ${target}: ${message}`, ...(allow ? { allow } : {}) });
-      // A refusal is the agent's policy, not the network: the probe is marked as not run, so the runbook
-      // leaves it out instead of reading its silence as a fault.
-      const notRun = status === 'refused' ? { reason: 'refused' as const, message, ...(allow ? { allow } : {}) } : undefined;
+      // A refusal is the agent's policy, not the network, and an older agent without a probe kind (route)
+      // says nothing about the network either: the probe is marked as not run, so the runbook leaves it out
+      // instead of reading its silence as a fault.
+      const notRun =
+        status === 'refused' || status === 'unsupported'
+          ? { reason: status as 'refused' | 'unsupported', message, ...(allow ? { allow } : {}) }
+          : undefined;
       return failedResult(request.kind, target, message, { backend: `agent:${agent}`, durationMs, ...(notRun ? { notRun } : {}) });
     };
     try {
@@ -57,7 +61,10 @@ export function agentProbeRunner(
         return failed('invalid', `agent ${agent} returned an invalid ${request.kind} result`, outcome.durationMs);
       return result.data as AnyProbeResult;
     } catch (err) {
-      if (err instanceof AgentUnavailableError) return failed(err.reason === 'busy' ? 'busy' : 'unavailable', err.message);
+      if (err instanceof AgentUnavailableError) {
+        const status = err.reason === 'busy' ? 'busy' : err.reason === 'unsupported-probe' ? 'unsupported' : 'unavailable';
+        return failed(status, err.message);
+      }
       throw err;
     }
   };

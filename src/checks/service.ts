@@ -11,6 +11,9 @@ import { agentProbeRunner, type AgentFailure } from './agent-runner.js';
 import { CheckError } from './errors.js';
 import type { CheckRequest } from './request.js';
 
+/** Agent failures that mean "this probe never ran" (policy, or an agent without that probe kind), not "the network failed". */
+const NOT_RUN: ReadonlySet<string> = new Set(['refused', 'unsupported']);
+
 /** Where a check runs: this machine, or a probe agent (absent name: the only agent online). */
 export type CheckPlacement = { on: 'local' } | { on: 'agent'; agent?: string | undefined };
 
@@ -80,11 +83,14 @@ export class CheckService {
     // them) and left out of the diagnosis, which says what it could not conclude: the check runs what it
     // may. It fails only when nothing ran at all, or when probes failed for other reasons (disconnected,
     // late, invalid answer): their silence would read as a network fault that nobody observed.
-    const others = failures.filter((f) => f.status !== 'refused');
+    const others = failures.filter((f) => !NOT_RUN.has(f.status));
     const nothingRan = report.probes.every((p) => p.notRun);
     if (others.length > 0 || nothingRan) throw agentFailure(agent, checkId, failures);
     if (failures.length > 0)
-      this.deps.log?.warn({ agent, checkId, notRun: failures.map((f) => f.message) }, 'partial check: probes refused by the agent');
+      this.deps.log?.warn(
+        { agent, checkId, notRun: failures.map((f) => f.message) },
+        'partial check: probes the agent refused or does not run',
+      );
     return { report, input: request.input, agent, checkId };
   }
 
@@ -123,7 +129,7 @@ function agentFailure(agent: string, checkId: string, failures: AgentFailure[]):
   const shown = `${lines.slice(0, 3).join('; ')}${lines.length > 3 ? ` (and ${lines.length - 3} more)` : ''}`;
   const allow = [...new Set(failures.flatMap((f) => (f.allow ? [f.allow] : [])))].sort();
   const details = { agent, checkId, failures: lines, ...(allow.length > 0 ? { allow } : {}) };
-  const others = failures.filter((f) => f.status !== 'refused');
+  const others = failures.filter((f) => !NOT_RUN.has(f.status));
   if (others.length === 0) return new CheckError('agent-refused', `agent ${agent} refused every probe of the check: ${shown}`, details);
   // Not a network finding and not the agent's fault: it is at capacity, and the caller may retry.
   if (others.some((f) => f.status === 'busy'))

@@ -78,8 +78,17 @@ function partialNotices(report: CheckReport, agent?: string): string[] {
   const rules = [...new Set(refused.flatMap((p) => (p.notRun?.allow ? [p.notRun.allow] : [])))];
   const open = (report.notConcluded ?? []).map((g) => g.question);
   const who = agent ? `agent ${agent}'s` : "the agent's";
+  // An agent older than a probe kind (route) does not run it: updating the agent, not its allowlist, fixes that.
+  const unsupported = refused.filter((p) => p.notRun?.reason === 'unsupported').length;
+  const policy = refused.length - unsupported;
+  const why =
+    unsupported === 0
+      ? `refused by ${who} allowlist`
+      : [policy ? `${policy} refused by ${who} allowlist` : '', `${unsupported} this agent's version does not run: update it`]
+          .filter(Boolean)
+          .join(', ');
   return [
-    `Partial check: ${refused.length} of ${report.probes.length} probes were not run (refused by ${who} allowlist); the diagnosis uses the rest.`,
+    `Partial check: ${refused.length} of ${report.probes.length} probes were not run (${why}); the diagnosis uses the rest.`,
     ...(rules.length > 0 ? [`To run them, add to the agent: ${rules.map((r) => `--allow ${r}`).join(' ')}`] : []),
     `Not concluded: ${open.slice(0, 5).join('; ')}${open.length > 5 ? ` (and ${open.length - 5} more)` : ''}.`,
   ];
@@ -127,6 +136,8 @@ export function probeLabel(p: Pick<ReportProbe, 'kind' | 'target'>, input?: Chec
       return `TCP ${p.target.split(':').pop()}`;
     case 'tls':
       return 'TLS handshake';
+    case 'route':
+      return input?.edge === p.target ? 'Route to edge device' : 'Route (this machine)';
   }
 }
 
@@ -145,13 +156,16 @@ export function okness(r: AnyProbeResult): boolean | null {
     case 'tcp':
     case 'tls':
       return r.ok;
+    case 'route':
+      return r.detail.status === 'unavailable' || r.detail.status === 'error' ? null : r.ok;
   }
 }
 
 function evidenceRow(p: ReportProbe, input?: CheckInput): ReplyEvidence {
   if (p.notRun) {
     const allow = p.notRun.allow ? ` (allow with --allow ${p.notRun.allow})` : '';
-    return { label: probeLabel(p, input), target: p.target, outcome: `not run: refused by the agent's allowlist${allow}`, ok: null };
+    const why = p.notRun.reason === 'unsupported' ? 'this agent does not run it (update the agent)' : "refused by the agent's allowlist";
+    return { label: probeLabel(p, input), target: p.target, outcome: `not run: ${why}${allow}`, ok: null };
   }
   const r = typed(p);
   return {

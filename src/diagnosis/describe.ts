@@ -1,6 +1,7 @@
 import type { AnyProbeResult } from '../probes/catalogue.js';
 import type { DnsDetail } from '../probes/dns.js';
 import type { IcmpDetail } from '../probes/icmp.js';
+import type { RouteDetail } from '../probes/route.js';
 import type { TcpDetail } from '../probes/tcp.js';
 import type { TlsDetail } from '../probes/tls.js';
 import type { TracerouteDetail } from '../probes/traceroute.js';
@@ -22,6 +23,32 @@ export function describeResult(r: AnyProbeResult): string {
       return describeTcp(r.detail);
     case 'tls':
       return describeTls(r.detail);
+    case 'route':
+      return describeRoute(r.detail);
+  }
+}
+
+/** "via 10.250.1.1 dev eth0, source 10.250.1.10", as `ip route get` says it. */
+export function describeRoute(d: RouteDetail): string {
+  const dev = d.device ? ` dev ${d.device}` : '';
+  const src = d.source ? `, source ${d.source}` : '';
+  const table = d.table && d.table !== 'main' ? ` (table ${d.table})` : '';
+  switch (d.status) {
+    case 'routed':
+      return `${d.gateway ? `via ${d.gateway}` : 'on-link'}${dev}${src}${table}`;
+    case 'local':
+      return 'an address of this machine';
+    case 'no-route':
+      return 'no route on this machine (Network is unreachable)';
+    case 'unreachable':
+      return 'an "unreachable" route on this machine (No route to host)';
+    case 'prohibited':
+      return 'a "prohibit" route on this machine (Permission denied)';
+    case 'blackhole':
+      return 'a "blackhole" route on this machine: packets are discarded';
+    case 'unavailable':
+    case 'error':
+      return d.message ?? d.status;
   }
 }
 

@@ -2,6 +2,7 @@ import type { ResultOf } from '../probes/catalogue.js';
 import type { IcmpStatus } from '../probes/icmp.js';
 import type { CheckInput } from './input.js';
 import type { Outcome } from './plan.js';
+import { observeRoutes, type RouteFacts } from './route-facts.js';
 
 /**
  * What the probes observed, digested into the questions the rules ask ("does this DNS server answer
@@ -51,8 +52,9 @@ export interface HostFacts {
  *   'trace'      its inside IP is a hop of a traceroute to a cloud DNS server;
  *   'icmp-error' it answered a ping to a cloud DNS server with an ICMP error;
  *   'ping'       it answers its own ping while no traceroute hop answered at all (the edge is the first hop,
- *                or rate-limits its time-exceeded replies after back-to-back checks): nothing says the
- *                traffic stopped before it, so it counts as reached;
+ *                or rate-limits its time-exceeded replies after back-to-back checks, or the cloud traffic
+ *                goes elsewhere): it counts as reached only when this machine's route names the edge as
+ *                next hop; otherwise the path stays undecided (path-rules.ts);
  *   null         not seen. When traceroute hops before it answered and then went silent, a ping reply
  *                from the edge does not count: the traffic for the cloud may not be routed to the edge at
  *                all (internal routing), which is exactly what such a trace shows.
@@ -88,6 +90,8 @@ export interface Facts {
   /** Traces that actually ran (have hop data or ended), as opposed to unavailable / not permitted. */
   tracesRan: TraceResult[];
   edge: EdgeFacts | undefined;
+  /** This machine's routing table towards the cloud and the edge (the route probe). */
+  route: RouteFacts;
 }
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
@@ -184,5 +188,6 @@ export function observe(input: CheckInput, outcomes: readonly Outcome[]): Facts 
     icmpNotPermitted: allIcmp.length > 0 && allIcmp.every((r) => r.detail.status === 'not-permitted'),
     tracesRan,
     edge,
+    route: observeRoutes(input.edge, outcomes),
   };
 }

@@ -16,7 +16,8 @@ export function notConcluded(input: CheckInput, outcomes: readonly Outcome[]): N
     gaps.push({ question, codes, notRun: [...missing.map((o) => `${o.result.kind} ${o.result.target}`), ...extra] });
   };
 
-  const cloudFacing = (o: Outcome): boolean => o.role !== 'local-dns' && o.role !== 'edge-ping';
+  // Route lookups send nothing, so they say nothing about whether the cloud answers.
+  const cloudFacing = (o: Outcome): boolean => !['local-dns', 'edge-ping', 'dns-route', 'edge-route'].includes(o.role);
   if (!ran.some(cloudFacing)) {
     add(
       'whether anything in the OutSystems Cloud answers (is the tunnel up?)',
@@ -34,6 +35,14 @@ export function notConcluded(input: CheckInput, outcomes: readonly Outcome[]): N
         break;
       case 'dns-trace':
         add(`where the path to ${o.server} stops (your network or the VPN device)`, ['internal-routing', 'vpn-device'], [o]);
+        break;
+      case 'dns-route':
+      case 'edge-route':
+        add(
+          `which next hop this machine uses for ${o.role === 'edge-route' ? `your VPN edge device ${o.server}` : o.server} (your network or the VPN device)`,
+          ['internal-routing', 'vpn-device'],
+          [o],
+        );
         break;
       case 'cloud-dns':
         add(`whether cloud DNS server ${o.server} answers for ${o.host}`, ['dns-unreachable', 'host-not-found', 'dns-public-answer'], [o]);

@@ -12,6 +12,8 @@ export type Outcome =
   | { role: 'dns-ping'; server: string; result: ResultOf<'icmp'> }
   | { role: 'edge-ping'; server: string; result: ResultOf<'icmp'> }
   | { role: 'dns-trace'; server: string; result: ResultOf<'traceroute'> }
+  | { role: 'dns-route'; server: string; result: ResultOf<'route'> }
+  | { role: 'edge-route'; server: string; result: ResultOf<'route'> }
   | { role: 'cloud-dns'; server: string; host: string; result: ResultOf<'dns'> }
   | { role: 'local-dns'; host: string; result: ResultOf<'dns'> }
   | { role: 'tcp'; host: string; port: number; result: ResultOf<'tcp'> }
@@ -39,6 +41,8 @@ export interface Budget {
   ping: { count: number; intervalMs: number; timeoutMs: number };
   trace: { maxHops: number; waitMs: number; timeoutMs: number };
   dnsMs: number;
+  /** A route lookup reads a local table: it answers in milliseconds or not at all. */
+  routeMs: number;
 }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.round(Math.min(hi, Math.max(lo, v)));
@@ -48,6 +52,7 @@ export function budget(timeoutMs: number): Budget {
     ping: { count: 3, intervalMs: 200, timeoutMs: clamp(timeoutMs * 0.6, 600, 5000) },
     trace: { maxHops: 15, waitMs: clamp(timeoutMs * 0.2, 300, 1000), timeoutMs: clamp(timeoutMs * 0.9, 900, 30_000) },
     dnsMs: clamp(timeoutMs * 0.5, 500, 5000),
+    routeMs: clamp(timeoutMs * 0.4, 200, 2000),
   };
 }
 
@@ -76,6 +81,15 @@ export function firstStage(input: CheckInput): PlannedProbe[] {
   }
   for (const server of input.dnsServers) {
     plan.push({ slot: { role: 'dns-trace', server }, request: { kind: 'traceroute', params: { target: server, ...trace } } });
+  }
+  // Which way this machine sends the cloud traffic, and its edge device's: the next hop each route names
+  // tells a wrong or dead route here from a path that does reach the edge (nothing is sent).
+  for (const server of input.dnsServers) {
+    plan.push({ slot: { role: 'dns-route', server }, request: { kind: 'route', params: { target: server, timeoutMs: b.routeMs } } });
+  }
+  if (input.edge) {
+    const edge = input.edge;
+    plan.push({ slot: { role: 'edge-route', server: edge }, request: { kind: 'route', params: { target: edge, timeoutMs: b.routeMs } } });
   }
   for (const host of input.hosts) {
     for (const server of input.dnsServers) {
@@ -133,6 +147,8 @@ export function slotKey(slot: PlanSlot): string {
     case 'dns-ping':
     case 'edge-ping':
     case 'dns-trace':
+    case 'dns-route':
+    case 'edge-route':
       return `${slot.role} ${slot.server}`;
     case 'cloud-dns':
       return `${slot.role} ${slot.host} ${slot.server}`;

@@ -26,6 +26,7 @@ export const FINDING_CODES = [
   'icmp-not-permitted',
   'tls-handshake-failed',
   'tls-certificate',
+  'path-undecided',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -53,6 +54,27 @@ export const FindingStepSchema = z.object({
   snippets: z.array(FindingSnippetSchema).optional(),
 });
 
+/**
+ * A finding that could not choose between causes (path-undecided): which codes remain possible and what
+ * would settle it, each a probe of this program or a command to run by hand.
+ */
+export const UndecidedSchema = z.object({
+  between: z.array(z.enum(FINDING_CODES)).min(2),
+  settleWith: z
+    .array(
+      z.object({
+        /** The probe kind that would answer, when this program has one ('route', 'traceroute'), or 'input'. */
+        probe: z.union([ProbeKindSchema, z.literal('input')]).optional(),
+        /** What to run or give: "ip route get 10.251.0.2", "--edge <inside IP>". */
+        command: z.string(),
+        /** What its answer decides. */
+        why: z.string(),
+      }),
+    )
+    .min(1),
+});
+export type Undecided = z.infer<typeof UndecidedSchema>;
+
 export const FindingSchema = z.object({
   code: z.enum(FINDING_CODES),
   severity: z.enum(SEVERITIES),
@@ -63,6 +85,8 @@ export const FindingSchema = z.object({
   summary: z.string(),
   evidence: z.array(EvidenceSchema),
   steps: z.array(FindingStepSchema),
+  /** Present only on a path-undecided finding. */
+  undecided: UndecidedSchema.optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
@@ -73,10 +97,13 @@ export const ReportProbeSchema = z.object({
   durationMs: z.number().nonnegative(),
   backend: z.string(),
   detail: z.record(z.string(), z.unknown()),
-  /** Present when the probe never ran: the agent's allowlist refused it (the rule that would allow it). */
+  /**
+   * Present when the probe never ran: the agent's allowlist refused it (the rule that would allow it), or
+   * the agent does not run that kind of probe (an agent older than the route probe).
+   */
   notRun: z
     .object({
-      reason: z.literal('refused'),
+      reason: z.enum(['refused', 'unsupported']),
       message: z.string(),
       /** The --allow rule to add on the agent ("10.0.0.2:53"). */
       allow: z.string().optional(),

@@ -1,20 +1,23 @@
-import type { AnyProbeResult } from '../probes/catalogue.js';
-import { describeResult } from './describe.js';
 import { observe, type Facts, type HostFacts, type ServerFacts } from './facts.js';
+import { ev, finding, list, type RawFinding } from './finding.js';
 import type { CheckInput } from './input.js';
+import { pathDown } from './path-rules.js';
 import { HTTP, HTTPS, type Outcome } from './plan.js';
 import type { Evidence, FindingCode, Severity, Verdict } from './report.js';
+
+export { TOPIC_OF, type RawFinding } from './finding.js';
 
 /**
  * The runbook's decisions, in one place, in the order the guide reasons:
  *
- *   1. Does anything in the cloud answer?  No  -> where does the path stop?
- *        no route on this machine                      -> internal-routing
- *        traceroute never reaches the edge device      -> internal-routing
- *        traceroute reaches the edge device, no further -> tunnel-down + vpn-device
- *          (the edge counts as reached when it is a trace hop, sent an ICMP error for a cloud DNS
- *          ping, or answers its own ping while no trace hop answered at all: see facts.ts EdgeSeenBy)
- *        otherwise (edge unknown, no traceroute)        -> tunnel-down
+ *   1. Does anything in the cloud answer?  No  -> where does the path stop? (path-rules.ts)
+ *        no usable route on this machine                    -> internal-routing
+ *        its route hands the cloud traffic to the edge      -> tunnel-down + vpn-device
+ *        its route for the cloud avoids the edge's next hop -> internal-routing
+ *        traceroute never reaches the edge device           -> internal-routing
+ *        traceroute reaches the edge device, no further     -> tunnel-down + vpn-device
+ *        the evidence does not tell (no edge, no trace, silent shared first hop)
+ *                                                           -> tunnel-down + path-undecided (names what settles it)
  *      (then DNS and ports are not judged: their silence is a consequence)
  *   2. The cloud DNS servers: no DNS answer from any -> dns-unreachable (error); from some -> (warning);
  *      DNS answers but ping does not -> dns-ping-blocked (warning).
@@ -30,30 +33,6 @@ import type { Evidence, FindingCode, Severity, Verdict } from './report.js';
  * Verdict: down with tunnel-down / internal-routing / vpn-device; degraded with any other error or
  * warning; healthy otherwise (info findings do not count).
  */
-
-export interface RawFinding {
-  code: FindingCode;
-  severity: Severity;
-  topic: string;
-  summary: string;
-  evidence: Evidence[];
-}
-
-/** Which knowledge topic explains each finding. */
-export const TOPIC_OF: Record<FindingCode, string> = {
-  'tunnel-down': 'phase1-ike-failure',
-  'internal-routing': 'testing-connectivity',
-  'vpn-device': 'testing-connectivity',
-  'dns-forwarder-missing': 'connect-from-internal-network',
-  'dns-unreachable': 'dns-conditional-forwarder',
-  'port-blocked': 'full-cloud-ip-range',
-  'dns-ping-blocked': 'ping-cloud-dns',
-  'dns-public-answer': 'testing-connectivity',
-  'host-not-found': 'testing-connectivity',
-  'icmp-not-permitted': 'testing-connectivity',
-  'tls-handshake-failed': 'testing-connectivity',
-  'tls-certificate': 'testing-connectivity',
-};
 
 /**
  * Topics that also apply to a finding, besides its own `topic` (which stays single: the JSON contract).
@@ -90,15 +69,6 @@ export function verdictOf(findings: readonly Pick<RawFinding, 'code' | 'severity
   return 'healthy';
 }
 
-function finding(code: FindingCode, severity: Severity, summary: string, evidence: Evidence[]): RawFinding {
-  return { code, severity, topic: TOPIC_OF[code], summary, evidence };
-}
-
-function ev(r: AnyProbeResult | undefined): Evidence[] {
-  return r ? [{ kind: r.kind, target: r.target, fact: describeResult(r) }] : [];
-}
-
-const list = (xs: string[]): string => xs.join(', ');
 const capitalise = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
 
 // --- Rule: ICMP cannot be used from here -------------------------------------------------------------
@@ -115,105 +85,7 @@ function icmpNotPermitted(f: Facts): RawFinding[] {
   ];
 }
 
-// --- Rule 1: nothing in the cloud answers: where does the path stop? ---------------------------------
-
-function silenceEvidence(f: Facts): Evidence[] {
-  return [
-    ...f.servers.flatMap((s) => [...ev(s.ping), ...ev(s.trace), ...s.queries.flatMap(ev)]),
-    ...ev(f.edge?.ping),
-    ...f.hosts.flatMap((h) => h.tcp.flatMap((t) => ev(t.result))),
-  ];
-}
-
-/** "it stops after hop 2 (10.250.1.1)" for the first trace that ran. */
-function whereItStops(f: Facts): string {
-  const t = f.tracesRan[0];
-  if (!t) return '';
-  const last = t.detail.lastResponder;
-  return last ? `it stops after hop ${last.hop} (${last.address})` : 'no hop answers';
-}
-
-function pathDown(f: Facts): RawFinding[] {
-  // Nothing towards the cloud ran (a partial check): silence that was never listened for proves nothing.
-  if (f.cloudReachable || !f.cloudProbed) return [];
-  const evidence = silenceEvidence(f);
-  const servers = list(f.input.dnsServers);
-
-  if (f.noLocalRoute) {
-    return [
-      finding(
-        'internal-routing',
-        'error',
-        `This machine has no route to the cloud DNS servers (${servers}): add the route to the OutSystems Cloud range via your VPN edge device.`,
-        evidence,
-      ),
-    ];
-  }
-
-  // EHOSTUNREACH from this machine's own kernel, while the edge device was not seen handling the cloud
-  // traffic (no trace hop, no ICMP error from it): the packets never got past the first hop. A ping reply
-  // from the edge proves only that the edge is reachable by its OWN route, not that the cloud range is
-  // routed to it: the classic wrong or dead next hop on this host or its first router.
-  if (f.hostUnreachable.length > 0 && f.edge?.seenBy !== 'trace' && f.edge?.seenBy !== 'icmp-error') {
-    const first = f.input.dnsServers[0]!;
-    const edge = f.edge
-      ? ` The route should lead to your VPN edge device ${f.edge.ip}${f.edge.answersPing ? ', which answers ping by its own route' : ''}.`
-      : " Give the edge device's inside IP to check whether the route leads to it.";
-    return [
-      finding(
-        'internal-routing',
-        'error',
-        `This machine gets "host unreachable" (EHOSTUNREACH) for the cloud (${list(f.hostUnreachable.slice(0, 3))}) and the traffic is not seen at your VPN edge device: the route to the OutSystems Cloud range points at a next hop that does not answer (a wrong or dead gateway), on this machine or its first router. See where the packets go with \`ip route get ${first}\` (Linux; \`route -n get ${first}\` on macOS, \`Find-NetRoute -RemoteIPAddress ${first}\` on Windows) and fix that route.${edge}`,
-        evidence,
-      ),
-    ];
-  }
-
-  if (f.edge && f.tracesRan.length > 0) {
-    const target = f.tracesRan[0]!.target;
-    if (!f.edge.seen) {
-      const pingable = f.edge.answersPing
-        ? ` Your edge device answers ping, so it is reachable, but the cloud traffic does not show up there; if checks ran back to back, the edge may be rate-limiting its traceroute replies: run the check again in a few seconds before changing routes.`
-        : '';
-      return [
-        finding(
-          'internal-routing',
-          'error',
-          `Traceroute to ${target} never reaches your VPN edge device ${f.edge.ip} (${whereItStops(f)}): fix the internal routing towards the edge device.${pingable}`,
-          evidence,
-        ),
-      ];
-    }
-    const reached =
-      f.edge.seenBy === 'ping'
-        ? `No traceroute hop to ${target} answers, but your VPN edge device ${f.edge.ip} answers ping and nothing behind it does`
-        : f.edge.seenBy === 'icmp-error'
-          ? `Your VPN edge device ${f.edge.ip} answers the pings to ${target} with an ICMP error`
-          : `Traceroute to ${target} reaches your VPN edge device ${f.edge.ip} and goes no further`;
-    return [
-      tunnelDown(f, evidence, ''),
-      finding('vpn-device', 'error', `${reached}: check the VPN device's configuration, policies and NAT settings.`, evidence),
-    ];
-  }
-
-  let hint = '';
-  if (f.tracesRan.length > 0)
-    hint = ` Traceroute: ${whereItStops(f)}; give the edge device's inside IP to tell your network from the VPN device.`;
-  else if (f.servers.some((s) => s.trace?.detail.status === 'unavailable')) hint = ' Install traceroute to see where the path stops.';
-  return [tunnelDown(f, evidence, hint)];
-}
-
-function tunnelDown(f: Facts, evidence: Evidence[], hint: string): RawFinding {
-  const silent = ['no DNS answer'];
-  if (!f.icmpNotPermitted) silent.unshift('no ping reply');
-  if (f.hosts.some((h) => h.tcp.length > 0)) silent.push('no TCP connection');
-  return finding(
-    'tunnel-down',
-    'error',
-    `Nothing in the OutSystems Cloud answers (${silent.join(', ')} from ${list(f.input.dnsServers)}): the VPN tunnel looks down. The OutSystems Cloud only responds, so your side must bring the tunnel up and keep traffic flowing; an idle tunnel may need a few seconds to come up, so run the check again once.${hint}`,
-    evidence,
-  );
-}
+// --- Rule 1 (nothing in the cloud answers: where does the path stop?) is path-rules.ts ----------------
 
 // --- Rule 2: the cloud DNS servers -------------------------------------------------------------------
 

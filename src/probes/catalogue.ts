@@ -4,6 +4,7 @@ import { IcmpParamsSchema, IcmpResultSchema, icmpProbe, type IcmpResult } from '
 import { PROBE_OVERRUN_MS } from './deadlines.js';
 import { formatHostPort } from './target.js';
 import { TcpParamsSchema, TcpResultSchema, tcpProbe, type TcpResult } from './tcp.js';
+import { RouteParamsSchema, RouteResultSchema, routeProbe, type RouteResult } from './route.js';
 import { TlsParamsSchema, TlsResultSchema, tlsProbe, type TlsResult } from './tls.js';
 import { TracerouteParamsSchema, TracerouteResultSchema, tracerouteProbe, type TracerouteResult } from './traceroute.js';
 import { roundMs, stopwatch, type NotRun, type Probe, type ProbeContext, type ProbeKind } from './types.js';
@@ -13,7 +14,7 @@ import { roundMs, stopwatch, type NotRun, type Probe, type ProbeContext, type Pr
  * `{kind, params}` (validated here, so a hub cannot make it run anything else) and sends the result back.
  */
 
-export type AnyProbeResult = IcmpResult | TracerouteResult | DnsResult | TcpResult | TlsResult;
+export type AnyProbeResult = IcmpResult | TracerouteResult | DnsResult | TcpResult | TlsResult | RouteResult;
 export type ResultOf<K extends ProbeKind> = Extract<AnyProbeResult, { kind: K }>;
 
 export const ProbeRequestSchema = z.discriminatedUnion('kind', [
@@ -22,6 +23,7 @@ export const ProbeRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dns'), params: DnsParamsSchema }),
   z.object({ kind: z.literal('tcp'), params: TcpParamsSchema }),
   z.object({ kind: z.literal('tls'), params: TlsParamsSchema }),
+  z.object({ kind: z.literal('route'), params: RouteParamsSchema }),
 ]);
 /** A request as written by a caller (defaults may be left out). */
 export type ProbeRequest = z.input<typeof ProbeRequestSchema>;
@@ -34,6 +36,7 @@ export const ProbeResultSchema = z.discriminatedUnion('kind', [
   DnsResultSchema,
   TcpResultSchema,
   TlsResultSchema,
+  RouteResultSchema,
 ]);
 
 export interface Catalogue {
@@ -42,6 +45,7 @@ export interface Catalogue {
   dns: Probe<z.output<typeof DnsParamsSchema>, DnsResult['detail']>;
   tcp: Probe<z.output<typeof TcpParamsSchema>, TcpResult['detail']>;
   tls: Probe<z.output<typeof TlsParamsSchema>, TlsResult['detail']>;
+  route: Probe<z.output<typeof RouteParamsSchema>, RouteResult['detail']>;
 }
 
 export const catalogue: Catalogue = {
@@ -50,6 +54,7 @@ export const catalogue: Catalogue = {
   dns: dnsProbe,
   tcp: tcpProbe,
   tls: tlsProbe,
+  route: routeProbe,
 };
 
 /** Runs one probe request. Injectable: the runbook takes any function of this shape (local or remote). */

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * of the network is data (`ok: false`, `detail.status`), never an exception.
  */
 
-export const PROBE_KINDS = ['icmp', 'traceroute', 'dns', 'tcp', 'tls'] as const;
+export const PROBE_KINDS = ['icmp', 'traceroute', 'dns', 'tcp', 'tls', 'route'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 export const ProbeKindSchema = z.enum(PROBE_KINDS);
 
@@ -41,7 +41,8 @@ export interface ProbeResult<D, K extends ProbeKind = ProbeKind> {
  * (never accepted from the wire: the result schemas do not carry it), so the runbook can leave it out.
  */
 export interface NotRun {
-  reason: 'refused';
+  /** refused: the agent's allowlist said no; unsupported: the agent does not run this kind (an older agent). */
+  reason: 'refused' | 'unsupported';
   /** The agent's own words ("10.0.0.2:53 is outside this agent's allowlist (...)"). */
   message: string;
   /** The --allow rule that would let it run ("10.0.0.2:53"), when the agent said so. */

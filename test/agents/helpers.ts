@@ -7,6 +7,7 @@ import { Allowlist } from '../../src/agents/allowlist.js';
 import type { ExecOutcome, JobExecutor } from '../../src/agents/executor.js';
 import { AgentHub, type HubOptions } from '../../src/agents/hub.js';
 import { generateToken, hashToken } from '../../src/agents/tokens.js';
+import { PROBE_KINDS } from '../../src/probes/types.js';
 import { Store } from '../../src/store/index.js';
 
 /** A pino logger whose JSON lines are kept for assertions ("closed with a logged reason"). */
@@ -83,7 +84,7 @@ export async function startHub(
 
 /** Answers every job with a small fake result after `delayMs` (or never, with `hang`). */
 export class FakeExecutor implements JobExecutor {
-  readonly kinds = ['icmp', 'traceroute', 'dns', 'tcp', 'tls'];
+  readonly kinds: readonly string[] = [...PROBE_KINDS];
   readonly seen: { probe: string; params: Record<string, unknown> }[] = [];
   constructor(private readonly behaviour: { delayMs?: number; hang?: boolean } = {}) {}
 

@@ -30,6 +30,9 @@ describe('the allowlist `agents add` prints', () => {
       'icmp',
       'icmp',
       'icmp',
+      'route',
+      'route',
+      'route',
       'tcp',
       'tcp',
       'tls',
@@ -47,6 +50,12 @@ describe('the allowlist `agents add` prints', () => {
       Date.now() + 1000,
     );
     expect(other).toMatchObject({ ok: false, code: 'not-allowed', allow: '10.0.12.34:22' });
+    // A route lookup sends nothing: any rule covering the address lets it run, whatever ports the rule names
+    // (10.0.0.0/16:443,80 covers 10.0.12.34), but not an address no rule covers.
+    const route = (target: string) =>
+      guardRequest(ProbeRequestSchema.parse({ kind: 'route', params: { target } }), allowlist, Date.now() + 1000);
+    expect(await route('10.0.12.34')).toMatchObject({ ok: true, contacted: [] });
+    expect(await route('10.9.9.9')).toMatchObject({ ok: false, code: 'not-allowed', allow: '10.9.9.9' });
     const lan = await guardRequest(
       ProbeRequestSchema.parse({ kind: 'icmp', params: { target: '192.168.1.20' } }),
       allowlist,

@@ -102,7 +102,11 @@ describe('check service: here and on a real agent over loopback', () => {
     });
     // An agent that takes jobs and never finishes them: its own deadline answers "timeout".
     const slow = startAgent(h.url, registerAgent(h.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) });
-    agents.push(lan.agent, slow.agent);
+    // An agent from before the route probe: it does not advertise (or run) it.
+    const current = new MappedExecutor(new CatalogueExecutor(allowlist), ports);
+    const older: JobExecutor = { kinds: current.kinds.filter((k) => k !== 'route'), execute: (job, ctx) => current.execute(job, ctx) };
+    const old = startAgent(h.url, registerAgent(h.store, 'old-1'), 'old-1', { allowlist, executor: older });
+    agents.push(lan.agent, slow.agent, old.agent);
     registerAgent(h.store, 'gone-1'); // registered, never connected
     await Promise.all(agents.map((a) => a.whenOnline()));
     service = new CheckService({
@@ -173,6 +177,8 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(notRun.map((p) => [p.kind, p.notRun!.allow])).toEqual([
       ['icmp', '10.255.255.1'],
       ['traceroute', '10.255.255.1'],
+      // The route lookup sends nothing, but the agent still tells only about addresses its rules cover.
+      ['route', '10.255.255.1'],
       ['dns', '10.255.255.1:53'],
     ]);
     expect(notRun.every((p) => p.notRun!.message.includes("outside this agent's allowlist"))).toBe(true);
@@ -184,15 +190,32 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(report.notConcluded!.map((g) => g.question)).toEqual([
       'whether cloud DNS server 10.255.255.1 answers ping',
       'where the path to 10.255.255.1 stops (your network or the VPN device)',
+      'which next hop this machine uses for 10.255.255.1 (your network or the VPN device)',
       `whether cloud DNS server 10.255.255.1 answers for ${HOST}`,
     ]);
     const jobs = h.store.audit.recent().filter((j) => j.checkId === checkId);
-    expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(3);
+    expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(4);
     // The chat says the same: a notice first, the refused rows marked "not run" with their rule.
     const r = checkReply(report, { agent: 'lan-1' });
-    expect(r.notices![0]).toMatch(/^Partial check: 3 of \d+ probes were not run \(refused by agent lan-1's allowlist\)/);
+    expect(r.notices![0]).toMatch(/^Partial check: 4 of \d+ probes were not run \(refused by agent lan-1's allowlist\)/);
     expect(r.notices![1]).toBe('To run them, add to the agent: --allow 10.255.255.1 --allow 10.255.255.1:53');
-    expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null]);
+    expect(r.evidence.filter((e) => e.outcome.startsWith('not run')).map((e) => e.ok)).toEqual([null, null, null, null]);
+  });
+
+  it('an agent older than the route probe: the check runs the rest (200), the route rows are not run, "update the agent"', async () => {
+    const { report } = await service.run(parseCheckRequest(draft), { on: 'agent', agent: 'old-1' }, { requestedBy });
+    const notRun = report.probes.filter((p) => p.notRun);
+    expect(notRun.map((p) => [p.kind, p.notRun!.reason])).toEqual([['route', 'unsupported']]);
+    expect(notRun[0]!.notRun!.message).toContain('does not run route probes');
+    // The rest is judged as a current agent judges it: the same verdict and findings.
+    const current = await service.run(parseCheckRequest(draft), { on: 'agent', agent: 'lan-1' }, { requestedBy });
+    expect([report.verdict, report.findings.map((f) => f.code)]).toEqual([
+      current.report.verdict,
+      current.report.findings.map((f) => f.code),
+    ]);
+    const r = checkReply(report, { agent: 'old-1' });
+    expect(r.notices![0]).toMatch(/^Partial check: 1 of \d+ probes were not run \(1 this agent's version does not run: update it\)/);
+    expect(r.evidence.find((e) => e.outcome.startsWith('not run'))!.outcome).toBe('not run: this agent does not run it (update the agent)');
   });
 
   it("every target outside the agent's allowlist: agent-refused, 422, the rules to add, no diagnosis in the Reply, and the refusals audited", async () => {
@@ -255,7 +278,14 @@ describe('check service: here and on a real agent over loopback', () => {
       const err = await failure({ ...draft, timeoutMs: 600 }, { on: 'agent', agent: 'deaf-1' });
       const took = Date.now() - started;
       expect(err.code).toBe('timeout');
-      expect(err.details.failures!.every((f) => f.includes('did not acknowledge'))).toBe(true);
+      // It predates the route probe: those are not run (the hub knows from its hello), the rest time out.
+      const [route, others] = [
+        err.details.failures!.filter((f) => f.startsWith('route ')),
+        err.details.failures!.filter((f) => !f.startsWith('route ')),
+      ];
+      expect(route.length).toBeGreaterThan(0);
+      expect(route.every((f) => f.includes('does not run route probes'))).toBe(true);
+      expect(others.every((f) => f.includes('did not acknowledge'))).toBe(true);
       // The hub gave up at the probes' deadline plus its grace, before the check's own overrun.
       expect(took).toBeGreaterThanOrEqual(600 - 100 + HUB_RESULT_GRACE_MS - 50);
       expect(took).toBeLessThan(600 + RUNNER_OVERRUN_MS);
@@ -266,13 +296,18 @@ describe('check service: here and on a real agent over loopback', () => {
     }
   });
 
-  it('no agent named with two online: agent-required, 409, and one "Run on" button per agent', async () => {
+  it('no agent named with several online: agent-required, 409, and one "Run on" button per agent', async () => {
     const request = parseCheckRequest(draft);
     const err = await rejection(service.run(request, { on: 'agent' }, { requestedBy }));
     expect(err.code).toBe('agent-required');
     expect(httpStatusOf(err.code)).toBe(409);
-    expect(checkErrorReply(err, request).actions.map((a) => a.command)).toEqual([
+    expect(
+      checkErrorReply(err, request)
+        .actions.map((a) => a.command)
+        .sort(),
+    ).toEqual([
       `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on lan-1`,
+      `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on old-1`,
       `check ${HOST} dns ${LOOP} resolver ${LOOP} timeout 3000 on slow-1`,
     ]);
   });

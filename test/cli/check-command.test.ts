@@ -4,7 +4,7 @@ import { EXIT_CODES, registerCheckCommand, runCheckCli, type CheckCliOptions } f
 import { UsageError } from '../../src/cli/errors.js';
 import { CheckReportSchema } from '../../src/diagnosis/report.js';
 import { ProbeRequestSchema, type AnyProbeResult, type ParsedProbeRequest, type ProbeRunner } from '../../src/probes/catalogue.js';
-import { dns, DNS1, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, tcp, tls, trace } from '../diagnosis/synthetic.js';
+import { CORE, dns, DNS1, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, route, tcp, tls, trace } from '../diagnosis/synthetic.js';
 
 function runner(change: (req: ParsedProbeRequest) => AnyProbeResult | null = () => null): ProbeRunner {
   return async (request) => {
@@ -22,6 +22,8 @@ function runner(change: (req: ParsedProbeRequest) => AnyProbeResult | null = () 
         return tcp(req.params.target, req.params.port, 'open');
       case 'tls':
         return tls(req.params.target, 'handshake-ok');
+      case 'route':
+        return route(req.params.target, CORE);
     }
   };
 }
@@ -73,7 +75,7 @@ describe('vpn-doctor check', () => {
   it('on a terminal, shows one progress line per probe on stderr', async () => {
     const t = io(true);
     await runCheckCli({ ...OPTS, json: true }, { ...t.io, probes: runner() });
-    expect(t.err).toHaveLength(1 + 1 + 1 + 2 + 3); // ping dns, ping edge, trace, cloud dns + system dns, 443 + 80 + tls
+    expect(t.err).toHaveLength(1 + 1 + 1 + 2 + 2 + 3); // ping dns, ping edge, trace, route dns + edge, cloud dns + system dns, 443 + 80 + tls
     expect(t.err.every((l) => l.endsWith('\n'))).toBe(true);
     expect(t.err.join('')).toContain(`Ping cloud DNS ${DNS1}: 3/3 replies`);
   });

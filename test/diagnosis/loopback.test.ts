@@ -39,6 +39,10 @@ function loopbackRunner(ports: Ports, sent: string[]): ProbeRunner {
       case 'traceroute':
         if (![DNS1, DNS2, EDGE].includes(req.params.target)) throw new Error(`unmapped ${req.kind} target ${req.params.target}`);
         return runProbe({ kind: req.kind, params: { ...req.params, target: to(LOOP) } } as never, ctx);
+      case 'route':
+        // A real `ip route get` of the stand-in address: it sends nothing, the kernel calls it local.
+        if (![DNS1, DNS2, EDGE].includes(req.params.target)) throw new Error(`unmapped route target ${req.params.target}`);
+        return runProbe({ kind: 'route', params: { ...req.params, target: to(LOOP) } }, ctx);
       case 'dns': {
         const port =
           req.params.server === RESOLVER ? ports.resolver : [DNS1, DNS2].includes(req.params.server ?? '') ? ports.cloudDns : null;
@@ -130,7 +134,14 @@ describe.skipIf(!hasOpenssl)('the runbook with real probes on loopback', () => {
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(report.verdict).toBe('healthy');
     expect(report.probes.map((p) => `${p.kind}:${p.ok}`)).toEqual(expect.arrayContaining(['dns:true', 'tcp:true', 'tls:true']));
-    expect(report.probes).toHaveLength(11);
+    expect(report.probes).toHaveLength(14);
+    // The route rows come from a real `ip route get 127.0.0.1`: the kernel's local route, read as JSON.
+    const routes = report.probes.filter((p) => p.kind === 'route');
+    expect(routes.map((p) => [p.backend, p.detail.status, p.detail.device])).toEqual([
+      ['iproute2-json', 'local', 'lo'],
+      ['iproute2-json', 'local', 'lo'],
+      ['iproute2-json', 'local', 'lo'],
+    ]);
     expect(new Set(sent)).toEqual(new Set([LOOP]));
   });
 

@@ -15,12 +15,12 @@ describe('a wrong next hop on this machine is internal routing, not the VPN devi
     { role: 'tcp' as const, host: ENV, port: 80, result: tcp(FRONT, 80, 'unreachable') },
   ];
 
-  it('without EHOSTUNREACH the silent trace and the pingable edge still read as the VPN device (unchanged)', () => {
+  it('without EHOSTUNREACH or a route, the silent trace and the pingable edge settle nothing: undecided', () => {
     expect(
       evaluate(i, silent)
         .findings.map((f) => f.code)
         .sort(),
-    ).toEqual(['tunnel-down', 'vpn-device']);
+    ).toEqual(['path-undecided', 'tunnel-down']);
   });
 
   it('with EHOSTUNREACH from the kernel: internal-routing, naming the command that shows the next hop', () => {

@@ -12,6 +12,9 @@ describe('probe plan', () => {
       'icmp edge-ping',
       'traceroute dns-trace',
       'traceroute dns-trace',
+      'route dns-route',
+      'route dns-route',
+      'route edge-route',
       'dns cloud-dns',
       'dns cloud-dns',
       'dns local-dns',
@@ -23,6 +26,13 @@ describe('probe plan', () => {
     ]);
     const local = plan.find((p) => p.slot.role === 'local-dns')!;
     expect(local.request.params).toMatchObject({ name: ENV, server: RESOLVER, type: 'A' });
+    // This machine's routes to the cloud DNS servers and to its edge device: read, not sent.
+    expect(plan.filter((p) => p.request.kind === 'route').map((p) => (p.request.params as { target: string }).target)).toEqual([
+      DNS1,
+      DNS2,
+      EDGE,
+    ]);
+    expect(firstStage(input({ edge: undefined })).filter((p) => p.slot.role === 'edge-route')).toEqual([]);
   });
 
   it('paces pings adaptively and lets traces skip a silent hop once later hops answered', () => {
@@ -47,8 +57,8 @@ describe('probe plan', () => {
       ['tcp', { target: FRONT, port: 80, timeoutMs: 1000 }],
       ['tls', { target: FRONT, port: 443, servername: ENV, timeoutMs: 1000 }],
     ]);
-    expect(plannedCount(input())).toBe(11);
-    expect(plannedCount(input({ sentry: true, hosts: [ENV, 'acme-tst.outsystemsenterprise.com'] }))).toBe(5 + 2 * 3 + 2 * 2);
+    expect(plannedCount(input())).toBe(14);
+    expect(plannedCount(input({ sentry: true, hosts: [ENV, 'acme-tst.outsystemsenterprise.com'] }))).toBe(8 + 2 * 3 + 2 * 2);
   });
 
   it('produces only requests the catalogue accepts', () => {

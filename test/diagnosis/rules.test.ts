@@ -98,12 +98,15 @@ describe('rule 1: nothing in the cloud answers', () => {
     expect(r.findings[0]!.summary).toMatch(/only responds, so your side must bring the tunnel up and keep traffic flowing/);
   });
 
-  it('no trace hop answers at all but the edge answers ping (edge is hop 1, or rate-limits traceroute) -> vpn-device', () => {
+  it('no trace hop answers at all but the edge answers ping, route unknown -> undecided, naming the route lookup', () => {
+    // Before the route probe this picked vpn-device; the edge's own ping reply does not say where the cloud traffic goes.
     const r = evaluate(input(), silentCloud(input(), [null, null, null]));
-    expect(codes(r)).toEqual(['tunnel-down/error', 'vpn-device/error']);
-    expect(r.findings[1]!.summary).toMatch(
-      new RegExp(`No traceroute hop to ${DNS1} answers, but your VPN edge device ${EDGE} answers ping and nothing behind it does`),
-    );
+    expect(codes(r)).toEqual(['tunnel-down/error', 'path-undecided/warning']);
+    const u = r.findings[1]!;
+    expect(u.summary).toMatch(/^Undecided between internal routing and the VPN device: no traceroute hop answered/);
+    expect(u.undecided!.between).toEqual(['internal-routing', 'vpn-device']);
+    expect(u.undecided!.settleWith.map((x) => x.probe)).toEqual(['route', 'traceroute']);
+    expect(u.undecided!.settleWith[0]!.command).toContain(`ip route get ${DNS1}`);
   });
 
   it('no trace hop answers and the edge does not answer ping either -> internal-routing', () => {
@@ -139,21 +142,22 @@ describe('rule 1: nothing in the cloud answers', () => {
     expect(codes(evaluate(i, out))).toEqual(['tunnel-down/error', 'vpn-device/error']);
   });
 
-  it('edge device unknown -> tunnel-down, saying where the trace stops', () => {
+  it('edge device unknown -> tunnel-down and undecided, saying where the trace stops and asking for the edge', () => {
     const i = input({ edge: undefined });
     const r = evaluate(i, silentCloud(i, [CORE, EDGE, null]));
-    expect(codes(r)).toEqual(['tunnel-down/error']);
-    expect(r.findings[0]!.summary).toMatch(/stops after hop 2 \(10\.250\.2\.2\).*edge device's inside IP/);
+    expect(codes(r)).toEqual(['tunnel-down/error', 'path-undecided/warning']);
+    expect(r.findings[1]!.summary).toMatch(/no VPN edge device was given.*stops after hop 2 \(10\.250\.2\.2\)/);
+    expect(r.findings[1]!.undecided!.settleWith[0]).toMatchObject({ probe: 'input', command: expect.stringContaining('--edge') });
   });
 
-  it('no traceroute tool -> tunnel-down, suggesting to install it', () => {
+  it('no traceroute tool -> tunnel-down and undecided, suggesting to install it', () => {
     const i = input();
     const out = silentCloud(i, []).map((o) =>
       o.role === 'dns-trace' ? { ...o, result: trace(o.server, [], 'unavailable', { message: 'traceroute is not installed' }) } : o,
     );
     const r = evaluate(i, out);
-    expect(codes(r)).toEqual(['tunnel-down/error']);
-    expect(r.findings[0]!.summary).toMatch(/Install traceroute/);
+    expect(codes(r)).toEqual(['tunnel-down/error', 'path-undecided/warning']);
+    expect(r.findings[1]!.summary).toMatch(/traceroute -n 10\.251\.0\.2 \(install traceroute\)/);
   });
 
   it('without ICMP, DNS silence alone still reads as tunnel-down (and says ICMP was not possible)', () => {
@@ -164,7 +168,7 @@ describe('rule 1: nothing in the cloud answers', () => {
       return o;
     });
     const r = evaluate(i, out);
-    expect(codes(r)).toEqual(['tunnel-down/error', 'icmp-not-permitted/info']);
+    expect(codes(r)).toEqual(['tunnel-down/error', 'path-undecided/warning', 'icmp-not-permitted/info']);
     expect(r.findings[0]!.summary).not.toMatch(/no ping reply/);
   });
 

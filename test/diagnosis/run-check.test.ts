@@ -5,7 +5,7 @@ import { runConnectivityCheck, type CheckProgress } from '../../src/diagnosis/ru
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/loader.js';
 import { ProbeRequestSchema, type AnyProbeResult, type ParsedProbeRequest, type ProbeRunner } from '../../src/probes/catalogue.js';
 import type { Topic } from '../../src/knowledge/schema.js';
-import { dns, DNS1, DNS2, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, RESOLVER, tcp, tls, trace } from './synthetic.js';
+import { CORE, dns, DNS1, DNS2, EDGE, ENV, FRONT, icmp, PUBLIC_FRONT, RESOLVER, route, tcp, tls, trace } from './synthetic.js';
 
 const BASE = { hosts: [ENV], dnsServers: [DNS1, DNS2], resolver: RESOLVER, edge: EDGE };
 
@@ -24,6 +24,8 @@ const healthyAnswer: Answer = (req) => {
       return tcp(req.params.target, req.params.port, 'open');
     case 'tls':
       return tls(req.params.target, 'handshake-ok');
+    case 'route':
+      return route(req.params.target, CORE);
   }
 };
 
@@ -127,14 +129,14 @@ describe('runConnectivityCheck with an injected probe runner', () => {
     const report = await runConnectivityCheck(BASE, { probes: runner, knowledge: null, onProgress: (p) => progress.push(p) });
     expect(runner.log.some((l) => l.req.kind === 'tcp' || l.req.kind === 'tls')).toBe(false);
     expect(report.findings.map((f) => f.code)).toEqual(['dns-public-answer']);
-    expect(progress.at(-1)).toMatchObject({ completed: 8, planned: 8 });
+    expect(progress.at(-1)).toMatchObject({ completed: 11, planned: 11 });
   });
 
   it('reports progress once per probe, in completion order', async () => {
     const progress: CheckProgress[] = [];
     await runConnectivityCheck(BASE, { probes: scripted(healthyAnswer), knowledge: null, onProgress: (p) => progress.push(p) });
-    expect(progress.map((p) => p.completed)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
-    expect(progress.every((p) => p.planned === 11)).toBe(true);
+    expect(progress.map((p) => p.completed)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(progress.every((p) => p.planned === 14)).toBe(true);
     expect(progress.find((p) => p.role === 'tcp')!.line).toMatch(/^connected/);
   });
 
@@ -160,6 +162,9 @@ describe('runConnectivityCheck with an injected probe runner', () => {
       'icmp',
       'traceroute',
       'traceroute',
+      'route',
+      'route',
+      'route',
       'dns',
       'dns',
       'dns',

@@ -159,6 +159,26 @@ export function tls(
   };
 }
 
+/** This machine's route to `target`: via `gateway` (null: on-link) on eth0, or a refused lookup. */
+export function route(target: string, gateway: string | null, status: ResultOf<'route'>['detail']['status'] = 'routed'): ResultOf<'route'> {
+  const routed = status === 'routed';
+  return {
+    ...envelope,
+    kind: 'route',
+    target,
+    ok: routed,
+    backend: 'iproute2-json',
+    detail: {
+      status,
+      gateway: routed ? gateway : null,
+      device: routed ? 'eth0' : null,
+      source: routed ? '10.250.1.10' : null,
+      table: routed ? 'main' : null,
+      command: `ip route get ${target}`,
+    },
+  };
+}
+
 /** A certificate as the TLS probe describes it (issued by a public CA, 60 days left unless told). */
 export function certificate(
   over: Partial<NonNullable<ResultOf<'tls'>['detail']['certificate']>> = {},

@@ -4,9 +4,11 @@
  * probe by probe on the agent. It must say what `check --json` run on the same LAN host says, in the same
  * document, and leave one audit row per probe.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ALLOW, AGENT_NAME, checkBody, hubLogs, hubRequest, startHubWithAgent, type HubResponse, type LabHub } from './hub.js';
 import { Lab } from './lab.js';
+import { ENV_HOST, PLAN } from './plan.js';
 import { isRoot, NOT_ROOT_MESSAGE } from './root.js';
 import { CheckReportSchema, describeRun, runCheck, type CheckReport } from './run-check.js';
 import { scenario, type Scenario } from './scenarios.js';
@@ -88,6 +90,29 @@ describe.skipIf(!isRoot())('network lab: a check through an agent inside the LAN
   it('the API refuses a request without the token', async () => {
     const res = await hubRequest(lab!, { ...hub!, apiToken: '' }, 'POST', '/api/v1/checks', checkBody());
     expect(res.status).toBe(401);
+  });
+
+  it('a partial check: a third cloud DNS server outside the allowlist is not probed, the rest is judged (200)', async () => {
+    // 10.252.0.9 lies outside the agent's --allow rules (the cloud VPC and the edge): its ping, trace, route
+    // lookup and DNS query are refused; the report marks them, names the rules, and says what stays open.
+    const outside = '10.252.0.9';
+    const res = await hubRequest(lab!, hub!, 'POST', '/api/v1/checks', { ...checkBody(), dnsServers: [...PLAN.cloud.dns, outside] });
+    const why = `POST /api/v1/checks -> ${res.status}\n${res.text.slice(0, 3000)}\n${hubLogs(hub!)}`;
+    expect(res.status, why).toBe(200);
+    if (process.env.VDLAB_PARTIAL) writeFileSync(process.env.VDLAB_PARTIAL, res.text);
+    const report = CheckReportSchema.parse(JSON.parse(res.text)) as CheckReport & {
+      notConcluded?: { question: string; codes: string[]; notRun: string[] }[];
+    };
+    const refused = report.probes.filter((p) => (p as { notRun?: unknown }).notRun);
+    expect(refused.map((p) => `${p.kind} ${p.target}`).sort(), why).toEqual(
+      [`dns ${ENV_HOST} @${outside}`, `icmp ${outside}`, `route ${outside}`, `traceroute ${outside}`].sort(),
+    );
+    expect(report.verdict, why).toBe('healthy');
+    expect(codesOf(report), why).toEqual([]);
+    expect(
+      report.notConcluded?.map((g) => g.question),
+      why,
+    ).toContain(`whether cloud DNS server ${outside} answers ping`);
   });
 
   const steps: Array<{ s: Scenario }> = [{ s: scenario('healthy') }, { s: scenario('port-blocked') }];

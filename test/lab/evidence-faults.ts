@@ -98,6 +98,26 @@ export class EvidenceFaults {
     return r.from;
   }
 
+  /**
+   * PFS on the cloud only, at the moment it bites: the tunnel comes up (IKEv2's first CHILD_SA uses the
+   * IKE_SA's keys), then the CHILD_SA is gone (as when it expires after a failed rekey) and the gw builds a
+   * new one with CREATE_CHILD_SA, without a DH group: the cloud answers NO_PROPOSAL_CHOSEN and no
+   * CHILD_SA comes back, while the IKE_SA stays up. Returns the gw's log offset where the new child starts.
+   */
+  async pfsChildFails(): Promise<number> {
+    const r = await this.retry({ espProposals: 'aes256-sha256' });
+    if (!r.ok) throw new Error('the first CHILD_SA did not come up; PFS should only matter for a CHILD_SA of its own');
+    await swanctl(this.gw, ['--terminate', '--child', CHILD, '--timeout', '5']);
+    const from = readLog(this.gw).length;
+    const again = await swanctl(this.gw, ['--initiate', '--child', CHILD, '--timeout', '5']);
+    if (again.code === 0) throw new Error('a CHILD_SA without PFS came up against a cloud that requires it');
+    await waitFor(
+      'the tunnel route to disappear',
+      async () => !(await this.lab.ip('gw', ['route', 'show', 'table', '220'])).stdout.includes('ipsec0'),
+    );
+    return from;
+  }
+
   /** Phase 2: the gw proposes ESP 3DES/MD5 only; the cloud accepts AES-256/SHA-256. */
   async weakEspProposal(): Promise<number> {
     const r = await this.retry({ espProposals: '3des-md5' });

@@ -2,13 +2,20 @@
  * The network lab: each scenario builds a fresh healthy lab, injects its fault, proves the fault with plain
  * tools, then runs `vpn-doctor check --json` inside the LAN namespace and asserts verdict and finding codes.
  */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from './lab.js';
 import { isRoot, NOT_ROOT_MESSAGE } from './root.js';
 import { describeRun, EXIT_CODES, runCheck, type CheckRun } from './run-check.js';
 import { SCENARIOS } from './scenarios.js';
+import { stageOf } from './stage.js';
 
 if (!isRoot()) console.warn(NOT_ROOT_MESSAGE);
+
+// VDLAB_TABLE=<file>: the scenario table (scenario, verdict, codes, stage, check wall time) as Markdown.
+const TABLE = process.env.VDLAB_TABLE;
+if (TABLE) writeFileSync(TABLE, '| scenario | verdict | codes (error, warning) | stage | check time |\n| --- | --- | --- | --- | --- |\n');
 
 describe.skipIf(!isRoot())('network lab', () => {
   for (const s of SCENARIOS) {
@@ -29,14 +36,24 @@ describe.skipIf(!isRoot())('network lab', () => {
 
       const codes = s.expected.codes.length ? s.expected.codes.join(', ') : 'no findings';
       it(`check --json: ${s.expected.verdict}, ${codes}`, async () => {
-        const run: CheckRun = await runCheck(lab!, { sentry: s.sentry });
+        const run: CheckRun = await runCheck(lab!, { sentry: s.sentry, edge: !s.noEdge });
         const why = describeRun(run);
         expect(run.report, `check --json broke its contract\n${why}`).toBeDefined();
         const report = run.report!;
         // Info findings are commentary (e.g. "no TLS handshake"), not diagnoses: only errors and warnings count.
         const reported = [...new Set(report.findings.filter((f) => f.severity !== 'info').map((f) => f.code))].sort();
+        // VDLAB_REPORTS=<dir>: keep each scenario's check --json document.
+        if (process.env.VDLAB_REPORTS) writeFileSync(join(process.env.VDLAB_REPORTS, `${s.id}.json`), run.stdout);
+        const stage = stageOf(report);
+        if (TABLE)
+          appendFileSync(
+            TABLE,
+            `| ${s.id} | ${report.verdict} | ${reported.join(', ') || '-'} | ${stage} | ${(run.wallMs / 1000).toFixed(1)} s |\n`,
+          );
         expect(report.verdict, why).toBe(s.expected.verdict);
         expect(reported, why).toEqual([...s.expected.codes].sort());
+        // The evidence behind the codes places the fault at the right box (the trace's last hop, the routes).
+        expect(stage, why).toBe(s.expected.stage);
         expect(run.exitCode, `exit code for "${report.verdict}"\n${why}`).toBe(EXIT_CODES[report.verdict]);
       });
 

@@ -234,6 +234,12 @@ export class Lab {
   }
 }
 
+/**
+ * Packets from this size (bytes, IP) up are dropped by the MTU black hole: below the front-end's TLS flight
+ * (an ECDSA certificate: about 800 bytes with an X25519 key share), above ping, DNS and TCP handshakes.
+ */
+export const BLACK_HOLE_BYTES = 600;
+
 /** An address on the LAN subnet that no host uses: a next hop that never answers ARP. */
 export const WRONG_NEXT_HOP = '10.250.1.99';
 
@@ -305,6 +311,29 @@ export class Faults {
   async wrongNextHop(): Promise<void> {
     const r = await this.lab.ip('lan', ['route', 'replace', PLAN.cloudVpc, 'via', WRONG_NEXT_HOP]);
     if (r.code !== 0) throw new Error(`ip route replace failed: ${r.stderr}`);
+  }
+
+  /**
+   * An MTU/MSS black hole: on the way back from the cloud, packets of BLACK_HOLE_BYTES or more are dropped and
+   * no ICMP "fragmentation needed" comes back (a smaller MTU somewhere on the path, its ICMP filtered).
+   * Small packets pass: ping, DNS and the TCP handshake work; the front-end's TLS flight (its certificate)
+   * never arrives, so HTTPS hangs. Dropped where the tunnel ends in the cloud, after decryption.
+   */
+  async mtuBlackHole(): Promise<void> {
+    await this.lab.iptables('cloud', [
+      '-I',
+      'OUTPUT',
+      '-o',
+      'ipsec0',
+      '-d',
+      PLAN.customerRange,
+      '-m',
+      'length',
+      '--length',
+      `${BLACK_HOLE_BYTES}:65535`,
+      '-j',
+      'DROP',
+    ]);
   }
 
   /** Sentry: the front-end listens on 443 only. */

@@ -45,6 +45,8 @@ export const EXIT_CODES: Record<Verdict, number> = { healthy: 0, degraded: 3, do
 
 export interface CheckOptions {
   sentry?: boolean;
+  /** Give the edge device's inside IP (default true); without it the path can stay undecided. */
+  edge?: boolean;
   timeoutMs?: number;
   /**
    * Run the check trusting the lab CA that issued the front-end's certificate (NODE_EXTRA_CA_CERTS), as a
@@ -69,7 +71,8 @@ export interface CheckRun {
 export function checkArgs(opts: CheckOptions = {}): string[] {
   const args = ['check', '--host', ENV_HOST];
   for (const d of PLAN.cloud.dns) args.push('--dns-server', d);
-  args.push('--resolver', RESOLVER_IP, '--edge', EDGE_IP);
+  args.push('--resolver', RESOLVER_IP);
+  if (opts.edge !== false) args.push('--edge', EDGE_IP);
   if (opts.sentry) args.push('--sentry');
   if (opts.timeoutMs !== undefined) args.push('--timeout', String(opts.timeoutMs));
   args.push('--json');

@@ -38,3 +38,15 @@ export async function traceHops(lab: Lab, from: Role, addr: string): Promise<str
   }
   return hops;
 }
+
+/** Whether a TLS handshake with `addr:443` (SNI `name`) completes, by openssl s_client (stdin closed: it quits after). */
+export async function tlsHandshakes(lab: Lab, from: Role, addr: string, name: string): Promise<boolean> {
+  const r = await lab.exec(from, 'openssl', ['s_client', '-brief', '-connect', `${addr}:443`, '-servername', name], { timeoutMs: 4000 });
+  return r.code === 0 && /CONNECTION ESTABLISHED|Protocol version/i.test(r.stdout + r.stderr);
+}
+
+/** Bytes a ping of `size` payload carries back when it gets through: proves the black hole is size-bound. */
+export async function pingSizeOk(lab: Lab, from: Role, addr: string, size: number): Promise<boolean> {
+  const r = await lab.exec(from, 'ping', ['-n', '-c', '2', '-i', '0.2', '-W', '1', '-M', 'do', '-s', String(size), '--', addr]);
+  return r.code === 0;
+}

@@ -120,6 +120,7 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(report.probes.filter((p) => p.notRun).map((p) => `${p.kind} ${p.notRun!.allow}`)).toEqual([
       'icmp 10.255.255.1',
       'traceroute 10.255.255.1',
+      'route 10.255.255.1',
       'dns 10.255.255.1:53',
     ]);
     // A refused probe says nothing about the network: "tunnel down" here would be a false diagnosis. The
@@ -179,7 +180,7 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
       platform: 'test',
     });
     expect(r.kind).toBe('check');
-    expect(r.notices?.[0]).toMatch(/^Partial check: 3 of \d+ probes were not run/);
+    expect(r.notices?.[0]).toMatch(/^Partial check: 4 of \d+ probes were not run/);
     expect(r.notices?.[1]).toBe('To run them, add to the agent: --allow 10.255.255.1 --allow 10.255.255.1:53');
   });
 });
