@@ -4,6 +4,8 @@ import { FamilyVote } from './family.js';
 import { readTimestamp } from './timestamps.js';
 import type { TimelineEntry } from './types.js';
 import { judgeProposals } from './proposal-phase.js';
+import { SaCounters } from './sa-counters.js';
+import { Lifetimes } from './lifetimes.js';
 
 /** Lines longer than this are matched and quoted by their start only (a binary blob, a JSON dump). */
 const MAX_LINE = 4096;
@@ -55,6 +57,8 @@ export interface ReaderResult {
   downTimes: { n: number; seconds: number; text: string }[];
   /** Proposal strings seen, by role (received / configured / proposal), newest last, a few each. */
   proposals: Record<string, ProposalLine[]>;
+  /** SAs whose counters show no traffic either way (idle, not a fault), with a line to quote. */
+  idleSas: { count: number; line?: RawLine };
 }
 
 /**
@@ -79,7 +83,13 @@ export class LogReader {
   private ikeUp = false;
   private childUpEver = false;
   private lastRekeyN = -Infinity;
-  private counters: { in?: number; out?: number; lines: RawLine[] } = { lines: [] };
+  private readonly counters = new SaCounters();
+  private readonly lifetimes = new Lifetimes();
+  private readonly idleSas: ReaderResult['idleSas'] = { count: 0 };
+  private idlePackets = 0;
+  private idleBytes = 0;
+  /** What a rule found beyond the matched line: the lines to quote, values and severity of the finding. */
+  private pending: { lines: RawLine[]; values: Record<string, string>; severity?: 'warning' } | undefined;
 
   constructor(private readonly catalogue: SignatureCatalogue) {
     this.matcher = catalogue.matcher(undefined);
@@ -221,6 +231,18 @@ export class LogReader {
       case 'counters':
         code = this.counted(groups, line);
         break;
+      case 'lifetime': {
+        const m = this.lifetimes.add(groups, sig.phase, line);
+        if (m) {
+          code = 'lifetime-mismatch';
+          this.pending = {
+            lines: m.lines,
+            values: { lifeProposed: `${m.proposed} s`, lifeAccepted: `${m.accepted} s`, ...(m.phase ? { phase: String(m.phase) } : {}) },
+            severity: 'warning',
+          };
+        }
+        break;
+      }
       default:
         break;
     }
@@ -268,26 +290,26 @@ export class LogReader {
     if (list.length > 6) list.shift();
   }
 
-  /** SA counters come one direction per line (or both in one): judge once both are known. */
+  /** SA counters come one direction per line (or both in one): judged once both are known. */
   private counted(groups: Record<string, string | undefined>, line: RawLine): LogFindingCode | undefined {
-    const num = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
-    const inPkts = num(groups.inPkts);
-    const outPkts = num(groups.outPkts);
-    if (inPkts !== undefined) this.counters.in = inPkts;
-    if (outPkts !== undefined) this.counters.out = outPkts;
-    this.counters.lines.push(line);
-    if (this.counters.in === undefined || this.counters.out === undefined) return undefined;
-    const { in: i, out: o, lines } = this.counters;
-    this.counters = { lines: [] };
-    if (o > 0 && i === 0) {
-      this.pendingCounterLines = lines;
+    const j = this.counters.add(groups, line);
+    if (!j) return undefined;
+    if (j.verdict === 'esp-not-received') {
+      this.pending = { lines: j.lines, values: { sent: `${j.out} ${j.unit}`, received: `0 ${j.unit}` } };
       return 'esp-not-received';
     }
-    if (o > 0 && i > 0) this.normalEvents += 1;
+    if (j.verdict === 'flowing') this.normalEvents += 1;
+    if (j.verdict === 'idle') {
+      // An SA that exists and carries nothing yet: a normal state, said in a notice.
+      this.normalEvents += 1;
+      // A paste may give packets and bytes of the same SA: count SAs by packets where packets are given.
+      if (j.unit === 'packets') this.idlePackets += 1;
+      else this.idleBytes += 1;
+      this.idleSas.count = this.idlePackets || this.idleBytes;
+      this.idleSas.line ??= j.lines[0];
+    }
     return undefined;
   }
-
-  private pendingCounterLines: RawLine[] | undefined;
 
   private noteDown(line: RawLine): void {
     const t = readTimestamp(line.text);
@@ -306,7 +328,7 @@ export class LogReader {
       return;
     }
     const time = readTimestamp(line.text)?.text;
-    const severity = code ? (sig.severity === 'info' ? 'error' : sig.severity) : sig.severity;
+    const severity = code ? (this.pending?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity)) : sig.severity;
     this.timeline.push({
       n: line.n,
       count: 1,
@@ -322,8 +344,10 @@ export class LogReader {
 
   private addFinding(code: LogFindingCode, sig: CompiledSignature, line: RawLine, groups: Record<string, string | undefined>): void {
     let acc = this.findings.get(code);
-    // A code that a rule gave to an informational line (SA counters) is an error.
-    const severity = sig.severity === 'info' ? 'error' : sig.severity;
+    const extra = this.pending;
+    this.pending = undefined;
+    // A code that a rule gave to an informational line (SA counters) is an error, unless the rule said otherwise.
+    const severity = extra?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity);
     if (!acc) {
       acc = {
         code,
@@ -345,14 +369,13 @@ export class LogReader {
     }
     if (severity === 'error') acc.severity = 'error';
     acc.count += 1;
-    const counterLines = code === 'esp-not-received' ? this.pendingCounterLines : undefined;
-    this.pendingCounterLines = undefined;
-    for (const l of counterLines ?? [line]) {
+    for (const l of extra?.lines ?? [line]) {
       if (acc.lines.length < LINES_PER_FINDING && !acc.lines.some((x) => x.text === l.text)) acc.lines.push(l);
     }
     if (!acc.signatures.includes(sig.id) && acc.signatures.length < 8) acc.signatures.push(sig.id);
-    for (const name of sig.extract) {
-      const v = groups[name];
+    const values: Record<string, string | undefined> = { ...groups, ...extra?.values };
+    for (const name of [...sig.extract, ...Object.keys(extra?.values ?? {})]) {
+      const v = values[name];
       if (v === undefined) continue;
       const list = (acc.values[name] ??= []);
       if (!list.includes(v) && list.length < 5) list.push(v);
@@ -390,6 +413,7 @@ export class LogReader {
       timelineDropped: this.timelineDropped,
       downTimes: this.downTimes,
       proposals: this.proposals,
+      idleSas: this.idleSas,
     };
   }
 }
