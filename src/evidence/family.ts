@@ -25,7 +25,7 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
   },
   {
     family: 'libreswan',
-    re: /\bpluto\[\d+\]|\bpluto:|"[^"\n]+"(?:\[\d+\])?(?: [\d.]+)? #\d+: |\bSTATE_(?:MAIN|QUICK|AGGR|PARENT|V2)_[IR]\d|\bipsec\s+auto\b|\bOpenswan\b|\bLibreswan\b/,
+    re: /\bpluto\[\d+\]|\bpluto:|"[^"\n]+"(?:\[\d+\])?(?: [\d.]+)? #\d+: |\bSTATE_(?:MAIN|QUICK|AGGR|PARENT|V2)_[IR]\d|\bipsec\s+auto\b|\bOpenswan\b|\bLibreswan\b|\bPeer ID is ID_|\binitiating IKEv[12] (?:Main|Aggressive) Mode connection|\bsent (?:Main|Aggressive) Mode request\b|\bbut no connection has been authorized\b/,
     weight: 2,
   },
   { family: 'cisco-asa', re: /%(?:ASA|FTD|PIX|FWSM)-(?:session-)?\d-\d{6}/, weight: 4 },

@@ -182,7 +182,11 @@ function lifetimeText(acc: FindingAcc, policy: Policy): string {
   const p1 = policy['p1-lifetime'].expect;
   const p2 = policy['p2-lifetime'].expect;
   const expected =
-    phase === '1' ? `the cloud expects ${p1} s for phase 1` : phase === '2' ? `the cloud expects ${p2} s for phase 2` : `the cloud expects phase 1 ${p1} s and phase 2 ${p2} s`;
+    phase === '1'
+      ? `the cloud expects ${p1} s for phase 1`
+      : phase === '2'
+        ? `the cloud expects ${p2} s for phase 2`
+        : `the cloud expects phase 1 ${p1} s and phase 2 ${p2} s`;
   const lt = acc.values.lifetime?.[0];
   if (!proposed || !accepted) return `${lt ? `Lifetime in the log: ${lt}. ` : ''}The cloud expects phase 1 ${p1} s and phase 2 ${p2} s.`;
   const which = phase ? `Phase ${phase} lifetime` : 'Lifetime';

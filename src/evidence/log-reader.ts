@@ -2,6 +2,7 @@ import type { LogFamily, LogFindingCode } from '../knowledge/log-signatures.js';
 import type { CompiledSignature, Matcher, SignatureCatalogue } from './catalogue.js';
 import { FamilyVote } from './family.js';
 import { readTimestamp } from './timestamps.js';
+import { Timeline } from './timeline.js';
 import type { TimelineEntry } from './types.js';
 import { judgeProposals } from './proposal-phase.js';
 import { SaCounters } from './sa-counters.js';
@@ -75,8 +76,7 @@ export class LogReader {
   private familyFixed = false;
   private matcher: Matcher;
   private readonly findings = new Map<LogFindingCode, FindingAcc>();
-  private readonly timeline: TimelineEntry[] = [];
-  private timelineDropped = 0;
+  private readonly timeline = new Timeline(MAX_TIMELINE);
   private readonly downTimes: ReaderResult['downTimes'] = [];
   private readonly proposals: Record<string, ProposalLine[]> = {};
   // State that gives ambiguous lines their meaning.
@@ -250,7 +250,8 @@ export class LogReader {
     if (code === 'child-proposal-mismatch' && this.childUpEver && line.n - this.lastRekeyN <= REKEY_WINDOW) code = 'pfs-mismatch';
 
     if (sig.normal) this.normalEvents += 1;
-    this.addTimeline(sig, line, code);
+    const severity = code ? (this.pending?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity)) : sig.severity;
+    this.timeline.add(sig, line, code, severity);
     if (code) this.addFinding(code, sig, line, groups);
   }
 
@@ -277,7 +278,7 @@ export class LogReader {
     this.findings.delete('ike-proposal-mismatch');
     acc.code = 'child-proposal-mismatch';
     this.findings.set('child-proposal-mismatch', acc);
-    for (const t of this.timeline) if (t.code === 'ike-proposal-mismatch') t.code = 'child-proposal-mismatch';
+    for (const t of this.timeline.entries) if (t.code === 'ike-proposal-mismatch') t.code = 'child-proposal-mismatch';
   }
 
   /** Retransmissions of a first request while no SA is up (a few kept as evidence). */
@@ -314,32 +315,6 @@ export class LogReader {
   private noteDown(line: RawLine): void {
     const t = readTimestamp(line.text);
     if (t && this.downTimes.length < MAX_DOWN_TIMES) this.downTimes.push({ n: line.n, seconds: t.seconds, text: line.text });
-  }
-
-  private addTimeline(sig: CompiledSignature, line: RawLine, code: LogFindingCode | undefined): void {
-    const last = this.timeline[this.timeline.length - 1];
-    if (last && last.signature === sig.id && last.code === code) {
-      last.count += 1;
-      last.lastN = line.n;
-      return;
-    }
-    if (this.timeline.length >= MAX_TIMELINE) {
-      this.timelineDropped += 1;
-      return;
-    }
-    const time = readTimestamp(line.text)?.text;
-    const severity = code ? (this.pending?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity)) : sig.severity;
-    this.timeline.push({
-      n: line.n,
-      count: 1,
-      ...(time ? { time } : {}),
-      signature: sig.id,
-      severity,
-      normal: sig.normal,
-      ...(code ? { code } : {}),
-      means: sig.means,
-      text: line.text,
-    });
   }
 
   private addFinding(code: LogFindingCode, sig: CompiledSignature, line: RawLine, groups: Record<string, string | undefined>): void {
@@ -409,8 +384,8 @@ export class LogReader {
       recognised: this.recognised,
       normalEvents: this.normalEvents,
       findings: [...this.findings.values()].sort((a, b) => a.firstN - b.firstN),
-      timeline: this.timeline,
-      timelineDropped: this.timelineDropped,
+      timeline: this.timeline.entries,
+      timelineDropped: this.timeline.dropped,
       downTimes: this.downTimes,
       proposals: this.proposals,
       idleSas: this.idleSas,

@@ -55,7 +55,8 @@ export class SaCounters {
     if (p.in === undefined || p.out === undefined) return undefined;
     const { in: i, out: o, lines } = p;
     this.pending[unit] = { lines: [] };
-    const verdict: CounterVerdict = o > 0 && i === 0 ? 'esp-not-received' : o === 0 && i === 0 ? 'idle' : o === 0 ? 'inbound-only' : 'flowing';
+    const verdict: CounterVerdict =
+      o > 0 && i === 0 ? 'esp-not-received' : o === 0 && i === 0 ? 'idle' : o === 0 ? 'inbound-only' : 'flowing';
     return { verdict, in: i, out: o, unit, lines };
   }
 }
