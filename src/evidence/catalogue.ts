@@ -116,12 +116,54 @@ function requiredLiteral(branch: string, min = 3): string | undefined {
   return best.length >= min ? best.toLowerCase() : undefined;
 }
 
+/**
+ * A branch with a required group of plain alternatives ("generating (?:QUICK_MODE|CREATE_CHILD_SA) request")
+ * as one branch per alternative, so each can offer a longer literal than the text around the group
+ * ("generating " alone is on every other line of a charon log). Undefined when there is no such group.
+ */
+function expandAlternatives(branch: string): string[] | undefined {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < branch.length; i++) {
+    const c = branch[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') {
+      if (depth === 0) {
+        const close = branch.indexOf(')', i);
+        const inner = branch.slice(i + 1, close).replace(/^\?(?::|<[A-Za-z][A-Za-z0-9]*>)/, '');
+        const after = branch[close + 1];
+        const alts = topLevelBranches(inner);
+        if (
+          close > i &&
+          !/[?*{+]/.test(after ?? '') &&
+          alts.length > 1 &&
+          alts.length <= 8 &&
+          alts.every((a) => /^[A-Za-z0-9 _:,=#'-]+$/.test(a))
+        )
+          return alts.map((a) => branch.slice(0, i) + a + branch.slice(close + 1));
+      }
+      depth++;
+    } else if (c === ')') depth--;
+  }
+  return undefined;
+}
+
 export function keywordsOf(pattern: string): string[] | undefined {
   const words: string[] = [];
   for (const branch of topLevelBranches(pattern)) {
     const w = requiredLiteral(branch);
     if (!w) return undefined;
-    words.push(w);
+    const variants = expandAlternatives(branch)?.map((v) => requiredLiteral(v));
+    if (variants && variants.every((v): v is string => v !== undefined && v.length > w.length)) words.push(...variants);
+    else words.push(w);
   }
   return words;
 }
