@@ -197,7 +197,9 @@ export class LogReader {
         this.reclassifyAsPhase2();
         break;
       case 'retransmit':
-        if (!this.ikeUp && this.initialRetransmits.length < 1000) this.initialRetransmits.push({ n: line.n, text: line.text });
+        // Message IDs 0 and 1 are the IKE_SA_INIT/IKE_AUTH (or main mode) exchanges; a later ID is sent on an SA that is up.
+        if (Number(groups.msgid ?? 0) >= 2) this.ikeUp = true;
+        else if (!this.ikeUp && this.initialRetransmits.length < 1000) this.initialRetransmits.push({ n: line.n, text: line.text });
         break;
       case 'child-up':
         this.ikeUp = true;
