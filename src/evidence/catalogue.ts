@@ -14,12 +14,13 @@ export interface CompiledSignature extends LogSignature {
 
 const SPECIAL = new Set(['.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '^', '$', '|']);
 
-/** Splits a pattern at its top-level `|` (not inside groups or classes). */
-function topLevelBranches(pattern: string): string[] {
-  const out: string[] = [];
+/**
+ * Visits the characters of a pattern that are neither escaped nor inside a character class, with the group
+ * depth before each; stops when `visit` returns true.
+ */
+function walk(pattern: string, visit: (c: string, i: number, depth: number) => boolean | void): void {
   let depth = 0;
   let inClass = false;
-  let start = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\') {
@@ -30,14 +31,26 @@ function topLevelBranches(pattern: string): string[] {
       if (c === ']') inClass = false;
       continue;
     }
-    if (c === '[') inClass = true;
-    else if (c === '(') depth++;
+    if (c === '[') {
+      inClass = true;
+      continue;
+    }
+    if (visit(c, i, depth)) return;
+    if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
+  }
+}
+
+/** Splits a pattern at its top-level `|` (not inside groups or classes). */
+function topLevelBranches(pattern: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  walk(pattern, (c, i, depth) => {
+    if (c === '|' && depth === 0) {
       out.push(pattern.slice(start, i));
       start = i + 1;
     }
-  }
+  });
   out.push(pattern.slice(start));
   return out;
 }
@@ -116,12 +129,33 @@ function requiredLiteral(branch: string, min = 3): string | undefined {
   return best.length >= min ? best.toLowerCase() : undefined;
 }
 
+/**
+ * A branch with a required group of plain alternatives ("generating (?:QUICK_MODE|CREATE_CHILD_SA) request")
+ * as one branch per alternative, so each can offer a longer literal than the text around the group
+ * ("generating " alone is on every other line of a charon log). Undefined when there is no such group.
+ */
+function expandAlternatives(branch: string): string[] | undefined {
+  let variants: string[] | undefined;
+  walk(branch, (c, i, depth) => {
+    if (c !== '(' || depth !== 0) return false;
+    const close = branch.indexOf(')', i);
+    const alts = topLevelBranches(branch.slice(i + 1, close).replace(/^\?(?::|<[A-Za-z][A-Za-z0-9]*>)/, ''));
+    const required = close > i && !/[?*{+]/.test(branch[close + 1] ?? '');
+    if (!required || alts.length < 2 || alts.length > 8 || !alts.every((a) => /^[A-Za-z0-9 _:,=#'-]+$/.test(a))) return false;
+    variants = alts.map((a) => branch.slice(0, i) + a + branch.slice(close + 1));
+    return true;
+  });
+  return variants;
+}
+
 export function keywordsOf(pattern: string): string[] | undefined {
   const words: string[] = [];
   for (const branch of topLevelBranches(pattern)) {
     const w = requiredLiteral(branch);
     if (!w) return undefined;
-    words.push(w);
+    const variants = expandAlternatives(branch)?.map((v) => requiredLiteral(v));
+    if (variants && variants.every((v): v is string => v !== undefined && v.length > w.length)) words.push(...variants);
+    else words.push(w);
   }
   return words;
 }

@@ -20,12 +20,12 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
   },
   {
     family: 'strongswan',
-    re: /\bCHILD_SA\b|\bIKE_SA\b|: #\d+, (?:reqid \d+, )?(?:INSTALLED|ESTABLISHED|REKEYED)|, ESTABLISHED \d+ \w+ ago|\bin +[0-9a-f]{8}(?: \([^)]*\))?, +\d+ bytes/,
+    re: /\bCHILD_SA\b|\bIKE_SA\b|\{\d+\}: +INSTALLED, |\d bytes_i\b|: #\d+, (?:reqid \d+, )?(?:INSTALLED|ESTABLISHED|REKEYED)|, ESTABLISHED \d+ \w+ ago|\bin +[0-9a-f]{8}(?: \([^)]*\))?, +\d+ bytes/,
     weight: 1,
   },
   {
     family: 'libreswan',
-    re: /\bpluto\[\d+\]|\bpluto:|"[^"\n]+"(?:\[\d+\])?(?: [\d.]+)? #\d+: |\bSTATE_(?:MAIN|QUICK|AGGR|PARENT|V2)_[IR]\d|\bipsec\s+auto\b|\bOpenswan\b|\bLibreswan\b/,
+    re: /\bpluto\[\d+\]|\bpluto:|"[^"\n]+"(?:\[\d+\])?(?: [\d.]+)? #\d+: |\bSTATE_(?:MAIN|QUICK|AGGR|PARENT|V2)_[IR]\d|\bipsec\s+auto\b|\bOpenswan\b|\bLibreswan\b|\bPeer ID is ID_|\binitiating IKEv[12] (?:Main|Aggressive) Mode connection|\bsent (?:Main|Aggressive) Mode request\b|\bbut no connection has been authorized\b/,
     weight: 2,
   },
   { family: 'cisco-asa', re: /%(?:ASA|FTD|PIX|FWSM)-(?:session-)?\d-\d{6}/, weight: 4 },
@@ -36,7 +36,7 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
   },
   {
     family: 'paloalto',
-    re: /,SYSTEM,(?:vpn|ike|general|routing),|\bikemgr\b|IKE phase-[12] |IKEv2 (?:IKE|child) SA |\[PROTO_(?:ERR|NOTIFY|WARN)\]|\bpan_|\bkeymgr\b|IKE protocol notification/i,
+    re: /,SYSTEM,(?:vpn|ike|general|routing),|\bikemgr\b|^\s*(?:en|de)cap (?:packets|bytes):|\bshow vpn flow\b|IKE phase-[12] |IKEv2 (?:IKE|child) SA |\[PROTO_(?:ERR|NOTIFY|WARN)\]|\bpan_|\bkeymgr\b|IKE protocol notification/i,
     weight: 3,
   },
   {
@@ -46,7 +46,7 @@ const HINTS: readonly { family: LogFamily; re: RegExp; weight: number }[] = [
   },
   {
     family: 'juniper-srx',
-    re: /\bkmd\[\d+\]|\bKMD_[A-Z_]+|\bkmd:|\biked\[\d+\]|\bIKE negotiation failed with error\b|\bRT_IPSEC_/,
+    re: /\bkmd\[\d+\]|^\s*(?:En|De)crypted (?:packets|bytes):|\bshow security ipsec\b|\bKMD_[A-Z_]+|\bkmd:|\biked\[\d+\]|\bIKE negotiation failed with error\b|\bRT_IPSEC_/,
     weight: 4,
   },
   { family: 'racoon', re: /\bracoon(?:\[\d+\])?:/, weight: 4 },

@@ -38,7 +38,11 @@ export function buildLogDocument(r: ReaderResult, { kb, latin1 = false }: BuildO
   const policy = kb.requirements?.policy;
   const accs = [...r.findings];
   addPeriodicity(r, accs);
-  accs.sort((a, b) => a.firstN - b.firstN);
+  // A lifetime mismatch that IKEv1 settled on the shorter value does not stop a tunnel: when the log also
+  // shows an error, the error is the root cause and the lifetime comes after it.
+  const hasError = accs.some((a) => a.severity === 'error');
+  const rank = (a: FindingAcc) => (hasError && a.code === 'lifetime-mismatch' && a.severity === 'warning' ? 1 : 0);
+  accs.sort((a, b) => rank(a) - rank(b) || a.firstN - b.firstN);
 
   let redactions = 0;
   const quote = (l: RawLine): QuotedLine => {
@@ -81,6 +85,11 @@ export function buildLogDocument(r: ReaderResult, { kb, latin1 = false }: BuildO
       r.recognised === 0
         ? `I do not recognise these ${r.lines} line${r.lines === 1 ? '' : 's'} as a VPN log I know (strongSwan, Libreswan, Cisco ASA/IOS, PAN-OS, FortiGate, Juniper SRX, racoon, Meraki, MikroTik, SonicWall, Check Point, WatchGuard, Azure, AWS), so I cannot name a cause. Paste the IKE/IPsec lines around the failure.`
         : 'The lines I recognise say what happened but not why: they name no cause. Paste more of the log around the failure (the negotiation before it).',
+    );
+  }
+  if (r.idleSas.count > 0 && verdict !== 'fault') {
+    notices.push(
+      `${r.idleSas.count === 1 ? 'An SA shows' : `${r.idleSas.count} SAs show`} no packet in either direction (line ${r.idleSas.line?.n ?? '?'}): the tunnel is up but idle, nothing has been sent into it yet. That is not a fault: send traffic from a host inside your encryption domain to the OutSystems range and read the counters again; encrypted without decrypted then means ESP does not come back.`,
     );
   }
   if (redactions > 0) notices.push(redactionNotice(redactions));
@@ -156,14 +165,32 @@ function describe(acc: FindingAcc, r: ReaderResult, policy: Policy | undefined):
         `Selectors in the log: ${ts[0]} <-> ${ts[1]}; they must match the cloud's exactly (your range <-> the OutSystems Cloud range), one pair per tunnel.`,
       );
   }
-  if (acc.code === 'lifetime-mismatch' && policy) {
-    const lt = acc.values.lifetime?.[0];
+  if (acc.code === 'lifetime-mismatch' && policy) parts.push(lifetimeText(acc, policy));
+  if (acc.code === 'esp-not-received' && acc.values.sent?.[0])
     parts.push(
-      `${lt ? `Lifetime in the log: ${lt}. ` : ''}The cloud expects phase 1 ${policy['p1-lifetime'].expect} s and phase 2 ${policy['p2-lifetime'].expect} s.`,
+      `Counters: ${acc.values.sent[0]} encrypted and sent, ${acc.values.received?.[0] ?? 'none'} decrypted: check that the cloud side has a route and policy back to your range, and that nothing between drops ESP (IP protocol 50) or UDP 4500.`,
     );
-  }
   if (acc.count > 1) parts.push(`Seen ${acc.count} times.`);
   return { summary: parts.join(' '), evidence };
+}
+
+/** Both lifetimes named, and the value the cloud expects for that phase (or both phases when unknown). */
+function lifetimeText(acc: FindingAcc, policy: Policy): string {
+  const proposed = acc.values.lifeProposed?.[0];
+  const accepted = acc.values.lifeAccepted?.[0];
+  const phase = acc.values.phase?.[0];
+  const p1 = policy['p1-lifetime'].expect;
+  const p2 = policy['p2-lifetime'].expect;
+  const expected =
+    phase === '1'
+      ? `the cloud expects ${p1} s for phase 1`
+      : phase === '2'
+        ? `the cloud expects ${p2} s for phase 2`
+        : `the cloud expects phase 1 ${p1} s and phase 2 ${p2} s`;
+  const lt = acc.values.lifetime?.[0];
+  if (!proposed || !accepted) return `${lt ? `Lifetime in the log: ${lt}. ` : ''}The cloud expects phase 1 ${p1} s and phase 2 ${p2} s.`;
+  const which = phase ? `Phase ${phase} lifetime` : 'Lifetime';
+  return `${which}: ${proposed} proposed, ${accepted} accepted or configured on the other side; ${expected}. Set the same value on both sides.`;
 }
 
 function latestEsp(r: ReaderResult): string | undefined {

@@ -2,8 +2,11 @@ import type { LogFamily, LogFindingCode } from '../knowledge/log-signatures.js';
 import type { CompiledSignature, Matcher, SignatureCatalogue } from './catalogue.js';
 import { FamilyVote } from './family.js';
 import { readTimestamp } from './timestamps.js';
+import { Timeline } from './timeline.js';
 import type { TimelineEntry } from './types.js';
 import { judgeProposals } from './proposal-phase.js';
+import { SaCounters } from './sa-counters.js';
+import { Lifetimes } from './lifetimes.js';
 
 /** Lines longer than this are matched and quoted by their start only (a binary blob, a JSON dump). */
 const MAX_LINE = 4096;
@@ -55,6 +58,8 @@ export interface ReaderResult {
   downTimes: { n: number; seconds: number; text: string }[];
   /** Proposal strings seen, by role (received / configured / proposal), newest last, a few each. */
   proposals: Record<string, ProposalLine[]>;
+  /** SAs whose counters show no traffic either way (idle, not a fault), with a line to quote. */
+  idleSas: { count: number; line?: RawLine };
 }
 
 /**
@@ -71,15 +76,20 @@ export class LogReader {
   private familyFixed = false;
   private matcher: Matcher;
   private readonly findings = new Map<LogFindingCode, FindingAcc>();
-  private readonly timeline: TimelineEntry[] = [];
-  private timelineDropped = 0;
+  private readonly timeline = new Timeline(MAX_TIMELINE);
   private readonly downTimes: ReaderResult['downTimes'] = [];
   private readonly proposals: Record<string, ProposalLine[]> = {};
   // State that gives ambiguous lines their meaning.
   private ikeUp = false;
   private childUpEver = false;
   private lastRekeyN = -Infinity;
-  private counters: { in?: number; out?: number; lines: RawLine[] } = { lines: [] };
+  private readonly counters = new SaCounters();
+  private readonly lifetimes = new Lifetimes();
+  private readonly idleSas: ReaderResult['idleSas'] = { count: 0 };
+  private idlePackets = 0;
+  private idleBytes = 0;
+  /** What a rule found beyond the matched line: the lines to quote, values and severity of the finding. */
+  private pending: { lines: RawLine[]; values: Record<string, string>; severity?: 'warning' } | undefined;
 
   constructor(private readonly catalogue: SignatureCatalogue) {
     this.matcher = catalogue.matcher(undefined);
@@ -187,7 +197,9 @@ export class LogReader {
         this.reclassifyAsPhase2();
         break;
       case 'retransmit':
-        if (!this.ikeUp && this.initialRetransmits.length < 1000) this.initialRetransmits.push({ n: line.n, text: line.text });
+        // Message IDs 0 and 1 are the IKE_SA_INIT/IKE_AUTH (or main mode) exchanges; a later ID is sent on an SA that is up.
+        if (Number(groups.msgid ?? 0) >= 2) this.ikeUp = true;
+        else if (!this.ikeUp && this.initialRetransmits.length < 1000) this.initialRetransmits.push({ n: line.n, text: line.text });
         break;
       case 'child-up':
         this.ikeUp = true;
@@ -221,6 +233,18 @@ export class LogReader {
       case 'counters':
         code = this.counted(groups, line);
         break;
+      case 'lifetime': {
+        const m = this.lifetimes.add(groups, sig.phase, line);
+        if (m) {
+          code = 'lifetime-mismatch';
+          this.pending = {
+            lines: m.lines,
+            values: { lifeProposed: `${m.proposed} s`, lifeAccepted: `${m.accepted} s`, ...(m.phase ? { phase: String(m.phase) } : {}) },
+            severity: 'warning',
+          };
+        }
+        break;
+      }
       default:
         break;
     }
@@ -228,7 +252,8 @@ export class LogReader {
     if (code === 'child-proposal-mismatch' && this.childUpEver && line.n - this.lastRekeyN <= REKEY_WINDOW) code = 'pfs-mismatch';
 
     if (sig.normal) this.normalEvents += 1;
-    this.addTimeline(sig, line, code);
+    const severity = code ? (this.pending?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity)) : sig.severity;
+    this.timeline.add(sig, line, code, severity);
     if (code) this.addFinding(code, sig, line, groups);
   }
 
@@ -255,7 +280,7 @@ export class LogReader {
     this.findings.delete('ike-proposal-mismatch');
     acc.code = 'child-proposal-mismatch';
     this.findings.set('child-proposal-mismatch', acc);
-    for (const t of this.timeline) if (t.code === 'ike-proposal-mismatch') t.code = 'child-proposal-mismatch';
+    for (const t of this.timeline.entries) if (t.code === 'ike-proposal-mismatch') t.code = 'child-proposal-mismatch';
   }
 
   /** Retransmissions of a first request while no SA is up (a few kept as evidence). */
@@ -268,62 +293,38 @@ export class LogReader {
     if (list.length > 6) list.shift();
   }
 
-  /** SA counters come one direction per line (or both in one): judge once both are known. */
+  /** SA counters come one direction per line (or both in one): judged once both are known. */
   private counted(groups: Record<string, string | undefined>, line: RawLine): LogFindingCode | undefined {
-    const num = (s: string | undefined) => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
-    const inPkts = num(groups.inPkts);
-    const outPkts = num(groups.outPkts);
-    if (inPkts !== undefined) this.counters.in = inPkts;
-    if (outPkts !== undefined) this.counters.out = outPkts;
-    this.counters.lines.push(line);
-    if (this.counters.in === undefined || this.counters.out === undefined) return undefined;
-    const { in: i, out: o, lines } = this.counters;
-    this.counters = { lines: [] };
-    if (o > 0 && i === 0) {
-      this.pendingCounterLines = lines;
+    const j = this.counters.add(groups, line);
+    if (!j) return undefined;
+    if (j.verdict === 'esp-not-received') {
+      this.pending = { lines: j.lines, values: { sent: `${j.out} ${j.unit}`, received: `0 ${j.unit}` } };
       return 'esp-not-received';
     }
-    if (o > 0 && i > 0) this.normalEvents += 1;
+    if (j.verdict === 'flowing') this.normalEvents += 1;
+    if (j.verdict === 'idle') {
+      // An SA that exists and carries nothing yet: a normal state, said in a notice.
+      this.normalEvents += 1;
+      // A paste may give packets and bytes of the same SA: count SAs by packets where packets are given.
+      if (j.unit === 'packets') this.idlePackets += 1;
+      else this.idleBytes += 1;
+      this.idleSas.count = this.idlePackets || this.idleBytes;
+      this.idleSas.line ??= j.lines[0];
+    }
     return undefined;
   }
-
-  private pendingCounterLines: RawLine[] | undefined;
 
   private noteDown(line: RawLine): void {
     const t = readTimestamp(line.text);
     if (t && this.downTimes.length < MAX_DOWN_TIMES) this.downTimes.push({ n: line.n, seconds: t.seconds, text: line.text });
   }
 
-  private addTimeline(sig: CompiledSignature, line: RawLine, code: LogFindingCode | undefined): void {
-    const last = this.timeline[this.timeline.length - 1];
-    if (last && last.signature === sig.id && last.code === code) {
-      last.count += 1;
-      last.lastN = line.n;
-      return;
-    }
-    if (this.timeline.length >= MAX_TIMELINE) {
-      this.timelineDropped += 1;
-      return;
-    }
-    const time = readTimestamp(line.text)?.text;
-    const severity = code ? (sig.severity === 'info' ? 'error' : sig.severity) : sig.severity;
-    this.timeline.push({
-      n: line.n,
-      count: 1,
-      ...(time ? { time } : {}),
-      signature: sig.id,
-      severity,
-      normal: sig.normal,
-      ...(code ? { code } : {}),
-      means: sig.means,
-      text: line.text,
-    });
-  }
-
   private addFinding(code: LogFindingCode, sig: CompiledSignature, line: RawLine, groups: Record<string, string | undefined>): void {
     let acc = this.findings.get(code);
-    // A code that a rule gave to an informational line (SA counters) is an error.
-    const severity = sig.severity === 'info' ? 'error' : sig.severity;
+    const extra = this.pending;
+    this.pending = undefined;
+    // A code that a rule gave to an informational line (SA counters) is an error, unless the rule said otherwise.
+    const severity = extra?.severity ?? (sig.severity === 'info' ? 'error' : sig.severity);
     if (!acc) {
       acc = {
         code,
@@ -345,14 +346,13 @@ export class LogReader {
     }
     if (severity === 'error') acc.severity = 'error';
     acc.count += 1;
-    const counterLines = code === 'esp-not-received' ? this.pendingCounterLines : undefined;
-    this.pendingCounterLines = undefined;
-    for (const l of counterLines ?? [line]) {
+    for (const l of extra?.lines ?? [line]) {
       if (acc.lines.length < LINES_PER_FINDING && !acc.lines.some((x) => x.text === l.text)) acc.lines.push(l);
     }
     if (!acc.signatures.includes(sig.id) && acc.signatures.length < 8) acc.signatures.push(sig.id);
-    for (const name of sig.extract) {
-      const v = groups[name];
+    const values: Record<string, string | undefined> = { ...groups, ...extra?.values };
+    for (const name of [...sig.extract, ...Object.keys(extra?.values ?? {})]) {
+      const v = values[name];
       if (v === undefined) continue;
       const list = (acc.values[name] ??= []);
       if (!list.includes(v) && list.length < 5) list.push(v);
@@ -386,10 +386,11 @@ export class LogReader {
       recognised: this.recognised,
       normalEvents: this.normalEvents,
       findings: [...this.findings.values()].sort((a, b) => a.firstN - b.firstN),
-      timeline: this.timeline,
-      timelineDropped: this.timelineDropped,
+      timeline: this.timeline.entries,
+      timelineDropped: this.timeline.dropped,
       downTimes: this.downTimes,
       proposals: this.proposals,
+      idleSas: this.idleSas,
     };
   }
 }

@@ -64,7 +64,8 @@ export const LOG_EVENTS = [
   'selectors', // carries traffic selectors
   'initiate', // starts a negotiation
   'no-proposal', // "no proposal chosen" whose phase is decided by the lines around it
-  'counters', // ipsec SA counters (encaps/decaps)
+  'counters', // ipsec SA counters (encaps/decaps; packets or bytes, per direction)
+  'lifetime', // an SA lifetime proposed and/or accepted (named groups lifeProposed, lifeAccepted)
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 
@@ -98,6 +99,8 @@ export const LogSignatureSchema = z
     /** A normal event (SA up, rekey done, DPD answered): a log of only these is healthy. */
     normal: z.boolean().default(false),
     event: z.enum(LOG_EVENTS).optional(),
+    /** The IKE phase a `lifetime` line speaks of (1: IKE/ISAKMP SA, 2: IPsec/CHILD SA). */
+    phase: z.union([z.literal(1), z.literal(2)]).optional(),
     /** Names of the pattern's named groups to keep as evidence. */
     extract: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).default([]),
     /** Where the message text comes from (a vendor document, a parser fixture, the lab). */

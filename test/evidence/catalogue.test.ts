@@ -81,6 +81,14 @@ describe('keywords (the cheap pre-test of a signature)', () => {
     expect(keywordsOf('(?:foo)?\\d+')).toBeUndefined();
   });
 
+  it('split a required group of plain alternatives into one longer keyword each, and keep the short one when that gains nothing', () => {
+    expect(keywordsOf('generating (?:QUICK_MODE|CREATE_CHILD_SA) request \\d+')).toEqual([
+      'generating quick_mode request ',
+      'generating create_child_sa request ',
+    ]);
+    expect(keywordsOf('(?:IKE_SA|CHILD_SA) \\S+ rekeyed')).toEqual([' rekeyed']);
+  });
+
   it('never rule out a line the pattern matches (every shipped signature, on the corpus lines it matches)', () => {
     const catalogue = loadSignatureCatalogue();
     const dir = join(defaultKnowledgeDir(), '..', 'test', 'fixtures', 'evidence', 'logs');
