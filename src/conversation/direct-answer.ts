@@ -44,7 +44,22 @@ const RESTRICTIVE_RE = /\b(?:block(?:s|ed)?|filter(?:s|ed)?|den(?:y|ies|ied)|dro
 // The same predicates as a question's state ("is outbound traffic filtered?"), not an action it proposes
 // ("can we restrict it with ACLs?").
 const ASKS_RESTRICTION_RE = /\b(?:blocked|filtered|denied|dropped|restricted|disabled)\b/i;
-const PLURAL_SUBJECT_RE = /\b(?:both|two|all|multiple|several|many|more\s+than\s+one)\b/i;
+const PLURAL_SUBJECT_RE =
+  /\b(?:both|two|three|all|multiple|several|many|more\s+than\s+one|same\s+\w+(?:\s+\w+)?\s+(?:for|on|in)\s+(?:two|both|several|multiple|another|other))\b/i;
+const SINGULAR_RE = /\b(?:only\s+one|one\s+\w+(?:\s+\w+)?\s+per|one\s+\w+\s+only|a\s+single|usable\s+by\s+one)\b/i;
+
+/** Pairs of opposite values: a question naming one while the fact names only the other gets "No". */
+const OPPOSITES: [RegExp, RegExp][] = [
+  [/\bdynamic\b(?!\s+routing)|\bdhcp\b/i, /\bstatic\b(?!\s+routing)/i],
+  [/\boptional\b/i, /\brequired\b|\bmust\b/i],
+  [/\bipv6\b/i, /\bipv4\b/i],
+];
+
+function opposes(question: string, fact: string): boolean {
+  return OPPOSITES.some(
+    ([a, b]) => (a.test(question) && !a.test(fact) && b.test(fact)) || (b.test(question) && !b.test(fact) && a.test(fact)),
+  );
+}
 
 export class DirectAnswerer {
   private readonly index: FactIndex;
@@ -97,8 +112,10 @@ function sentence(e: FactEntry): string {
 function polarity(question: string, match: FactMatch): boolean {
   const e = match.entry;
   const q = new Set(factTerms(question));
+  // Commas separate conditions ("0-65535, not already in use, not reserved"): a "not" in one of them does
+  // not deny the whole fact.
   const clauses = `${e.value}; ${e.notes ?? ''}`
-    .split(/[;.]\s+|;\s*|\.\s*$/)
+    .split(/[;.,]\s+|;\s*|\.\s*$/)
     .map((c) => c.trim())
     .filter(Boolean);
   let best = clauses[0] ?? e.value;
@@ -124,6 +141,10 @@ function polarity(question: string, match: FactMatch): boolean {
       negative = scope.length > 0 && subject.length > 0 && !subject.some((t) => scope.includes(t));
     }
   }
+  // "one public IP per VPN", "a single SA pair": no when the question asks about two or more.
+  if (!negative && SINGULAR_RE.test(`${e.value} ${e.notes ?? ''}`) && PLURAL_SUBJECT_RE.test(question)) negative = true;
+  // The question names the opposite of what the fact says ("a dynamic IP?" against "static public IP").
+  if (!negative && opposes(question, `${e.label} ${e.value} ${e.notes ?? ''}`)) negative = true;
   const asksRestriction = ASKS_RESTRICTION_RE.test(question);
   const questionNegated = /\b(?:isn't|aren't|doesn't|don't|not)\b/i.test(question);
   return negative === (asksRestriction !== questionNegated);

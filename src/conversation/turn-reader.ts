@@ -22,7 +22,7 @@ import type { Session } from './session.js';
 /** Above this, the classifier's own topic beats a re-route by host role or timing clue. */
 const CONFIDENT_OTHERWISE = 0.5;
 /** An off-topic message still gets a direct answer only when the fact covers all of it. */
-const OFF_TOPIC_COVERAGE = 0.95;
+const OFF_TOPIC_COVERAGE = 0.8;
 
 export interface TurnReading {
   /** A finished reply (platform follow-up, direct answer); the caller returns it as is. */
