@@ -14,7 +14,8 @@ import { DEFAULT_TRAIN_OPTIONS, SoftmaxModel, type TrainingSample, type TrainOpt
 import { DOMAIN_ANCHORS } from './lexicon.js';
 import { lexiconWords, Normalizer, prepare, rawTokens, TypoCorrector } from './normalize.js';
 import { OFF_TOPIC_CORPUS } from './offtopic-corpus.js';
-import { isRemoteAccessVpn } from './remote-access.js';
+import { isForeignSubject } from './foreign-subject.js';
+import { isOtherSiteToSite, isRemoteAccessVpn } from './remote-access.js';
 import { isSmalltalk, looksLikeFollowUp } from './smalltalk.js';
 import type { Classification, ClassifyContext, Entities, IntentClassifier, TopicScore } from './types.js';
 
@@ -232,6 +233,8 @@ export class LocalClassifier implements IntentClassifier {
     if (isSmalltalk(text)) return result('smalltalk', null, 0.95);
     // A VPN client on a laptop is another product, whatever tunnel words it shares with ours.
     if (isRemoteAccessVpn(text) && !SITE_TO_SITE_RE.test(text)) return result('off-topic', null, 0.9);
+    // So is a tunnel between the user's own offices or clouds.
+    if (isOtherSiteToSite(text)) return result('off-topic', null, 0.9);
 
     const { ranked, other, evidence, anchored } = this.rank(text, entities);
     if (current) {
@@ -262,7 +265,9 @@ export class LocalClassifier implements IntentClassifier {
       (evidence === 0 && !hasEntities) ||
       (other >= th.otherMin && other > best.confidence) ||
       (best.confidence < th.unanchoredMin && !anchored && !hasEntities) ||
-      (!anchored && !hasEntities && best.confidence < th.weakTopic && other >= th.otherLeaning && other >= 2 * best.confidence);
+      (!anchored && !hasEntities && best.confidence < th.weakTopic && other >= th.otherLeaning && other >= 2 * best.confidence) ||
+      // Wi-Fi, a printer, a pod: the tunnel's symptoms in another subject's sentence ("wifi drops every hour").
+      (isForeignSubject(text) && !(current && hasEntities));
 
     // Follow-ups keep the conversation's topic unless the message clearly points elsewhere. A message that
     // opens with "also", "and", "btw" adds something new, so a weaker pull elsewhere is enough.
