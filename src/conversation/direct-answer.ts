@@ -23,6 +23,8 @@ export interface DirectAnswer {
   basis: string;
   /** How much of the question the fact covers (1 for policy answers). */
   coverage: number;
+  /** How strongly the fact matched (rarity-weighted terms in common; 0 for policy answers). */
+  score: number;
   /**
    * Why `topic`: the requirement table's own mapping ("group"), a topic that lists the fact ("fact"), or
    * one of the preferred topics stating an equal fact ("preferred"); "policy" for algorithm rules.
@@ -81,7 +83,7 @@ export class DirectAnswerer {
         const topic =
           preferTopics.find((t) => t === 'vpn-requirements' || t === 'phase1-ike-failure' || t === 'phase2-ipsec-failure') ??
           'vpn-requirements';
-        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1, topicBy: 'policy' };
+        return { text: policy, form: shape.form, topic, basis: 'policy', coverage: 1, score: 0, topicBy: 'policy' };
       }
     }
     const matches = this.index.search(text, shape.asks, 12);
@@ -93,7 +95,7 @@ export class DirectAnswerer {
     const preferred = preferTopics.find((t) => t !== null && equal.includes(t));
     const topic = preferred ?? best.entry.topic;
     const topicBy = preferred ? 'preferred' : best.entry.source === 'requirements' ? 'group' : 'fact';
-    const base = { form: shape.form, topic, basis, coverage: best.coverage, topicBy } as const;
+    const base = { form: shape.form, topic, basis, coverage: best.coverage, score: best.score, topicBy } as const;
     if (shape.form === 'polar') return { ...base, text: `${polarity(text, best) ? 'Yes' : 'No'}. ${statement}` };
     return { ...base, text: statement };
   }

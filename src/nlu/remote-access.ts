@@ -50,7 +50,15 @@ const OTHER_SITE_TO_SITE_RE = new RegExp(
 // Any of these and the OutSystems end may well be one side after all.
 const OUTSYSTEMS_END_RE = /\b(?:outsystems|your\s+(?:side|cloud|end|gateway|dns)|os\s+cloud|paas|lifetime|front[\s-]?ends?|sentry)\b/i;
 
+// "between our HQ and the branch office": two named sites of the user's, neither of them a cloud.
+const SITE = String.raw`(?:offices?|branch(?:es)?|hq|headquarters|sites?|data\s?cent(?:er|re)s?|dcs?|campus(?:es)?|warehouses?|plants?|factor(?:y|ies)|stores?|shops?)`;
+const BETWEEN_TWO_SITES_RE = new RegExp(
+  String.raw`\bbetween\s+(?:our|the|my)\s+(?:\w+\s+){0,2}?${SITE}\s+(?:and|&)\s+(?:(?:our|the|a|an|each)\s+)?(?:\w+\s+){0,2}?${SITE}\b`,
+  'i',
+);
+
 /** True when the message is about a site-to-site VPN between the user's own networks (no OutSystems end). */
 export function isOtherSiteToSite(text: string): boolean {
-  return OTHER_SITE_TO_SITE_RE.test(text) && !OUTSYSTEMS_END_RE.test(text);
+  if (OUTSYSTEMS_END_RE.test(text)) return false;
+  return OTHER_SITE_TO_SITE_RE.test(text) || (BETWEEN_TWO_SITES_RE.test(text) && !/\bcloud\b/i.test(text));
 }
