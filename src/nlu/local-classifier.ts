@@ -278,6 +278,8 @@ export class LocalClassifier implements IntentClassifier {
       const keep = (confidence: number) => result('follow-up', current, confidence, ranked.filter((r) => r.topic !== current).slice(0, 2));
       // "still failing", "what next?", "we're on Sentry"
       if (idiom) return keep(Math.max(best.topic === current ? best.confidence : 0, 0.6));
+      // "fortigate 7.2 btw", "it's an ASA 5506": which device, said in passing.
+      if (entities.vendors.length > 0 && !anchored && text.trim().split(/\s+/).length <= BARE_DETAIL_WORDS) return keep(0.5);
       // A bare detail ("it's a FortiGate 7.2", "10.2.0.0/16") that names nothing of another topic; but a
       // message about something else entirely ("the printer is jammed") stays off-topic.
       const detail = !anchored && (hasEntities || !offTopic) && (best.topic === current || best.confidence < th.weakTopic);
@@ -304,6 +306,8 @@ export class LocalClassifier implements IntentClassifier {
 }
 
 const SITE_TO_SITE_RE = /\bsite[\s-]?(?:to|2)[\s-]?site\b|\bs2s\b|\bipsec\b|\boutsystems\b/i;
+/** A message this short that names a vendor and nothing of the VPN is a detail of the conversation. */
+const BARE_DETAIL_WORDS = 6;
 const ADDITIVE_RE = /^\s*(?:and|also|plus|btw|oh\s+and|by\s+the\s+way)\b/i;
 
 interface TrainingDocument {
