@@ -11,6 +11,7 @@ import type { KnowledgeBase } from '../knowledge/loader.js';
 import { FactIndex, type FactEntry, type FactMatch } from '../nlu/fact-index.js';
 import { factTerms } from '../nlu/fact-terms.js';
 import { questionShape, type QuestionShape } from '../nlu/question-form.js';
+import { conversionAnswer, lifetimeAnswer } from './duration-answer.js';
 import { policyAnswer } from './policy-answer.js';
 
 export interface DirectAnswer {
@@ -38,6 +39,9 @@ const SAME_ANSWER_SHARE = 0.85;
 /** Below this share of the question's term weight, the best fact is about something else. */
 const MIN_COVERAGE = 0.55;
 const MIN_SCORE = 2.2;
+const WHOLE_COVERAGE = 0.95;
+const MIN_WHOLE_SCORE = 1.5;
+const GENERIC_TOPIC = 'vpn-requirements';
 
 // Words that make a statement deny what it is about.
 const NEGATION_RE = /\b(?:not|never|no|cannot|can't|don't|doesn't|isn't|aren't|without|none)\b/i;
@@ -48,7 +52,8 @@ const RESTRICTIVE_RE = /\b(?:block(?:s|ed)?|filter(?:s|ed)?|den(?:y|ies|ied)|dro
 const ASKS_RESTRICTION_RE = /\b(?:blocked|filtered|denied|dropped|restricted|disabled)\b/i;
 const PLURAL_SUBJECT_RE =
   /\b(?:both|two|three|all|multiple|several|many|more\s+than\s+one|same\s+\w+(?:\s+\w+)?\s+(?:for|on|in)\s+(?:two|both|several|multiple|another|other))\b/i;
-const SINGULAR_RE = /\b(?:only\s+one|one\s+\w+(?:\s+\w+)?\s+per|one\s+\w+\s+only|a\s+single|usable\s+by\s+one)\b/i;
+const SINGULAR_RE =
+  /^\s*(?:1|one|a\s+single)\s+(?:\w+\s+)?(?:pair|per)\b|\b(?:only\s+one|one\s+\w+(?:\s+\w+)?\s+per|one\s+\w+\s+only|a\s+single|usable\s+by\s+one)\b/i;
 
 /** Pairs of opposite values: a question naming one while the fact names only the other gets "No". */
 const OPPOSITES: [RegExp, RegExp][] = [
@@ -78,7 +83,7 @@ export class DirectAnswerer {
     const shape = questionShape(text);
     if (!shape) return null;
     if (shape.form !== 'value') {
-      const policy = policyAnswer(this.kb.requirements?.policy, text);
+      const policy = lifetimeAnswer(this.kb.requirements?.policy, text) ?? policyAnswer(this.kb.requirements?.policy, text);
       if (policy) {
         const topic =
           preferTopics.find((t) => t === 'vpn-requirements' || t === 'phase1-ike-failure' || t === 'phase2-ipsec-failure') ??
@@ -88,7 +93,23 @@ export class DirectAnswerer {
     }
     const matches = this.index.search(text, shape.asks, 12);
     const best = matches[0];
-    if (!best || best.coverage < MIN_COVERAGE || best.score < MIN_SCORE) return null;
+    const conversion = conversionAnswer(text);
+    if (conversion) {
+      // "how many seconds is 51 minutes?": the arithmetic first, then the fact it is about, if one fits.
+      const fact = best && best.coverage >= MIN_COVERAGE && best.score >= MIN_SCORE ? best : null;
+      return {
+        text: fact ? `${conversion} ${sentence(fact.entry)}` : conversion,
+        form: shape.form,
+        topic: fact?.entry.topic ?? preferTopics.find((t) => t !== null) ?? GENERIC_TOPIC,
+        basis: 'conversion',
+        coverage: 1,
+        score: fact?.score ?? 0,
+        topicBy: 'policy',
+      };
+    }
+    // A one-word question the fact covers whole ("how many tunnels do we get?") is as clear as a long one.
+    const whole = best !== undefined && best.coverage >= WHOLE_COVERAGE && best.score >= MIN_WHOLE_SCORE;
+    if (!best || best.coverage < MIN_COVERAGE || (best.score < MIN_SCORE && !whole)) return null;
     const statement = sentence(best.entry);
     const basis = best.entry.group ? `${best.entry.group} / ${best.entry.label}` : best.entry.label;
     const equal = matches.filter((m) => m.score >= best.score * SAME_ANSWER_SHARE).map((m) => m.entry.topic);
@@ -136,7 +157,9 @@ function polarity(question: string, match: FactMatch): boolean {
     // "answered only by the cloud DNS servers": yes for the DNS servers, no for anything else;
     // "only one peer active": no when the question asks about both/all.
     const after = only[1]!;
-    if (/^\s*one\b/i.test(after)) negative = PLURAL_SUBJECT_RE.test(question);
+    // "only when the device supports asymmetric routing": yes, on that condition.
+    if (/^\s*(?:when|if|with)\b/i.test(after)) negative = false;
+    else if (/^\s*one\b/i.test(after)) negative = PLURAL_SUBJECT_RE.test(question);
     else {
       const scope = factTerms(after);
       const subject = factTerms(question).filter((t) => !factTerms(clause.replace(/\bonly\b.*$/i, '')).includes(t));

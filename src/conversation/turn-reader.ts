@@ -27,7 +27,7 @@ const CONFIDENT_OTHERWISE = 0.5;
  * than one common word ("quanto tempo lifetime fase 2?" yes, "what time is lunch" no).
  */
 const OFF_TOPIC_COVERAGE = 0.8;
-const OFF_TOPIC_SCORE = 4;
+const OFF_TOPIC_SCORE = 3.5;
 
 export interface TurnReading {
   /** A finished reply (platform follow-up, direct answer); the caller returns it as is. */

@@ -32,7 +32,7 @@ const SYMPTOM_RE =
   /\b(?:drops?|dropp\w+|down|fail\w*|flap\w*|disconnect\w*|cannot|can't|not|no|error|time[sd]?\s*out|unreachable|broken|stuck|dies|lost|bounc\w*|since)\b/i;
 const PORT_RE = /\bports?\b/i;
 const PREDICATE_RE =
-  /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
+  /\b(?:allowed|supported|accepted|ok|okay|fine|valid|correct|right|good|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
 
 const VALUE_NOUN_RE = /\b(?:method|type|kind|algorithms?|ciphers?|settings?|parameters?|values?)\b/i;
 

@@ -8,6 +8,8 @@ import { LocalClassifier } from '../../src/nlu/local-classifier.js';
 const kb = loadKnowledgeBase();
 const answerer = new DirectAnswerer(kb);
 const answer = (q: string) => answerer.answer(q)?.text ?? null;
+// Trained once, outside any test's time budget.
+const classifier = new LocalClassifier(kb);
 
 describe('yes/no on features and values the requirements exclude', () => {
   it('says no to what the policy leaves out, yes to what it keeps', () => {
@@ -46,7 +48,7 @@ describe('elliptical follow-ups to a fact question', () => {
     expect(swapSlot('max routes?', 'fortigate')).toBeNull();
   });
   it('answers "what about phase 2?" in a conversation, and thanks without re-answering', async () => {
-    const assistant = new Assistant({ kb, classifier: new LocalClassifier(kb) });
+    const assistant = new Assistant({ kb, classifier });
     const say = (text: string) => assistant.handle({ text, user: 'u', channel: 'c', platform: 'test' });
     expect((await say('phase 1 lifetime?')).answer).toMatch(/28800/);
     expect((await say('what about phase 2?')).answer).toMatch(/3600/);

@@ -5,6 +5,9 @@ import { isForeignSubject } from '../../src/nlu/foreign-subject.js';
 import { LocalClassifier } from '../../src/nlu/local-classifier.js';
 import { isOtherSiteToSite, isRemoteAccessVpn } from '../../src/nlu/remote-access.js';
 
+// Trained once, outside any test's time budget.
+const c = new LocalClassifier(loadKnowledgeBase());
+
 describe('VPNs that are not the site-to-site tunnel to the OutSystems Cloud', () => {
   it('recognises client VPNs by product and by context', () => {
     expect(isRemoteAccessVpn('tailscale exit node is not routing')).toBe(true);
@@ -27,7 +30,6 @@ describe('VPNs that are not the site-to-site tunnel to the OutSystems Cloud', ()
     expect(isForeignSubject('the dns ips from the setup email do not answer ping')).toBe(false);
   });
   it('the classifier rejects them and the reply names the other product', () => {
-    const c = new LocalClassifier(loadKnowledgeBase());
     for (const text of [
       'ipsec between our hq and branch offices flaps',
       'wifi in the warehouse drops every hour',
