@@ -41,6 +41,7 @@ const MIN_COVERAGE = 0.55;
 const MIN_SCORE = 2.2;
 const WHOLE_COVERAGE = 0.95;
 const MIN_WHOLE_SCORE = 1.5;
+const SECTION_TERMS = new Set(['p1', 'p2']);
 const GENERIC_TOPIC = 'vpn-requirements';
 
 // Words that make a statement deny what it is about.
@@ -108,7 +109,12 @@ export class DirectAnswerer {
       };
     }
     // A one-word question the fact covers whole ("how many tunnels do we get?") is as clear as a long one.
-    const whole = best !== undefined && best.coverage >= WHOLE_COVERAGE && best.score >= MIN_WHOLE_SCORE;
+    // A phase alone ("what about phase 2?") names a section of the tables, not one fact.
+    const whole =
+      best !== undefined &&
+      best.coverage >= WHOLE_COVERAGE &&
+      best.score >= MIN_WHOLE_SCORE &&
+      factTerms(text).some((t) => !SECTION_TERMS.has(t));
     if (!best || best.coverage < MIN_COVERAGE || (best.score < MIN_SCORE && !whole)) return null;
     const statement = sentence(best.entry);
     const basis = best.entry.group ? `${best.entry.group} / ${best.entry.label}` : best.entry.label;
