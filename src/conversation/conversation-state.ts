@@ -28,6 +28,8 @@ export interface ConversationFacts {
   timing: TimingClue | null;
   /** Each fact as the user stated it, newest last, for replies that say what they relied on. */
   stated: string[];
+  /** The fact question the last turn answered directly ("phase 1 lifetime?"), for "what about phase 2?". */
+  lastFactQuestion: string | null;
 }
 
 const facts = new WeakMap<Session, ConversationFacts>();
@@ -35,7 +37,7 @@ const facts = new WeakMap<Session, ConversationFacts>();
 export function learnt(session: Session): ConversationFacts {
   let f = facts.get(session);
   if (!f) {
-    f = { hosts: [], vendor: null, ikeVersion: null, symptom: null, timing: null, stated: [] };
+    f = { hosts: [], vendor: null, ikeVersion: null, symptom: null, timing: null, stated: [], lastFactQuestion: null };
     facts.set(session, f);
   }
   return f;

@@ -11,7 +11,7 @@ import type { DirectAnswer } from './direct-answer.js';
 export function directAnswerReply(kb: KnowledgeBase, d: DirectAnswer, topic: Topic | undefined, c: Classification): Reply {
   const actions: ReplyAction[] = [];
   if (topic) actions.push({ id: 'show-topic', label: `Show the topic: ${topic.title}`, command: `topic ${topic.id}` });
-  const source = d.basis === 'policy' ? 'the requirements policy' : d.basis;
+  const source = d.basis === 'policy' ? 'the requirements policy' : d.basis === 'conversion' ? 'a unit conversion' : d.basis;
   return reply({
     kind: 'answer',
     title: topic ? topic.title : 'OutSystems Cloud VPN requirements',

@@ -55,12 +55,42 @@ function askedItems(text: string): AskedItem[] {
   if (/\btransport[\s-]+mode\b/.test(t)) items.push({ name: 'Transport mode', values: ['transport'], params: { p2: 'p2-mode' } });
   if (/\b(?:certificates?|certs?|rsa[\s-]?sig|x\.?509)\b/.test(t))
     items.push({ name: 'Certificate authentication', values: ['cert'], params: { p1: 'auth' } });
+  // Features asked about as a whole (no group number): on, or switched off ("can we disable DPD?"); only
+  // when the question is about the rule ("could the IPS be rate limiting DPD?" is a diagnosis).
+  if (!RULE_RE.test(t)) return items;
+  const off = SWITCHED_OFF_RE.test(t);
+  if (/\b(?:psk|pre[\s-]?shared(?:[\s-]+keys?)?)\b/.test(t) && !items.some((i) => i.values.includes('cert')))
+    items.push({ name: 'Pre-shared key authentication', values: ['psk'], params: { p1: 'auth' } });
+  if (/\bah\b|\bauthentication[\s-]+header\b/.test(t)) items.push({ name: 'AH', values: ['ah'], params: { p2: 'p2-protocol' } });
+  else if (/\besp\b/.test(t) && !/\b(?:protocol\s+)?50\b/.test(t))
+    items.push({ name: 'ESP', values: ['esp'], params: { p2: 'p2-protocol' } });
+  else if (/\btunnel[\s-]+mode\b/.test(t) && !/\btransport[\s-]+mode\b/.test(t))
+    items.push({ name: 'Tunnel mode', values: ['tunnel'], params: { p2: 'p2-mode' } });
+  if (/\bpfs\b|\bperfect[\s-]+forward[\s-]+secrecy\b/.test(t) && !items.some((i) => i.name.startsWith('DH group')))
+    items.push({ name: off ? 'Phase 2 without PFS' : 'PFS', values: [off ? 'off' : 'on'], params: { p2: 'pfs' } });
+  if (/\bdpd\b|\bdead[\s-]+peer(?:[\s-]+detection)?\b/.test(t))
+    items.push({
+      name: off ? 'Turning Dead Peer Detection off' : 'Dead Peer Detection',
+      values: [off ? 'off' : 'on'],
+      params: { p1: 'dpd' },
+    });
+  if (/\bnat[\s-]*t\b|\bnatt\b|\bnat[\s-]+traversal\b/.test(t) && !off)
+    items.push({ name: 'NAT traversal', values: ['on'], params: { p1: 'nat-t' } });
   return items;
 }
+
+const RULE_RE =
+  /\b(?:support\w*|requir\w*|need\w*|mandatory|optional|allow\w*|accept\w*|ok|okay|fine|possible|must|have\s+to|can\s+(?:we|i|you)|disabl\w*|turn\w*\s+off|switch\w*\s+off|without|use|using|enabled?|instead)\b/;
+// The question asks whether a feature may be left out ("is PFS optional?", "can we turn DPD off?").
+const SWITCHED_OFF_RE =
+  /\b(?:optional|disabled?|disabling|turn(?:ed|ing)?\s+(?:it\s+)?off|switch(?:ed|ing)?\s+(?:it\s+)?off|without|skip|no\s+(?:pfs|dpd)|not\s+(?:use|using|enable|have)|off)\b/;
 
 type Verdict = 'yes' | 'platform-only' | 'no';
 
 function judge(entry: PolicyEntry, values: (string | number)[]): Verdict {
+  // PFS lists its groups and says it is required: PFS on is the rule, PFS off breaks it.
+  if (entry.required !== undefined && values.every((v) => v === 'on' || v === 'off'))
+    return values.includes('on') === entry.required ? 'yes' : 'no';
   if (values.some((v) => entry.accept?.includes(v))) return 'yes';
   if (values.some((v) => entry.platform?.includes(v))) return 'platform-only';
   return 'no';

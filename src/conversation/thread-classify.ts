@@ -16,5 +16,11 @@ export async function classifyInThread(classifier: IntentClassifier, text: strin
     (joined.kind === 'topic' || joined.kind === 'ambiguous') &&
     joined.confidence > (c.kind === 'topic' || c.kind === 'ambiguous' ? c.confidence : 0);
   // The entities stay this message's own: they are what this message adds.
-  return better ? { ...joined, entities: c.entities } : c;
+  if (!better) return c;
+  // A detail that blurs the open question ("fortigate 7.2 btw" pulls towards topics with FortiGate
+  // snippets) settles nothing: the question stays as it was asked.
+  const asked = await classifier.classify(previous, { currentTopic: session.currentTopic });
+  const blurred =
+    (asked.kind === 'topic' || asked.kind === 'ambiguous') && asked.topic !== joined.topic && asked.confidence > joined.confidence;
+  return { ...(blurred ? asked : joined), entities: c.entities };
 }

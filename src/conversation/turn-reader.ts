@@ -16,13 +16,18 @@ import { timingClue, type TimingClue } from './clues.js';
 import { describeRole, learn, learnt, topicForRole, type ConversationFacts } from './conversation-state.js';
 import { DirectAnswerer, type DirectAnswer } from './direct-answer.js';
 import { directAnswerReply } from './direct-answer-reply.js';
+import { ellipsisOf, swapSlot } from './fact-follow-up.js';
 import { askedPlatform, platformReply } from './platform-follow-up.js';
 import type { Session } from './session.js';
 
 /** Above this, the classifier's own topic beats a re-route by host role or timing clue. */
 const CONFIDENT_OTHERWISE = 0.5;
-/** An off-topic message still gets a direct answer only when the fact covers all of it. */
-const OFF_TOPIC_COVERAGE = 0.95;
+/**
+ * An off-topic message still gets a direct answer only when the fact covers nearly all of it, with more
+ * than one common word ("quanto tempo lifetime fase 2?" yes, "what time is lunch" no).
+ */
+const OFF_TOPIC_COVERAGE = 0.8;
+const OFF_TOPIC_SCORE = 3.5;
 
 export interface TurnReading {
   /** A finished reply (platform follow-up, direct answer); the caller returns it as is. */
@@ -53,6 +58,16 @@ function isStatusReport(text: string): boolean {
   return !rest.includes('?') && !ASKING_RE.test(rest) && WORKS_RE.test(rest) && !FAILS_RE.test(rest);
 }
 
+/** A statement of what the user has or did, not a question and not a request for the checklist. */
+function isStatement(text: string): boolean {
+  const rest = text.trim().replace(FILLER_RE, '');
+  return (
+    !rest.includes('?') &&
+    !ASKING_RE.test(rest) &&
+    !/\b(?:requirements?|checklist|list|spec\w*|supported|need|send|give|share)\b/i.test(rest)
+  );
+}
+
 /** A ping topic this sure came from words about the host, even when no role rule caught them. */
 const PING_GUESS = 0.9;
 
@@ -79,15 +94,30 @@ export class TurnReader {
       return { ...none, reply: platformReply(this.kb, current, platform) };
     }
 
-    const direct = this.answerer.answer(text, [session.currentTopic, c.kind === 'off-topic' ? null : c.topic]);
-    if (direct && (c.kind !== 'off-topic' || direct.basis === 'policy' || direct.coverage >= OFF_TOPIC_COVERAGE)) {
+    // "what about phase 2?" after "phase 1 lifetime?": the earlier question with the slot swapped.
+    const previousFact = state.lastFactQuestion;
+    state.lastFactQuestion = null;
+    const rest = previousFact ? ellipsisOf(text) : null;
+    const expanded = rest && previousFact ? swapSlot(previousFact, rest) : null;
+    const question = expanded ?? text;
+    const direct = this.answerer.answer(question, [session.currentTopic, c.kind === 'off-topic' ? null : c.topic]);
+    if (
+      direct &&
+      (expanded ||
+        c.kind !== 'off-topic' ||
+        direct.basis === 'policy' ||
+        (direct.coverage >= OFF_TOPIC_COVERAGE && direct.score >= OFF_TOPIC_SCORE))
+    ) {
+      state.lastFactQuestion = question;
       // The fact answers the question; the topic offered with it is the conversation's when the classifier
       // keeps it, else the classifier's when it is sure, else the topic that states the fact.
       // The requirements topic is the generic reference: it never takes a conversation away from its topic,
       // and a fact stated by a specific topic says more than the classifier's guess.
       const sure = c.kind === 'topic' && c.confidence >= CONFIDENT_OTHERWISE ? c.topic : null;
       const keeps =
-        current && (c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC) ? current.id : null;
+        current && (expanded !== null || c.kind === 'follow-up' || c.topic === current.id || sure === null || sure === GENERIC_TOPIC)
+          ? current.id
+          : null;
       // The requirement tables' own mapping to a topic (keep-alive, DNS, redundancy, routing) is deliberate;
       // a topic that merely repeats a fact in its list is not evidence against the classifier.
       const specific =
@@ -97,6 +127,11 @@ export class TurnReader {
       return { ...none, direct, reply: directAnswerReply(this.kb, direct, topic, c) };
     }
 
+    // "we propose aes256-sha1-dh5" while troubleshooting phase 1: a detail stated in the requirements' words,
+    // not a request for the requirements checklist.
+    if (current && current.id !== GENERIC_TOPIC && c.kind === 'topic' && c.topic === GENERIC_TOPIC && isStatement(text)) {
+      return { ...none, classification: { ...c, kind: 'follow-up', topic: current.id } };
+    }
     if (current && c.topic !== current.id && c.kind !== 'off-topic' && isStatusReport(text)) {
       return { ...none, classification: { ...c, kind: 'follow-up', topic: current.id } };
     }

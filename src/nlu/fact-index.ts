@@ -65,6 +65,12 @@ const FORM_TERMS = new Set(
     'minute',
     'recommend',
     'default',
+    // How many of something the question imagines ("the same IP for two VPNs"): the fact says how many.
+    'two',
+    'three',
+    'multiple',
+    'several',
+    'another',
   ].map(stem),
 );
 const FORM_TERM_SHARE = 0.3;

@@ -10,6 +10,13 @@ import { stem } from './normalize.js';
 
 /** Phrases first (longest wins by order), each replaced by one canonical term. */
 const PHRASES: [RegExp, string][] = [
+  // "fase 2" (Portuguese, Spanish, Italian), "life time", "re-key": spellings of people who write the terms
+  // from memory or in another language.
+  [/\bfase\b/g, ' phase '],
+  // "at the same time" / "simultaneously": both at once, which the question's other words already say.
+  [/\b(?:at\s+the\s+same\s+time|simultaneously|concurrently|in\s+parallel)\b/g, ' '],
+  [/\blife[\s-]+times?\b/g, ' lifetime '],
+  [/\bre-?key(?:ing|s)?(?:[\s-]+(?:timer|time|interval))?\b/g, ' lifetime '],
   [/\bphase[\s-]*(?:2|two|ii)\b|\bp2\b|\bipsec[\s-]+sas?\b|\bchild[\s_-]*sas?\b|\bquick[\s-]+mode\b/g, ' p2 '],
   [/\bphase[\s-]*(?:1|one|i)\b|\bp1\b|\bike[\s_-]+sas?\b|\bisakmp\b/g, ' p1 '],
   [/\bdead[\s-]+peer(?:[\s-]+detection)?\b|\br-u-there\b/g, ' dpd '],
@@ -63,6 +70,16 @@ const ALIASES: Record<string, string> = {
   connections: 'connection',
   vpns: 'connection',
   ports: 'port',
+  // Opening a port on the firewall is allowing it.
+  open: 'allow',
+  opened: 'allow',
+  permit: 'allow',
+  // "can the same public IP be shared / reused by two VPNs"
+  same: 'reuse',
+  share: 'reuse',
+  shared: 'reuse',
+  reused: 'reuse',
+  reusing: 'reuse',
   clamp: 'mss',
   mss: 'mss',
   mtu: 'mtu',
@@ -70,6 +87,9 @@ const ALIASES: Record<string, string> = {
   initiator: 'initiate',
   initiating: 'initiate',
   starts: 'initiate',
+  start: 'initiate',
+  starting: 'initiate',
+  started: 'initiate',
   reset: 'reset',
   bounce: 'reset',
   restart: 'reset',
@@ -133,7 +153,8 @@ const STOPWORDS = new Set(
   `a an the is are was were be been do does did can could should would will shall may might must we our us i my me you your
    they their it its this that these those of to in on at for from with by as or and but if then so what which who whom how
    when where why there here any some many much per into over via about up out than just also still get got use uses using used
-   please pls tell know want like have has had yes no not set put go goes going guys team side cloud outsystems vpn`
+   please pls tell know want like have has had yes no not set put go goes going guys team side cloud outsystems vpn
+   inside within through once ever actually really even currently right now exactly anyway`
     .split(/\s+/)
     .filter(Boolean),
 );

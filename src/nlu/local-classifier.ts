@@ -14,7 +14,8 @@ import { DEFAULT_TRAIN_OPTIONS, SoftmaxModel, type TrainingSample, type TrainOpt
 import { DOMAIN_ANCHORS } from './lexicon.js';
 import { lexiconWords, Normalizer, prepare, rawTokens, TypoCorrector } from './normalize.js';
 import { OFF_TOPIC_CORPUS } from './offtopic-corpus.js';
-import { isRemoteAccessVpn } from './remote-access.js';
+import { isForeignSubject } from './foreign-subject.js';
+import { isOtherSiteToSite, isRemoteAccessVpn } from './remote-access.js';
 import { isSmalltalk, looksLikeFollowUp } from './smalltalk.js';
 import type { Classification, ClassifyContext, Entities, IntentClassifier, TopicScore } from './types.js';
 
@@ -232,6 +233,8 @@ export class LocalClassifier implements IntentClassifier {
     if (isSmalltalk(text)) return result('smalltalk', null, 0.95);
     // A VPN client on a laptop is another product, whatever tunnel words it shares with ours.
     if (isRemoteAccessVpn(text) && !SITE_TO_SITE_RE.test(text)) return result('off-topic', null, 0.9);
+    // So is a tunnel between the user's own offices or clouds.
+    if (isOtherSiteToSite(text)) return result('off-topic', null, 0.9);
 
     const { ranked, other, evidence, anchored } = this.rank(text, entities);
     if (current) {
@@ -262,7 +265,9 @@ export class LocalClassifier implements IntentClassifier {
       (evidence === 0 && !hasEntities) ||
       (other >= th.otherMin && other > best.confidence) ||
       (best.confidence < th.unanchoredMin && !anchored && !hasEntities) ||
-      (!anchored && !hasEntities && best.confidence < th.weakTopic && other >= th.otherLeaning && other >= 2 * best.confidence);
+      (!anchored && !hasEntities && best.confidence < th.weakTopic && other >= th.otherLeaning && other >= 2 * best.confidence) ||
+      // Wi-Fi, a printer, a pod: the tunnel's symptoms in another subject's sentence ("wifi drops every hour").
+      (isForeignSubject(text) && !(current && hasEntities));
 
     // Follow-ups keep the conversation's topic unless the message clearly points elsewhere. A message that
     // opens with "also", "and", "btw" adds something new, so a weaker pull elsewhere is enough.
@@ -273,6 +278,8 @@ export class LocalClassifier implements IntentClassifier {
       const keep = (confidence: number) => result('follow-up', current, confidence, ranked.filter((r) => r.topic !== current).slice(0, 2));
       // "still failing", "what next?", "we're on Sentry"
       if (idiom) return keep(Math.max(best.topic === current ? best.confidence : 0, 0.6));
+      // "fortigate 7.2 btw", "it's an ASA 5506": which device, said in passing.
+      if (entities.vendors.length > 0 && !anchored && text.trim().split(/\s+/).length <= BARE_DETAIL_WORDS) return keep(0.5);
       // A bare detail ("it's a FortiGate 7.2", "10.2.0.0/16") that names nothing of another topic; but a
       // message about something else entirely ("the printer is jammed") stays off-topic.
       const detail = !anchored && (hasEntities || !offTopic) && (best.topic === current || best.confidence < th.weakTopic);
@@ -299,6 +306,8 @@ export class LocalClassifier implements IntentClassifier {
 }
 
 const SITE_TO_SITE_RE = /\bsite[\s-]?(?:to|2)[\s-]?site\b|\bs2s\b|\bipsec\b|\boutsystems\b/i;
+/** A message this short that names a vendor and nothing of the VPN is a detail of the conversation. */
+const BARE_DETAIL_WORDS = 6;
 const ADDITIVE_RE = /^\s*(?:and|also|plus|btw|oh\s+and|by\s+the\s+way)\b/i;
 
 interface TrainingDocument {

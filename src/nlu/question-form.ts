@@ -27,12 +27,14 @@ const CAUSAL_RE =
 const PROCEDURE_RE =
   /\bhow\s+(?:do|can|should|to|would)\b|\bwhere\s+(?:do|can|should)\b|\bsteps?\b|\bguide\b|\bprocedure\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\s+(?:do|check|look|try|include|attach)\b/i;
 const NUMBER_RE =
-  /\bhow\s+(?:many|much|long|often)\b|\bevery\s+how\b|\b(?:max(?:imum)?|min(?:imum)?|highest|lowest|limit|number\s+of|seconds?|minutes?|lifetime|interval|mss|mtu|asn|version|size)\b/i;
+  /\bhow\s+(?:many|much|long|often)\b|\bevery\s+how\b|\b(?:max(?:imum)?|min(?:imum)?|highest|lowest|limit|number\s+of|seconds?|secs?|minutes?|mins?|hours?|hrs?|life\s*time|interval|mss|mtu|asn|version|size)\b/i;
 const SYMPTOM_RE =
   /\b(?:drops?|dropp\w+|down|fail\w*|flap\w*|disconnect\w*|cannot|can't|not|no|error|time[sd]?\s*out|unreachable|broken|stuck|dies|lost|bounc\w*|since)\b/i;
 const PORT_RE = /\bports?\b/i;
 const PREDICATE_RE =
-  /\b(?:allowed|supported|accepted|ok|okay|fine|valid|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
+  /\b(?:allowed|supported|accepted|ok|okay|fine|valid|correct|right|good|required|mandatory|permitted|possible|enabled|blocked|filtered)\b/i;
+
+const VALUE_NOUN_RE = /\b(?:method|type|kind|algorithms?|ciphers?|settings?|parameters?|values?)\b/i;
 
 const MAX_WORDS = 22;
 
@@ -53,7 +55,8 @@ export function questionShape(text: string): QuestionShape | null {
   if (asks !== 'any' && (question || (t.split(/\s+/).length <= 10 && !SYMPTOM_RE.test(t)))) {
     return { form: PREDICATE_RE.test(t) ? 'polar' : 'value', asks };
   }
-  // "aes-256 allowed?", "IPv6?", "group 5 on phase 1?": a short question naming one thing.
-  if (question && t.split(/\s+/).length <= 7) return { form: 'polar', asks };
+  // "aes-256 allowed?", "IPv6?", "group 5 on phase 1?": a short question naming one thing; "authentication
+  // method?" names a kind of value, not one to judge.
+  if (question && t.split(/\s+/).length <= 7) return { form: VALUE_NOUN_RE.test(t) && !PREDICATE_RE.test(t) ? 'value' : 'polar', asks };
   return null;
 }

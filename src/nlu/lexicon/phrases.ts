@@ -2,6 +2,15 @@
 
 /** [pattern, replacement]. Patterns are matched on word boundaries of the space-joined token string. */
 export const PHRASES: [RegExp, string][] = [
+  // Engineers who write in Spanish, Portuguese, French or Italian mix in their own words for the
+  // commonest ideas; mapped to the English ones the topics use.
+  [/\b(?:fase|phase) ?(?:1|uno|um|une)\b/g, 'phase1'],
+  [/\b(?:fase|phase) ?(?:2|dos|dois|deux|due)\b/g, 'phase2'],
+  [/\b(?:(?:a )?cada hora|toda hora|todas las horas|todas as horas|chaque heure|toutes les heures|ogni ora|jede stunde)\b/g, 'hourly'],
+  [/\b(?:se cae|se corta|se cayo|se cayó|cai|caiu|caindo|caido|caído|cae|tombe|tombé|cade|caduto)\b/g, 'drop'],
+  [/\b(?:sin|sem|pas de|sans|senza) (?:trafico|tráfico|trafego|tráfego|trafic|traffico)\b/g, 'idle'],
+  [/\b(?:trafico|tráfico|trafego|tráfego|trafic|traffico)\b/g, 'traffic'],
+  [/\b(?:túnel|tunel|tunnel)\b/g, 'tunnel'],
   // IKE versions and phases (before the digit-splitting rules below can separate "phase 1").
   [/\bike ?v ?2\b|\bike version 2\b|\bike 2\b|\bikev2\b/g, 'ikev2'],
   [/\bike ?v ?1\b|\bike version 1\b|\bike 1\b|\bikev1\b/g, 'ikev1'],
