@@ -101,7 +101,7 @@ export class FakeExecutor implements JobExecutor {
 }
 
 export function startAgent(
-  url: string,
+  url: string | string[],
   token: string,
   name: string,
   options: Partial<AgentOptions> = {},
