@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { ReplicaLink } from '../agents/hub/replica-link.js';
 import type { JobOutcome, JobRequest } from '../agents/hub/types.js';
 import { ReplicaBus } from './bus.js';
 import { ReplicaPresence } from './presence.js';
@@ -32,7 +33,7 @@ export interface ReplicasOptions {
  * `holder(agent)` when an agent is not connected locally and `forward`s the job there. SQLite mode (one
  * process) never builds this.
  */
-export class Replicas {
+export class Replicas implements ReplicaLink {
   readonly presence: ReplicaPresence;
   readonly jobs: RemoteJobs;
   private readonly bus: ReplicaBus;
@@ -92,6 +93,18 @@ export class Replicas {
   /** The hub's local dispatch, for the jobs other replicas send here. */
   serve(dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>): void {
     this.dispatchLocal = dispatchLocal;
+  }
+
+  claim(agent: string): Promise<void> {
+    return this.presence.claim(agent);
+  }
+
+  release(agent: string): Promise<void> {
+    return this.presence.release(agent);
+  }
+
+  agents(): Promise<{ agent: string; replica: string; label: string }[]> {
+    return this.presence.agents();
   }
 
   /** The live replica holding `agent`'s socket other than this one, or null. */

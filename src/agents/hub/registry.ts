@@ -14,6 +14,8 @@ export class AgentRegistry {
     private readonly drop: DropConnection,
     private readonly now: () => number,
     private readonly observer?: HubObserver,
+    /** With replicas: told which agents this replica holds (src/agents/hub/replica-link.ts). */
+    private readonly presence?: { claimed(name: string): void; released(name: string): void },
   ) {}
 
   /** A connection that said hello; the agent's previous connection, if any, is replaced. */
@@ -26,6 +28,7 @@ export class AgentRegistry {
     }
     this.online.set(name, conn);
     this.observer?.agentsOnline(this.online.size);
+    this.presence?.claimed(name);
   }
 
   /** Forgets a closed connection; true when it was the agent's current one. */
@@ -33,6 +36,7 @@ export class AgentRegistry {
     if (this.online.get(conn.record.name) !== conn) return false;
     this.online.delete(conn.record.name);
     this.observer?.agentsOnline(this.online.size);
+    this.presence?.released(conn.record.name);
     return true;
   }
 

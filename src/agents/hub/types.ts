@@ -4,6 +4,7 @@ import type { AgentRecord } from '../../store/agents.js';
 import type { Store } from '../../store/index.js';
 import type { Capabilities, MonitorEvent } from '../protocol.js';
 import type { FairQueue } from './fair-queue.js';
+import type { ReplicaLink } from './replica-link.js';
 
 /** How a job ended, as the hub saw it. `result` is the probe's result envelope when status is ok. */
 export type JobOutcomeStatus = 'ok' | 'failed' | 'refused' | 'timeout' | 'cancelled' | 'disconnected' | 'interrupted';
@@ -76,6 +77,8 @@ export interface HubOptions {
   deadlineGraceMs?: number;
   /** Messages per second per agent (token bucket, burst = 2x); beyond it the connection is closed. */
   maxMessagesPerSecond?: number;
+  /** Several replicas on one PostgreSQL (src/replicas): jobs for agents held elsewhere are routed there. */
+  replicas?: ReplicaLink;
   now?: () => number;
 }
 
