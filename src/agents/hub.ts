@@ -53,9 +53,20 @@ export class AgentHub {
       now,
       observer,
     });
-    this.connections.connect(this.registry, this.dispatcher);
-    store.agents.allOffline();
-    const interrupted = store.audit.interruptRunning();
+    this.ready = this.reset(options);
+    this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
+    this.connections.connect(this.registry, this.dispatcher, this.ready);
+  }
+
+  /**
+   * Settles once the hub has reset what a previous hub left in the store (nobody online, its running jobs
+   * interrupted); agents are admitted only after that. Rejects when the store cannot be written.
+   */
+  readonly ready: Promise<void>;
+
+  private async reset({ store, log }: HubOptions): Promise<void> {
+    await store.agents.allOffline();
+    const interrupted = await store.audit.interruptRunning();
     if (interrupted > 0) log.warn({ jobs: interrupted }, 'jobs left running by a previous hub marked interrupted');
   }
 
@@ -75,14 +86,17 @@ export class AgentHub {
     this.connections.handleUpgrade(req, socket, head);
   }
 
-  /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
+  /**
+   * Sends a job to an agent and resolves when it ends, one way or another; rejects only with
+   * AgentUnavailableError, before anything was sent.
+   */
   dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
     return this.dispatcher.dispatch(agentName, request);
   }
 
-  /** Throws AgentUnavailableError saying why jobs cannot go to this agent now. */
-  assertAvailable(agentName: string): void {
-    this.registry.available(agentName);
+  /** Rejects with AgentUnavailableError saying why jobs cannot go to this agent now. */
+  async assertAvailable(agentName: string): Promise<void> {
+    await this.registry.available(agentName);
   }
 
   /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */
@@ -98,7 +112,7 @@ export class AgentHub {
   }
 
   /** Agents that can take jobs now; a revoked one (revoked from another process) is dropped on the spot. */
-  onlineNames(): string[] {
+  onlineNames(): Promise<string[]> {
     return this.registry.onlineNames();
   }
 
@@ -107,7 +121,7 @@ export class AgentHub {
   }
 
   /** Every registered agent with its live state, online ones first. */
-  list(): AgentStatus[] {
+  list(): Promise<AgentStatus[]> {
     return this.registry.list();
   }
 

@@ -24,6 +24,18 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Absent: the per-user data directory (src/config/db-path.ts). */
   VPN_DOCTOR_DB: z.string().min(1).optional(),
+  /**
+   * PostgreSQL instead of the SQLite file, for several replicas on one database:
+   * postgres://USER:PASSWORD@HOST:PORT/DATABASE (or ?host=/socket/folder).
+   */
+  VPN_DOCTOR_DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// (or postgresql://) connection string')
+      .optional(),
+  ),
   VPN_DOCTOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
@@ -84,6 +96,8 @@ export interface AppConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** A postgres:// connection string: PostgreSQL instead of the SQLite file at dbPath. Holds a password: never log it. */
+  databaseUrl: string | undefined;
   apiToken: string | undefined;
   agentHeartbeatMs: number;
   /** Limits on files shared in Slack and Teams messages (VPN_DOCTOR_FILE_MAX_MB, VPN_DOCTOR_FILE_MAX_COUNT). */
@@ -205,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     dbPath: resolveDbPath(env),
+    databaseUrl: e.VPN_DOCTOR_DATABASE_URL,
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
     files: { ...DEFAULT_FILE_LIMITS, maxBytes: Math.round(e.VPN_DOCTOR_FILE_MAX_MB * 1024 * 1024), maxFiles: e.VPN_DOCTOR_FILE_MAX_COUNT },

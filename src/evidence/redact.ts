@@ -25,6 +25,8 @@ const RULES: readonly Rule[] = [
   { name: 'bearer', re: /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1${REDACTED}` },
   { name: 'jwt', re: /()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: `$1${REDACTED}` },
   { name: 'aws-secret', re: /(\baws_secret_access_key\s*[=:]\s*)\S+/gi, replace: `$1${REDACTED}` },
+  // Credentials in a URL: postgres://user:PASSWORD@host/db (a database URL in a log or a pasted config).
+  { name: 'url-password', re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]+)(?=@)/gi, replace: `$1${REDACTED}` },
   // ipsec.secrets: `left right : PSK "secret"` (also XAUTH, EAP, RSA passphrases).
   {
     name: 'ipsec-secrets',

@@ -43,9 +43,9 @@ describe('vpn-doctor agents add | list | revoke', () => {
     const token = add.stdout.trim();
     expect(token).toMatch(/^vpd_[A-Za-z0-9_-]{43}$/);
     expect(add.stderr).toContain('shown only once');
-    const store = Store.open(db);
-    const rows = store.db.prepare('SELECT * FROM agents').all() as Record<string, unknown>[];
-    store.close();
+    const store = await Store.open(db);
+    const rows = await store.db.all<Record<string, unknown>>('SELECT * FROM agents');
+    await store.close();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);

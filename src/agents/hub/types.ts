@@ -113,6 +113,8 @@ export interface PendingJob {
   checkId?: string;
   /** Sends the job to the agent; null once sent. A job waiting for a slot still has it. */
   send: (() => void) | null;
+  /** Settles once the job's audit row is written: the job leaves for the agent only after that. */
+  audited: Promise<void>;
 }
 
 /** One authenticated agent socket, from the upgrade to its close. */
