@@ -4,6 +4,7 @@ import { HUB_RESULT_GRACE_MS } from '../probes/deadlines.js';
 import { AgentConnections, rejectUpgrade } from './hub/connections.js';
 import { JobDispatcher } from './hub/dispatcher.js';
 import { AgentRegistry } from './hub/registry.js';
+import { PresenceWriter, type ReplicaLink } from './hub/replica-link.js';
 import type { AgentStatus, HubOptions, JobOutcome, JobRequest } from './hub/types.js';
 
 export {
@@ -28,6 +29,8 @@ export class AgentHub {
   private readonly connections: AgentConnections;
   private readonly registry: AgentRegistry;
   private readonly dispatcher: JobDispatcher;
+  private readonly replicas: ReplicaLink | undefined;
+  private readonly presence: PresenceWriter | undefined;
 
   constructor(options: HubOptions) {
     const { store, log, observer } = options;
@@ -43,7 +46,9 @@ export class AgentHub {
       now,
     });
     const drop = this.connections.drop.bind(this.connections);
-    this.registry = new AgentRegistry(store, drop, now, observer);
+    this.replicas = options.replicas;
+    this.presence = options.replicas ? new PresenceWriter(options.replicas, log) : undefined;
+    this.registry = new AgentRegistry(store, drop, now, observer, this.presence);
     this.dispatcher = new JobDispatcher({
       store,
       log,
@@ -56,6 +61,8 @@ export class AgentHub {
     this.ready = this.reset(options);
     this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
     this.connections.connect(this.registry, this.dispatcher, this.ready);
+    // Jobs other replicas send for the agents connected here: the same dispatch as a local job.
+    options.replicas?.serve((agent, request) => this.dispatcher.dispatch(agent, request));
   }
 
   /**
@@ -64,7 +71,10 @@ export class AgentHub {
    */
   readonly ready: Promise<void>;
 
-  private async reset({ store, log }: HubOptions): Promise<void> {
+  private async reset({ store, log, replicas }: HubOptions): Promise<void> {
+    // With replicas the others' agents are online and their jobs running: nothing here is "left over". What a
+    // dead replica left running is finished by its agents' late results after they reconnect elsewhere.
+    if (replicas) return;
     await store.agents.allOffline();
     const interrupted = await store.audit.interruptRunning();
     if (interrupted > 0) log.warn({ jobs: interrupted }, 'jobs left running by a previous hub marked interrupted');
@@ -90,12 +100,23 @@ export class AgentHub {
    * Sends a job to an agent and resolves when it ends, one way or another; rejects only with
    * AgentUnavailableError, before anything was sent.
    */
-  dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+  async dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+    // The local registry first, then (with replicas) the presence table: the job runs where the socket is.
+    const holder = await this.remoteHolder(agentName);
+    if (holder) return this.replicas!.forward(holder, agentName, request);
     return this.dispatcher.dispatch(agentName, request);
+  }
+
+  /** The other replica holding this agent's socket, when it is not connected here. */
+  private async remoteHolder(agentName: string): Promise<string | null> {
+    if (!this.replicas || this.registry.connection(agentName)) return null;
+    return this.replicas.remoteHolder(agentName);
   }
 
   /** Rejects with AgentUnavailableError saying why jobs cannot go to this agent now. */
   async assertAvailable(agentName: string): Promise<void> {
+    // Held by another replica: that replica checks revocation and draining when the job gets there.
+    if (await this.remoteHolder(agentName)) return;
     await this.registry.available(agentName);
   }
 
@@ -112,8 +133,12 @@ export class AgentHub {
   }
 
   /** Agents that can take jobs now; a revoked one (revoked from another process) is dropped on the spot. */
-  onlineNames(): Promise<string[]> {
-    return this.registry.onlineNames();
+  async onlineNames(): Promise<string[]> {
+    const local = await this.registry.onlineNames();
+    if (!this.replicas) return local;
+    const self = this.replicas.id;
+    const elsewhere = (await this.replicas.agents()).filter((a) => a.replica !== self).map((a) => a.agent);
+    return [...new Set([...local, ...elsewhere])].sort();
   }
 
   get onlineCount(): number {
@@ -121,12 +146,20 @@ export class AgentHub {
   }
 
   /** Every registered agent with its live state, online ones first. */
-  list(): Promise<AgentStatus[]> {
-    return this.registry.list();
+  async list(): Promise<AgentStatus[]> {
+    const statuses = await this.registry.list();
+    if (!this.replicas) return statuses;
+    // Online on another replica counts as online (its jobs are routed there).
+    const self = this.replicas.id;
+    const elsewhere = new Set((await this.replicas.agents()).filter((a) => a.replica !== self).map((a) => a.agent));
+    return statuses
+      .map((s) => (!s.online && elsewhere.has(s.name) ? { ...s, online: true } : s))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
   }
 
   /** Stops accepting agents, fails what is still running as interrupted and says goodbye (1001: reconnect later). */
-  close(): Promise<void> {
-    return this.connections.close();
+  async close(): Promise<void> {
+    await this.connections.close();
+    await this.presence?.settled();
   }
 }

@@ -13,6 +13,7 @@ import { storeFeedbackPort } from '../conversation/feedback-port.js';
 import { tunnelReply } from '../conversation/tunnel-alert.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
+import { Replicas } from '../replicas/index.js';
 import { Store } from '../store/index.js';
 import { RetentionSweeper, type RetentionPolicy } from '../store/retention.js';
 import { VERSION } from '../version.js';
@@ -31,6 +32,8 @@ export interface ServerOptions {
   /** A postgres:// connection string (VPN_DOCTOR_DATABASE_URL): PostgreSQL instead of the SQLite file. */
   databaseUrl?: string | undefined;
   apiToken: string | undefined;
+  /** With databaseUrl: this replica's name among the replicas (default HOST:PORT). */
+  replicaName?: string | undefined;
   kb: KnowledgeBase;
   classifier: IntentClassifier;
   log: Logger;
@@ -93,11 +96,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.monitorLimits ? { limits: options.monitorLimits } : {}),
   });
   const retention = options.retention ? new RetentionSweeper({ store, log, policy: options.retention }) : null;
-  const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
+  // Several replicas share the PostgreSQL: they learn who holds which agent and route jobs over it. With
+  // SQLite (one process) none of this runs.
+  let replicas: Replicas | undefined;
+  try {
+    replicas = options.databaseUrl
+      ? await Replicas.start({
+          connectionString: options.databaseUrl,
+          label: options.replicaName ?? `${options.host}:${options.port}`,
+          log,
+        })
+      : undefined;
+  } catch (err) {
+    if (!options.store) await store.close();
+    throw err;
+  }
+  const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub, ...(replicas ? { replicas } : {}) });
   try {
     await hub.ready;
   } catch (err) {
     await hub.close();
+    await replicas?.stop();
     if (!options.store) await store.close();
     throw err;
   }
@@ -132,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     address = await app.listen(options.port, options.host);
   } catch (err) {
     await hub.close();
+    await replicas?.stop();
     if (!options.store) await store.close();
     throw err;
   }
@@ -164,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       (closing ??= (async () => {
         // Agents first (they are told to come back later), then HTTP requests in flight, then the database.
         await hub.close();
+        await replicas?.stop();
         await app.close();
         await retention?.stop();
         if (!options.store) await store.close();

@@ -13,7 +13,7 @@ describe('agent failover between hub URLs', () => {
   });
 
   async function twoHubs(): Promise<{ store: Store; a: TestHub; b: TestHub; token: string }> {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const a = await startHub({ store });
     const b = await startHub({ store });
     cleanups.push(
@@ -21,7 +21,7 @@ describe('agent failover between hub URLs', () => {
       () => a.close(),
       () => b.close(),
     );
-    return { store, a, b, token: registerAgent(store, 'lan-1') };
+    return { store, a, b, token: await registerAgent(store, 'lan-1') };
   }
 
   it('skips a URL nothing listens on and connects to the next', async () => {

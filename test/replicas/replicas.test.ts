@@ -85,11 +85,11 @@ describe.skipIf(!hasPostgres())('replicas over PostgreSQL', () => {
   });
 
   it('a replica that stops beating (hung, connection still open) is dead at expiry', async () => {
-    const { r: a } = await replica('a', undefined, { beatMs: 60_000, expiryMs: 300 });
+    const { r: a } = await replica('a', undefined, { beatMs: 60_000, expiryMs: 2000 });
     const { r: b } = await replica('b');
     await a.presence.claim('lan-1');
     expect(await b.remoteHolder('lan-1')).toBe(a.id);
-    await new Promise((res) => setTimeout(res, 400));
+    await new Promise((res) => setTimeout(res, 2100));
     expect(await b.remoteHolder('lan-1')).toBeNull();
     expect((await b.presence.replicas()).map((x) => x.label)).toEqual(['b']);
   });

@@ -28,6 +28,7 @@ export function registerServeCommand(program: Command): void {
         host: config.host,
         dbPath: config.dbPath,
         databaseUrl: config.databaseUrl,
+        replicaName: config.replicaName,
         apiToken: config.apiToken,
         kb: runtime.kb,
         classifier: runtime.classifier,

@@ -72,18 +72,18 @@ function track(child: ChildProcess): Proc {
 /** `vpn-doctor serve` (the built CLI) with this environment; resolves once it listens, with its base URL. */
 export async function startReplica(env: NodeJS.ProcessEnv): Promise<Proc & { url: string; wsUrl: string }> {
   const proc = track(spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const line = await proc.waitFor(/"msg":"vpn-doctor server listening"/, 20_000);
+  const line = await proc.waitFor(/"msg":"vpn-doctor server listening"/, 40_000);
   const { port } = JSON.parse(line) as { port: number };
   return { ...proc, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/agents` };
 }
 
 const AGENT = fileURLToPath(new URL('../fixtures/agent-process.ts', import.meta.url));
 
-/** A real agent process (test/replicas/fixtures/agent-process.ts) given these hub URLs, in this order. */
-export function startAgentProcess(name: string, token: string, hubs: string[], env: NodeJS.ProcessEnv): Proc {
+/** Real agents in one process (test/replicas/fixtures/agent-process.ts), each with its hub URLs in its order. */
+export function startAgentProcess(agents: { name: string; token: string; hubs: string[] }[], env: NodeJS.ProcessEnv): Proc {
   return track(
     spawn(process.execPath, ['--import', 'tsx', AGENT], {
-      env: { ...env, VPN_DOCTOR_HUB: hubs.join(','), VPN_DOCTOR_AGENT_TOKEN: token, VPN_DOCTOR_AGENT_NAME: name },
+      env: { ...env, VPN_DOCTOR_AGENTS: JSON.stringify(agents) },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
