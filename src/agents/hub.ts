@@ -31,10 +31,14 @@ export class AgentHub {
   private readonly dispatcher: JobDispatcher;
   private readonly replicas: ReplicaLink | undefined;
   private readonly presence: PresenceWriter | undefined;
+  private readonly store: HubOptions['store'];
+  private readonly log: HubOptions['log'];
 
   constructor(options: HubOptions) {
     const { store, log, observer } = options;
     const now = options.now ?? Date.now;
+    this.store = store;
+    this.log = log;
     this.connections = new AgentConnections({
       store,
       log,
@@ -103,7 +107,17 @@ export class AgentHub {
   async dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
     // The local registry first, then (with replicas) the presence table: the job runs where the socket is.
     const holder = await this.remoteHolder(agentName);
-    if (holder) return this.replicas!.forward(holder, agentName, request);
+    if (holder) {
+      const outcome = await this.replicas!.forward(holder, agentName, request);
+      // The holder went away with the job: its audit row (written there, under the relay's id) is closed
+      // here. "interrupted", so a late result the agent sends after reconnecting still completes it.
+      if (outcome.status === 'disconnected') {
+        await this.store.audit
+          .finish(outcome.jobId, { status: 'interrupted', detail: outcome.error?.message ?? null, durationMs: outcome.durationMs })
+          .catch((err: unknown) => this.log.warn({ err, jobId: outcome.jobId }, 'could not close the audit row of a relayed job'));
+      }
+      return outcome;
+    }
     return this.dispatcher.dispatch(agentName, request);
   }
 

@@ -163,6 +163,8 @@ export class RemoteJobs {
         target: job.target,
         requestedBy: { user: job.requestedBy.user, platform: job.requestedBy.platform, channel: job.requestedBy.channel ?? null },
         ...(job.checkId !== undefined ? { checkId: job.checkId } : {}),
+        // The relay's id is the audit row's: the requesting replica can close it if this one dies.
+        jobId: job.id,
         onProgress: (text) => void reply({ type: 'progress', id: job.id, text: text.slice(0, 2000) }),
         signal: abort.signal,
       });

@@ -131,7 +131,11 @@ describe.skipIf(!hasPostgres())('replicas over PostgreSQL', () => {
   });
 
   it('a job whose holder dies fails as disconnected at once, saying which replica went away', async () => {
-    const { r: a } = await replica('a', () => new Promise(() => {}));
+    const ids: (string | undefined)[] = [];
+    const { r: a } = await replica('a', (_agent, req) => {
+      ids.push(req.jobId);
+      return new Promise(() => {});
+    });
     const { r: b } = await replica('b');
     const t0 = Date.now();
     const pending = b.forward(a.id, 'lan-1', request({ deadlineMs: 10_000 }));
@@ -142,6 +146,8 @@ describe.skipIf(!hasPostgres())('replicas over PostgreSQL', () => {
     const outcome = await pending;
     expect(outcome.status).toBe('disconnected');
     expect(outcome.error?.message).toContain(`replica ${a.id}`);
+    // The holder ran it under the relay's id: the requester knows which audit row to close.
+    expect(ids).toEqual([outcome.jobId]);
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 

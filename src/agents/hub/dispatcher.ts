@@ -78,7 +78,7 @@ export class JobDispatcher {
       );
     }
 
-    const id = randomUUID();
+    const id = request.jobId ?? randomUUID();
     const startedAt = now();
     // Within what the protocol allows: an agent would refuse anything else as malformed.
     const deadlineMs = Math.min(JOB_DEADLINE_MAX_MS, Math.max(JOB_DEADLINE_MIN_MS, Math.round(request.deadlineMs)));

@@ -37,6 +37,11 @@ export interface JobRequest {
   requestedBy: Requester;
   /** Groups the jobs of one connectivity check in the audit log. */
   checkId?: string;
+  /**
+   * The job's (and audit row's) id, when the caller chooses it: a replica relaying the job to the replica
+   * holding the agent does, so it can close the row itself if that replica dies. Default: a random UUID.
+   */
+  jobId?: string;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
 }
