@@ -26,11 +26,9 @@ export const AgentFileSchema = z.strictObject({
 });
 export type AgentFileConfig = z.infer<typeof AgentFileSchema>;
 
-const HubUrlSchema = z
-  .string()
-  .refine((s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol), {
-    error: (issue) => `must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents (got "${String(issue.input)}")`,
-  });
+const HubUrlSchema = z.string().refine((s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol), {
+  error: (issue) => `must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents (got "${String(issue.input)}")`,
+});
 
 /** "wss://a/agents, wss://b/agents" or a list of them -> the URLs, in order, without blanks or repeats. */
 export function splitHubUrls(hub: string | readonly string[]): string[] {

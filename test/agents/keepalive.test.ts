@@ -7,6 +7,7 @@ import type { MonitorEvent } from '../../src/agents/protocol.js';
 import { tunnelReply } from '../../src/conversation/tunnel-alert.js';
 import { Store } from '../../src/store/index.js';
 import { captureLogger } from './helpers.js';
+import { monitorEvent } from './monitor-events.js';
 
 const OK: PingResult = { ok: true, rttMs: 12 };
 const LOST: PingResult = { ok: false, rttMs: null };
@@ -149,17 +150,7 @@ describe('monitor service (hub side)', () => {
     });
     return { store, got, service: new MonitorService({ store, notifier, alertReply: tunnelReply, log, now }) };
   }
-  const ev = (id: string, kind: 'up' | 'down', at: number, idleBeforeMs: number | null = 5000): MonitorEvent => ({
-    id,
-    kind,
-    target: '10.0.0.2',
-    at,
-    sent: 12,
-    received: kind === 'up' ? 12 : 0,
-    loss: kind === 'up' ? 0 : 1,
-    rttMs: kind === 'up' ? 10 : null,
-    idleBeforeMs,
-  });
+  const ev = monitorEvent;
 
   it('stores, diagnoses and notifies each transition once, with the subscribers', async () => {
     let now = 0;

@@ -2,9 +2,9 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MonitorService } from '../../src/agents/monitor-service.js';
 import type { TunnelNotification } from '../../src/agents/notifier.js';
-import type { MonitorEvent } from '../../src/agents/protocol.js';
 import { tunnelReply } from '../../src/conversation/tunnel-alert.js';
 import { Store } from '../../src/store/index.js';
+import { monitorEvent } from '../agents/monitor-events.js';
 import { createTestDatabase, hasPostgres } from '../support/postgres-db.js';
 
 /**
@@ -30,18 +30,7 @@ describe.skipIf(!hasPostgres())('keep-alive alerts go out once across replicas',
     };
     const [a, b] = [await replica(), await replica()];
     const now = Date.now();
-    const ev = (id: string, kind: 'up' | 'down', at: number): MonitorEvent => ({
-      id,
-      kind,
-      target: '10.0.0.2',
-      at,
-      sent: 12,
-      received: kind === 'up' ? 12 : 0,
-      loss: kind === 'up' ? 0 : 1,
-      rttMs: kind === 'up' ? 10 : null,
-      idleBeforeMs: 5000,
-    });
-    const events = Array.from({ length: 20 }, (_, i) => ev(`boot1-${i + 1}`, i % 2 ? 'up' : 'down', now - 60_000 + i * 1000));
+    const events = Array.from({ length: 20 }, (_, i) => monitorEvent(`boot1-${i + 1}`, i % 2 ? 'up' : 'down', now - 60_000 + i * 1000));
     await Promise.all([a.ingest('lan-1', events), b.ingest('lan-1', events)]);
     await Promise.all([b.ingest('lan-1', events), a.ingest('lan-1', events.slice(5))]);
     expect(got.map((n) => n.event.eventId).sort()).toEqual(events.map((e) => e.id).sort());

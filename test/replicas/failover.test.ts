@@ -6,9 +6,9 @@ import { FakeSlackApi } from '../adapters/slack/helpers/fake-slack-api.js';
 import { appMention, eventCallback } from '../adapters/slack/helpers/payloads.js';
 import { postToSlackEndpoint, SIGNING_SECRET } from '../adapters/slack/helpers/slack-request.js';
 import { runCli } from '../cli/run-cli.js';
-import { startDnsServer } from '../probes/dns-server.js';
+import { startDnsServer, startTcpListener } from '../probes/dns-server.js';
 import { createTestDatabase, hasPostgres } from '../support/postgres-db.js';
-import { openPort, startAgentProcess, startReplica } from './support/processes.js';
+import { startAgentProcess, startReplica } from './support/processes.js';
 
 /**
  * Issue 18, item 4: two `vpn-doctor serve` processes on one real PostgreSQL, four real agent processes
@@ -43,7 +43,7 @@ describe.skipIf(!hasPostgres())('two replicas, one killed with -9 in the middle 
       const slack = await new FakeSlackApi().start();
       const dns = await startDnsServer({ [HOST]: { addresses: ['127.0.0.1'] } });
       const silent = await startDnsServer({}, { silentUdp: true, silentTcp: true });
-      const [https, http] = await Promise.all([openPort(), openPort()]);
+      const [https, http] = await Promise.all([startTcpListener({ endOnAccept: true }), startTcpListener({ endOnAccept: true })]);
       cleanups.push(
         () => slack.close(),
         () => dns.close(),

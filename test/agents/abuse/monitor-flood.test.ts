@@ -7,6 +7,7 @@ import { tunnelReply } from '../../../src/conversation/tunnel-alert.js';
 import { Store } from '../../../src/store/index.js';
 import { RetentionSweeper } from '../../../src/store/retention.js';
 import { FakeExecutor, captureLogger, registerAgent, requester, startAgent, startHub, waitFor } from '../helpers.js';
+import { monitorEvent } from '../monitor-events.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -14,17 +15,7 @@ afterEach(async () => {
 });
 
 const MIN = 60_000;
-const ev = (id: string, kind: 'up' | 'down', at: number): MonitorEvent => ({
-  id,
-  kind,
-  target: '10.0.0.2',
-  at,
-  sent: 12,
-  received: kind === 'up' ? 12 : 0,
-  loss: kind === 'up' ? 0 : 1,
-  rttMs: kind === 'up' ? 10 : null,
-  idleBeforeMs: 5000,
-});
+const ev = (id: string, kind: 'up' | 'down', at: number): MonitorEvent => monitorEvent(id, kind, at);
 
 /** Longest gap between 5 ms ticks while `work` runs: how long the event loop was held. */
 async function maxLoopGap(work: () => Promise<unknown>): Promise<number> {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CLI } from '../../cli/run-cli.js';
 
@@ -87,23 +86,4 @@ export function startAgentProcess(agents: { name: string; token: string; hubs: s
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
-}
-
-/** A TCP listener on 127.0.0.1 that accepts and closes (a front-end port that is open). */
-export async function openPort(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
