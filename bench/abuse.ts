@@ -60,14 +60,14 @@ const server = await startServer({
   log: silent,
 });
 const wsUrl = `${server.url.replace('http', 'ws')}/agents`;
-const token = (name: string) => {
+const token = async (name: string) => {
   const t = generateToken();
-  server.store.agents.add(name, hashToken(t));
+  await server.store.agents.add(name, hashToken(t));
   return t;
 };
 const agent = new ProbeAgent({
   hubUrl: wsUrl,
-  token: token('real'),
+  token: await token('real'),
   name: 'real',
   allowlist: Allowlist.parse(['127.0.0.0/8']),
   executor: new FastExecutor(),
@@ -133,7 +133,7 @@ async function attack(name: string, run: () => Promise<string>): Promise<void> {
 }
 
 await attack('monitor-flood (20 x 500 events)', async () => {
-  const ws = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${token('stolen')}` } });
+  const ws = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${await token('stolen')}` } });
   await new Promise((r) => ws.once('open', r));
   const caps = { icmp: 'none', traceroute: false, probes: [], allow: [], maxConcurrency: 1, keepalive: null, platform: 'x' };
   ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, name: 'stolen', version: 'x', bootId: 'b', capabilities: caps }));
@@ -155,7 +155,7 @@ await attack('monitor-flood (20 x 500 events)', async () => {
   }
   await new Promise((r) => setTimeout(r, 3000));
   ws.terminate();
-  return `${server.store.monitor.count()} of 10000 events stored`;
+  return `${await server.store.monitor.count()} of 10000 events stored`;
 });
 
 await attack('dispatch-burst (500 jobs at once)', async () => {

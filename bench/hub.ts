@@ -55,7 +55,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'vpn-doctor-bench-'));
-  const store = Store.open(join(dir, 'bench.db'));
+  const store = await Store.open(join(dir, 'bench.db'));
   const log = pino({ level: 'error' }, pino.destination(2));
   const hub = new AgentHub({ store, log, heartbeatMs: 15_000, maxMessagesPerSecond: 100_000 });
   const server = createServer((_q, s) => s.end());
@@ -63,12 +63,13 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/agents`;
 
-  const tokens = Array.from({ length: N }, (_, i) => {
+  const tokens: { name: string; token: string }[] = [];
+  for (let i = 0; i < N; i++) {
     const name = `bench-${String(i).padStart(5, '0')}`;
     const token = generateToken();
-    store.agents.add(name, hashToken(token));
-    return { name, token };
-  });
+    await store.agents.add(name, hashToken(token));
+    tokens.push({ name, token });
+  }
   const tokenFile = join(dir, 'tokens.json');
   writeFileSync(tokenFile, JSON.stringify(tokens));
 
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     [`round trip, ${CONCURRENCY} in flight`, `p50 ${percentile(loaded, 50).toFixed(2)} ms, p99 ${percentile(loaded, 99).toFixed(2)} ms`],
     ['throughput', `${Math.round(loaded.length / loadSeconds)} jobs/s (${loaded.length} jobs in ${loadSeconds.toFixed(1)} s)`],
     ['hub CPU under load', `${hubCpu.toFixed(0)}% of one core (${((cpu.user + cpu.system) / loaded.length).toFixed(0)} µs per job)`],
-    ['audit rows written', String(store.audit.count())],
+    ['audit rows written', String(await store.audit.count())],
     ['target', `1,000 agents, p99 < 10 ms: ${N >= 1000 && percentile(seq, 99) < 10 ? 'MET' : N < 1000 ? 'n/a (fewer agents)' : 'NOT MET'}`],
   ];
   if (!gc) rows.push(['note', 'run with node --expose-gc for steadier memory figures']);
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
   await hub.close();
   server.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }

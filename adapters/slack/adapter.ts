@@ -14,6 +14,8 @@ import { slackEventsRoute, type SlackRoute } from './http.js';
 import type { SlackMessage } from './render.js';
 
 /** Events, slash commands and interactivity all arrive here (one Request URL in manifest.json). */
+import { LocalMemory, type SharedMemory } from '../../src/chat/shared-memory.js';
+
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAdapterOptions {
@@ -24,6 +26,11 @@ export interface SlackAdapterOptions {
   tuning?: SlackTuning;
   /** Files shared with a message (default DEFAULT_FILE_LIMITS: 10 MB, 3 per message, 30 s each). */
   files?: FileLimits;
+  /**
+   * Retry and replay memory, thread aliases and "Show more" pages: the database when several replicas serve
+   * one Slack app (`serve` passes it), this process's memory by default.
+   */
+  memory?: SharedMemory;
 }
 
 /** Knobs with production defaults; tests turn them down to run fast against fakes. */
@@ -111,14 +118,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   const api = new WebApiSlackApi(app.client, logger, config.apiUrl);
   const pacer = new AnswerPacer();
+  const memory = options.memory ?? new LocalMemory();
   const engine = new TurnEngine<SlackMessage>({
     core: options.assistant,
     logger,
     pacer,
+    memory,
     progressIntervalMs: tuning.progressIntervalMs ?? 1000,
   });
   const files = new SlackFiles({ botToken: config.botToken, apiUrl: config.apiUrl, limits: options.files ?? DEFAULT_FILE_LIMITS, logger });
-  registerListeners(app, { engine, api, logger, allowedTeams: config.allowedTeams ?? [], files });
+  registerListeners(app, { engine, api, logger, allowedTeams: config.allowedTeams ?? [], files, memory });
   if (config.allowedTeams?.length) logger.info({ teams: config.allowedTeams }, 'Slack: only these workspaces are answered (SLACK_TEAM_ID)');
 
   let accepting = false;
@@ -133,6 +142,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             bodyLimitBytes: BODY_LIMIT_BYTES,
             logger,
             onArrival: () => pacer.noteArrival(),
+            memory,
           }),
         ]
       : [];

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { filesFields } from '../../src/chat/inbound-files.js';
 import type { TurnEngine } from '../../src/chat/turn-engine.js';
@@ -12,6 +11,7 @@ import { SlackPort, type SlackTarget } from './port.js';
 import { COMMAND_ACTION_PREFIX, MORE_ACTION_ID, parseMoreButtonValue, type SlackMessage } from './render.js';
 import { SLASH_COMMAND } from './surface.js';
 import { decodeSlackText } from './text.js';
+import type { SharedMemory } from '../../src/chat/shared-memory.js';
 
 export interface ListenerDeps {
   engine: TurnEngine<SlackMessage>;
@@ -21,6 +21,8 @@ export interface ListenerDeps {
   allowedTeams?: readonly string[];
   /** Reads files shared with a message into Inbound.files; without it files are ignored. */
   files?: SlackFiles;
+  /** Thread aliases and double clicks, remembered where every replica sees them (the engine's memory too). */
+  memory: SharedMemory;
 }
 
 /** What a /vpn command shows only to the person who typed it: nobody else needs to see a help text. */
@@ -44,13 +46,18 @@ const THREAD_MEMORY_MS = 24 * 60 * 60 * 1000;
  * - a button click continues the conversation of the message it is on, as if its command had been typed.
  */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  const { logger, engine } = deps;
+  const { logger, engine, memory } = deps;
   // `channel:ts` of a message that opened a conversation (a /vpn answer) -> that conversation's thread id.
-  const threads = new LRUCache<string, string>({ max: 50_000, ttl: THREAD_MEMORY_MS });
-  const threadOf = (channel: string, rootTs: string) => threads.get(`${channel}:${rootTs}`) ?? rootTs;
-  const aliasThread = (channel: string, ts: string, thread: string) => threads.set(`${channel}:${ts}`, thread);
+  // Kept in the shared memory, so a reply in that thread continues the conversation on any replica; when the
+  // memory cannot be read the thread is its own conversation (the state of the command is not found).
+  const threadOf = async (channel: string, rootTs: string) =>
+    (await memory.get<string>(`slack:thread:${channel}:${rootTs}`).catch(() => undefined)) ?? rootTs;
+  const aliasThread = (channel: string, ts: string, thread: string) =>
+    memory.put(`slack:thread:${channel}:${ts}`, thread, THREAD_MEMORY_MS).catch((err: unknown) => {
+      logger.warn({ err }, 'could not remember the thread of a /vpn answer');
+    });
   const answer = async (turn: { inbound: ReturnType<typeof inbound>; target: SlackTarget; deliveryKeys?: string[] }) => {
-    const { handle, retry } = engine.run({
+    const { handle, retry } = await engine.run({
       inbound: turn.inbound,
       port: new SlackPort(deps.api, turn.target, logger),
       deliveryKeys: turn.deliveryKeys ?? [],
@@ -115,7 +122,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (retryNum) logger.debug({ channel: e.channel, ts: e.ts, retryNum }, 'Slack retried an event');
     const files = e.files?.length && deps.files ? filesFields(await deps.files.read(e.files)) : {};
     await answer({
-      inbound: { ...inbound(text, e.user, e.channel, threadOf(e.channel, root)), ...files },
+      inbound: { ...inbound(text, e.user, e.channel, await threadOf(e.channel, root)), ...files },
       target: { channel: e.channel, threadTs: root },
       deliveryKeys: deliveryKeys(body, `${e.channel}:${e.ts}`),
     });
@@ -131,8 +138,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await onMessage(event, body, context.botUserId, context.retryNum);
   });
 
-  const recentClicks = new LRUCache<string, true>({ max: 10_000, ttl: DOUBLE_CLICK_MS });
-
   app.action(COMMAND_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const parsed = BlockActionsPayload.safeParse(body);
@@ -142,8 +147,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const where = clickLocation(b);
     if (!action.value || !where) return;
     const click = `${where.channel}:${where.messageTs}:${action.action_id}:${b.user.id}`;
-    if (recentClicks.has(click)) return;
-    recentClicks.set(click, true);
+    // The memory unreachable: the click counts (a double click may then run twice).
+    if (!(await memory.rememberOnce(`slack:click:${click}`, DOUBLE_CLICK_MS).catch(() => true))) return;
 
     const deliveryKeys = b.trigger_id ? [`trigger:${b.trigger_id}`] : [];
     const label = action.text?.text ?? action.value;
@@ -158,7 +163,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     await answer({
       deliveryKeys,
-      inbound: inbound(action.value, b.user.id, where.channel, threadOf(where.channel, where.rootTs)),
+      inbound: inbound(action.value, b.user.id, where.channel, await threadOf(where.channel, where.rootTs)),
       target: { channel: where.channel, threadTs: where.rootTs, responseUrl: b.response_url, trigger: { userId: b.user.id, text: label } },
     });
   });
@@ -171,7 +176,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const where = clickLocation(b);
     const ref = parseMoreButtonValue(b.actions[0]!.value ?? '');
     if (!where || !ref) return;
-    const page = engine.page(ref.token, ref.page);
+    const page = await engine.page(ref.token, ref.page);
     try {
       if (!page) {
         if (b.response_url) {

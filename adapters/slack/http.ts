@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { LocalMemory, type SharedMemory } from '../../src/chat/shared-memory.js';
 import { readBody } from '../../src/server/body.js';
 import { HttpError } from '../../src/server/errors.js';
 
@@ -29,6 +29,8 @@ export interface SlackRouteOptions {
   logger: Logger;
   /** Told of every request as it arrives, so answer work can step aside for acks (see answer-pacer.ts). */
   onArrival?: () => void;
+  /** Where signed requests are remembered (the database with replicas: a replay to another replica is refused too). */
+  memory?: SharedMemory;
 }
 
 /** Slack's replay window: a signed request older (or newer) than this is refused. */
@@ -53,7 +55,16 @@ const MAX_REMEMBERED_SIGNATURES = 50_000;
  */
 export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
   const { logger } = options;
-  const seen = new LRUCache<string, true>({ max: MAX_REMEMBERED_SIGNATURES, ttl: 2 * MAX_CLOCK_SKEW_S * 1000 });
+  const memory = options.memory ?? new LocalMemory({ max: MAX_REMEMBERED_SIGNATURES });
+  const firstTime = async (key: string): Promise<boolean> => {
+    try {
+      return await memory.rememberOnce(`slack:request:${key}`, 2 * MAX_CLOCK_SKEW_S * 1000);
+    } catch (err) {
+      // The shared memory is down: the request is still answered (a replay check lost for that moment).
+      logger.warn({ err }, 'Slack request memory unavailable: replay check skipped');
+      return true;
+    }
+  };
   return {
     method: 'POST',
     path: options.path,
@@ -84,8 +95,13 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
       }
       const signature = header(req, 'x-slack-signature');
       if (ts !== undefined && signature !== undefined) {
-        const key = `${ts}:${signature}`;
-        if (seen.has(key)) {
+        const signed = isValidSlackRequest({
+          signingSecret: options.signingSecret,
+          body: raw.toString('utf8'),
+          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(ts) },
+        });
+        // Only requests whose signature verified are remembered, so forged ones cannot fill the memory.
+        if (signed && !(await firstTime(`${ts}:${signature}`))) {
           if (header(req, 'x-slack-retry-num') !== undefined) {
             logger.info({ url: req.url }, 'Slack retry of a request already received: acknowledged, not run again');
             res.writeHead(200).end();
@@ -93,12 +109,6 @@ export function slackEventsRoute(options: SlackRouteOptions): SlackRoute {
           }
           return refuse(req, res, 401, 'Slack request refused: replay of a signed request already received');
         }
-        const signed = isValidSlackRequest({
-          signingSecret: options.signingSecret,
-          body: raw.toString('utf8'),
-          headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(ts) },
-        });
-        if (signed) seen.set(key, true);
       }
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
       try {

@@ -19,7 +19,7 @@ export interface SlackTarget {
   /** Shown above the answer so a channel sees who asked what. */
   trigger?: { userId: string; text: string } | undefined;
   /** Told the ts of the first public message, so its thread continues this conversation. */
-  onPosted?: (ts: string) => void;
+  onPosted?: (ts: string) => void | Promise<void>;
 }
 
 /** How a posted answer can be reached again: a channel message, a response_url, or not at all (ephemeral). */
@@ -66,7 +66,7 @@ export class SlackPort implements ChatPort<SlackMessage, SlackRef> {
       const { ts } = await this.withTextFallback(reply, message, (m) =>
         api.postMessage({ channel: target.channel, threadTs: target.threadTs }, m),
       );
-      target.onPosted?.(ts);
+      await target.onPosted?.(ts);
       return { via: 'web', ts };
     } catch (err) {
       if (!NOT_A_MEMBER.has(slackErrorCode(err) ?? '') || !target.responseUrl) throw err;

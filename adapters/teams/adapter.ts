@@ -4,6 +4,7 @@ import { authGate, runAuthenticated, UNAUTHORIZED_BODY } from './auth-gate.js';
 import { routeSdkConsole } from './sdk-console.js';
 import type { Logger } from 'pino';
 import type { ConversationCore } from '../../src/chat/core.js';
+import type { SharedMemory } from '../../src/chat/shared-memory.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../src/chat/file-text.js';
 import { TurnEngine } from '../../src/chat/turn-engine.js';
 import type { TeamsConfig } from '../../src/config/env.js';
@@ -67,6 +68,11 @@ export interface TeamsAdapterDeps {
   config: { teams: TeamsConfig };
   logger: Logger;
   options?: TeamsAdapterOptions;
+  /**
+   * Retry memory (messages and invokes) and "Show more" pages: the database when several replicas serve one
+   * bot (`serve` passes it), this process's memory by default.
+   */
+  memory?: SharedMemory;
 }
 
 export interface TeamsAdapter {
@@ -128,7 +134,12 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
       ...(options.maxCardBytes ? { maxBytes: options.maxCardBytes } : {}),
       ...(continuationToken ? { continuationToken } : {}),
     });
-  const engine = new TurnEngine<TeamsMessage>({ core: deps.assistant, logger, progressIntervalMs: options.progressIntervalMs ?? 1500 });
+  const engine = new TurnEngine<TeamsMessage>({
+    core: deps.assistant,
+    logger,
+    progressIntervalMs: options.progressIntervalMs ?? 1500,
+    ...(deps.memory ? { memory: deps.memory } : {}),
+  });
   const bot = new TeamsBot({
     adapter,
     appId,
@@ -138,6 +149,7 @@ export function createTeamsAdapter(deps: TeamsAdapterDeps): TeamsAdapter {
     options: { turnBudgetMs: options.turnBudgetMs ?? 8000, invokeBudgetMs: options.invokeBudgetMs ?? 3000 },
     // Loopback file URLs only in dev mode (local testing), where the service URL is loopback too.
     files: new TeamsFiles({ limits: options.files ?? DEFAULT_FILE_LIMITS, allowLoopback: !teams.appId, logger }),
+    ...(deps.memory ? { memory: deps.memory } : {}),
   });
 
   const dev = !teams.appId;

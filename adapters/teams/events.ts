@@ -2,6 +2,7 @@ import { ActivityTypes, type CloudAdapter, type InvokeResponse, type TurnContext
 import type { Logger } from 'pino';
 import type { Inbound } from '../../src/chat/core.js';
 import { Deliveries } from '../../src/chat/deliveries.js';
+import type { SharedMemory } from '../../src/chat/shared-memory.js';
 import type { TurnEngine } from '../../src/chat/turn-engine.js';
 import { reply, type Reply } from '../../src/reply/reply.js';
 import { messageActivity, proactiveApi, turnApi } from './api.js';
@@ -36,6 +37,8 @@ export interface TeamsEventDeps {
   options: TeamsEventOptions;
   /** Reads files attached to a message into Inbound.files; without it attachments are ignored. */
   files?: TeamsFiles;
+  /** Memory every replica shares (the database): an invoke retried to another replica gets the same answer. */
+  memory?: SharedMemory;
 }
 
 /** Teams retries an invoke it got no (or an empty) answer to; retries must get the same answer. */
@@ -56,7 +59,7 @@ export class TeamsBot {
     const key = dedupeKey(activity.conversation?.id, activity.id);
 
     if (activity.type === ActivityTypes.Invoke) {
-      const { value, retry } = this.invokeAnswers.once(key ? [key] : [], () => this.answerInvoke(context, what));
+      const { value, retry } = this.invokeAnswers.once(key ? [key] : [], () => this.answerInvokeOnce(context, what, key));
       if (retry) this.deps.logger.debug({ id: activity.id }, 'teams: repeated invoke, same answer');
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: await value });
       return;
@@ -81,6 +84,38 @@ export class TeamsBot {
       this.deps.logger.error({ err: safeError(err), type: activity.type }, 'teams: failed to handle an activity');
     }
   };
+
+  /**
+   * Across replicas: the first to claim the invoke answers it and writes its answer down; a retry that reached
+   * another replica waits (within the invoke budget) for that answer and returns it, never running it twice.
+   */
+  private async answerInvokeOnce(context: TurnContext, what: Interpretation, key: string | undefined): Promise<InvokeResponse> {
+    const { memory, logger } = this.deps;
+    if (!memory || !key) return this.answerInvoke(context, what);
+    const first = await memory.rememberOnce(`teams:invoke:${key}`, INVOKE_MEMORY_MS).catch((err: unknown) => {
+      logger.warn({ err: safeError(err) }, 'teams: invoke memory unavailable; answering without the retry check');
+      return true;
+    });
+    if (!first) {
+      logger.debug({ id: context.activity.id }, 'teams: invoke first delivered to another replica');
+      return (await this.earlierAnswer(key)) ?? invokeMessage('Working on it; the answer will appear in the conversation.');
+    }
+    const answer = await this.answerInvoke(context, what);
+    await memory.put(`teams:invoke-answer:${key}`, answer, INVOKE_MEMORY_MS).catch((err: unknown) => {
+      logger.warn({ err: safeError(err) }, 'teams: could not remember an invoke answer');
+    });
+    return answer;
+  }
+
+  /** The answer another replica wrote for this invoke, polled until the invoke budget runs out. */
+  private async earlierAnswer(key: string): Promise<InvokeResponse | undefined> {
+    const deadline = Date.now() + this.deps.options.invokeBudgetMs;
+    for (;;) {
+      const answer = await this.deps.memory!.get<InvokeResponse>(`teams:invoke-answer:${key}`).catch(() => undefined);
+      if (answer || Date.now() >= deadline) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 
   private async answerInvoke(context: TurnContext, what: Interpretation): Promise<InvokeResponse> {
     try {
@@ -119,7 +154,7 @@ export class TeamsBot {
     const { adapter, appId, engine, logger } = this.deps;
     const reference = (inbound.address as { reference: ConversationRef }).reference;
     const port = new TeamsPort(turnApi(context), () => proactiveApi(adapter, appId, reference), this.deps.render);
-    const { handle, retry } = engine.run({ inbound, port, deliveryKeys: key ? [key] : [], workingAfterMs: budgetMs });
+    const { handle, retry } = await engine.run({ inbound, port, deliveryKeys: key ? [key] : [], workingAfterMs: budgetMs });
     if (retry) {
       logger.debug({ id: context.activity.id }, 'teams: repeated activity ignored');
       return undefined;
@@ -145,7 +180,7 @@ export class TeamsBot {
 
   private async showPage(context: TurnContext, token: string, page: number): Promise<void> {
     const message =
-      this.deps.engine.page(token, page) ??
+      (await this.deps.engine.page(token, page)) ??
       this.deps.render(
         reply({
           kind: 'help',

@@ -12,7 +12,8 @@ import { looksLikeToken } from './tokens.js';
  */
 
 export const AgentFileSchema = z.strictObject({
-  hub: z.string().optional(),
+  /** One URL, several separated by commas, or a list: the replicas of one hub, tried in turn. */
+  hub: z.union([z.string(), z.array(z.string())]).optional(),
   token: z.string().optional(),
   tokenFile: z.string().optional(),
   name: z.string().optional(),
@@ -25,13 +26,21 @@ export const AgentFileSchema = z.strictObject({
 });
 export type AgentFileConfig = z.infer<typeof AgentFileSchema>;
 
+const HubUrlSchema = z.string().refine((s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol), {
+  error: (issue) => `must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents (got "${String(issue.input)}")`,
+});
+
+/** "wss://a/agents, wss://b/agents" or a list of them -> the URLs, in order, without blanks or repeats. */
+export function splitHubUrls(hub: string | readonly string[]): string[] {
+  const all = (typeof hub === 'string' ? [hub] : hub).flatMap((h) => h.split(',')).map((h) => h.trim());
+  return [...new Set(all.filter((h) => h !== ''))];
+}
+
 export const AgentConfigSchema = z.object({
   hub: z
-    .string()
-    .refine(
-      (s) => URL.canParse(s) && /^wss?:$/.test(new URL(s).protocol),
-      'must be a ws:// or wss:// URL, e.g. wss://vpn-doctor.example.com/agents',
-    ),
+    .union([z.string(), z.array(z.string())])
+    .transform(splitHubUrls)
+    .pipe(z.array(HubUrlSchema).min(1, 'needs at least one ws:// or wss:// URL').max(16, 'at most 16 hub URLs')),
   token: z
     .string()
     .refine(looksLikeToken, 'not a vpn-doctor agent token (vpd_...): get one with `vpn-doctor agents add NAME` on the server'),
@@ -101,9 +110,10 @@ export function resolveAgentConfig(layers: { file?: AgentFileConfig; env?: NodeJ
     const decision = allowlist.check({ address: parsed.data.keepalive, port: null });
     if (!decision.allowed) throw new AgentConfigError(`the keep-alive target must be allowed too: ${decision.reason}`);
   }
-  if (cleartextHub(parsed.data.hub) && !parsed.data.insecure) {
+  const cleartext = parsed.data.hub.find(cleartextHub);
+  if (cleartext && !parsed.data.insecure) {
     throw new AgentConfigError(
-      `hub: ${parsed.data.hub} is plain ws:// to another machine, so the agent token would cross the network in cleartext: use wss:// (TLS, e.g. behind a reverse proxy), or pass --insecure if the network in between is trusted`,
+      `hub: ${cleartext} is plain ws:// to another machine, so the agent token would cross the network in cleartext: use wss:// (TLS, e.g. behind a reverse proxy), or pass --insecure if the network in between is trusted`,
     );
   }
   return { ...parsed.data, allowlist };
@@ -120,7 +130,8 @@ export function cleartextHub(hub: string): boolean {
 
 /** The warning to log at start when --insecure let a cleartext hub URL through, else null. */
 export function insecureHubWarning(config: Pick<AgentConfig, 'hub'>): string | null {
-  return cleartextHub(config.hub)
-    ? `--insecure: connecting to ${config.hub} without TLS; the agent token and every job and result cross the network in cleartext`
+  const cleartext = config.hub.filter(cleartextHub);
+  return cleartext.length > 0
+    ? `--insecure: connecting to ${cleartext.join(', ')} without TLS; the agent token and every job and result cross the network in cleartext`
     : null;
 }

@@ -25,8 +25,11 @@ import { Semaphore } from './semaphore.js';
 import type { SelfTest } from './self-test.js';
 
 export interface AgentOptions {
-  /** ws://HOST:PORT/agents or wss://... */
-  hubUrl: string;
+  /**
+   * ws://HOST:PORT/agents or wss://...; several URLs (the replicas of one hub) are tried in turn: after a
+   * failed attempt or a lost connection the next one, with the same jittered backoff.
+   */
+  hubUrl: string | readonly string[];
   token: string;
   name: string;
   allowlist: Allowlist;
@@ -42,8 +45,8 @@ export interface AgentOptions {
   eventBuffer?: number;
   /** Results of jobs that finished while the hub was unreachable, sent after the reconnect. */
   resultBuffer?: number;
-  /** For HTTPS_PROXY: see proxy.ts. */
-  httpAgent?: HttpAgent;
+  /** For HTTPS_PROXY: see proxy.ts. A function picks one per hub URL (the proxy may differ per host). */
+  httpAgent?: HttpAgent | ((hubUrl: string) => HttpAgent | undefined);
   version?: string;
   now?: () => number;
   /** Permanent refusals in a row (revoked or unknown token, wrong name) before the agent gives up; default 3. */
@@ -86,6 +89,9 @@ export class ProbeAgent {
   private readonly running = new Map<string, RunningJob>();
   private readonly monitor: KeepaliveMonitor | null;
   private ws: WebSocket | null = null;
+  private readonly hubUrls: readonly string[];
+  /** The hub URL of the current (or next) connection attempt. */
+  private urlIndex = 0;
   private welcomed = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -108,6 +114,8 @@ export class ProbeAgent {
 
   constructor(private readonly options: AgentOptions) {
     this.now = options.now ?? Date.now;
+    this.hubUrls = typeof options.hubUrl === 'string' ? [options.hubUrl] : [...options.hubUrl];
+    if (this.hubUrls.length === 0) throw new Error('the agent needs at least one hub URL');
     this.semaphore = new Semaphore(options.maxConcurrency ?? 4);
     this.maxQueued = options.maxQueued ?? 32;
     this.events = new BoundedQueue(options.eventBuffer ?? 1000);
@@ -149,6 +157,11 @@ export class ProbeAgent {
     return { events: this.events.size, results: this.results.size, droppedEvents: this.events.dropped };
   }
 
+  /** The hub URL the agent is connected (or connecting) to. */
+  get hubUrl(): string {
+    return this.hubUrls[this.urlIndex]!;
+  }
+
   get runningJobs(): number {
     return this.running.size;
   }
@@ -174,12 +187,14 @@ export class ProbeAgent {
     if (this.state === 'stopped') return;
     this.state = 'connecting';
     this.welcomed = false;
-    const ws = new WebSocket(this.options.hubUrl, {
+    const url = this.hubUrl;
+    const httpAgent = typeof this.options.httpAgent === 'function' ? this.options.httpAgent(url) : this.options.httpAgent;
+    const ws = new WebSocket(url, {
       headers: { Authorization: `Bearer ${this.options.token}` },
       maxPayload: MAX_MESSAGE_BYTES,
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
-      ...(this.options.httpAgent ? { agent: this.options.httpAgent } : {}),
+      ...(httpAgent ? { agent: httpAgent } : {}),
     });
     this.ws = ws;
     ws.on('open', () => {
@@ -236,7 +251,7 @@ export class ProbeAgent {
     this.attempt = 0;
     this.refusals = 0;
     this.lastCloseNote = null;
-    this.log.info({ hub: this.options.hubUrl, name: this.options.name }, 'connected to the hub');
+    this.log.info({ hub: this.hubUrl, name: this.options.name }, 'connected to the hub');
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.awaitingPong = 0;
     this.heartbeatTimer = setInterval(() => this.heartbeat(), heartbeatMs);
@@ -279,8 +294,15 @@ export class ProbeAgent {
     // mid-change): retrying fast would only fight it.
     if (refusal || code === CloseCode.replaced) this.attempt = Math.max(this.attempt, 3);
     const delay = backoffDelay(this.attempt++, this.options.backoff);
+    const from = this.hubUrl;
+    // Fail over: the next replica gets the next attempt (one URL behind a load balancer: the same URL, and
+    // the balancer picks a live replica). A newer connection of ours replaced this one: stay where it is.
+    if (code !== CloseCode.replaced) this.urlIndex = (this.urlIndex + 1) % this.hubUrls.length;
     this.state = 'waiting';
-    this.log.warn({ code, reason: reason || this.lastCloseNote, retryInMs: delay }, 'disconnected from the hub');
+    this.log.warn(
+      { code, reason: reason || this.lastCloseNote, hub: from, next: this.hubUrl, retryInMs: delay },
+      'disconnected from the hub',
+    );
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect();
@@ -396,7 +418,7 @@ export class ProbeAgent {
   /** Gives up for good after permanent refusals: stops everything and settles `refused`. */
   private fail(why: string): void {
     const err = new AgentRefusedError(`agent "${this.options.name}" was refused by the hub ${this.refusals} times in a row: ${why}`);
-    this.log.error({ hub: this.options.hubUrl, name: this.options.name, refusals: this.refusals }, err.message);
+    this.log.error({ hub: this.hubUrl, name: this.options.name, refusals: this.refusals }, err.message);
     this.state = 'stopped';
     this.monitor?.stop();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);

@@ -4,6 +4,7 @@ import { HUB_RESULT_GRACE_MS } from '../probes/deadlines.js';
 import { AgentConnections, rejectUpgrade } from './hub/connections.js';
 import { JobDispatcher } from './hub/dispatcher.js';
 import { AgentRegistry } from './hub/registry.js';
+import { PresenceWriter, type ReplicaLink } from './hub/replica-link.js';
 import type { AgentStatus, HubOptions, JobOutcome, JobRequest } from './hub/types.js';
 
 export {
@@ -28,10 +29,16 @@ export class AgentHub {
   private readonly connections: AgentConnections;
   private readonly registry: AgentRegistry;
   private readonly dispatcher: JobDispatcher;
+  private readonly replicas: ReplicaLink | undefined;
+  private readonly presence: PresenceWriter | undefined;
+  private readonly store: HubOptions['store'];
+  private readonly log: HubOptions['log'];
 
   constructor(options: HubOptions) {
     const { store, log, observer } = options;
     const now = options.now ?? Date.now;
+    this.store = store;
+    this.log = log;
     this.connections = new AgentConnections({
       store,
       log,
@@ -43,7 +50,9 @@ export class AgentHub {
       now,
     });
     const drop = this.connections.drop.bind(this.connections);
-    this.registry = new AgentRegistry(store, drop, now, observer);
+    this.replicas = options.replicas;
+    this.presence = options.replicas ? new PresenceWriter(options.replicas, log) : undefined;
+    this.registry = new AgentRegistry(store, drop, now, observer, this.presence);
     this.dispatcher = new JobDispatcher({
       store,
       log,
@@ -53,9 +62,25 @@ export class AgentHub {
       now,
       observer,
     });
-    this.connections.connect(this.registry, this.dispatcher);
-    store.agents.allOffline();
-    const interrupted = store.audit.interruptRunning();
+    this.ready = this.reset(options);
+    this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
+    this.connections.connect(this.registry, this.dispatcher, this.ready);
+    // Jobs other replicas send for the agents connected here: the same dispatch as a local job.
+    options.replicas?.serve((agent, request) => this.dispatcher.dispatch(agent, request));
+  }
+
+  /**
+   * Settles once the hub has reset what a previous hub left in the store (nobody online, its running jobs
+   * interrupted); agents are admitted only after that. Rejects when the store cannot be written.
+   */
+  readonly ready: Promise<void>;
+
+  private async reset({ store, log, replicas }: HubOptions): Promise<void> {
+    // With replicas the others' agents are online and their jobs running: nothing here is "left over". What a
+    // dead replica left running is finished by its agents' late results after they reconnect elsewhere.
+    if (replicas) return;
+    await store.agents.allOffline();
+    const interrupted = await store.audit.interruptRunning();
     if (interrupted > 0) log.warn({ jobs: interrupted }, 'jobs left running by a previous hub marked interrupted');
   }
 
@@ -75,14 +100,38 @@ export class AgentHub {
     this.connections.handleUpgrade(req, socket, head);
   }
 
-  /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
-  dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+  /**
+   * Sends a job to an agent and resolves when it ends, one way or another; rejects only with
+   * AgentUnavailableError, before anything was sent.
+   */
+  async dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+    // The local registry first, then (with replicas) the presence table: the job runs where the socket is.
+    const holder = await this.remoteHolder(agentName);
+    if (holder) {
+      const outcome = await this.replicas!.forward(holder, agentName, request);
+      // The holder went away with the job: its audit row (written there, under the relay's id) is closed
+      // here. "interrupted", so a late result the agent sends after reconnecting still completes it.
+      if (outcome.status === 'disconnected') {
+        await this.store.audit
+          .finish(outcome.jobId, { status: 'interrupted', detail: outcome.error?.message ?? null, durationMs: outcome.durationMs })
+          .catch((err: unknown) => this.log.warn({ err, jobId: outcome.jobId }, 'could not close the audit row of a relayed job'));
+      }
+      return outcome;
+    }
     return this.dispatcher.dispatch(agentName, request);
   }
 
-  /** Throws AgentUnavailableError saying why jobs cannot go to this agent now. */
-  assertAvailable(agentName: string): void {
-    this.registry.available(agentName);
+  /** The other replica holding this agent's socket, when it is not connected here. */
+  private async remoteHolder(agentName: string): Promise<string | null> {
+    if (!this.replicas || this.registry.connection(agentName)) return null;
+    return this.replicas.remoteHolder(agentName);
+  }
+
+  /** Rejects with AgentUnavailableError saying why jobs cannot go to this agent now. */
+  async assertAvailable(agentName: string): Promise<void> {
+    // Held by another replica: that replica checks revocation and draining when the job gets there.
+    if (await this.remoteHolder(agentName)) return;
+    await this.registry.available(agentName);
   }
 
   /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */
@@ -98,8 +147,12 @@ export class AgentHub {
   }
 
   /** Agents that can take jobs now; a revoked one (revoked from another process) is dropped on the spot. */
-  onlineNames(): string[] {
-    return this.registry.onlineNames();
+  async onlineNames(): Promise<string[]> {
+    const local = await this.registry.onlineNames();
+    if (!this.replicas) return local;
+    const self = this.replicas.id;
+    const elsewhere = (await this.replicas.agents()).filter((a) => a.replica !== self).map((a) => a.agent);
+    return [...new Set([...local, ...elsewhere])].sort();
   }
 
   get onlineCount(): number {
@@ -107,12 +160,20 @@ export class AgentHub {
   }
 
   /** Every registered agent with its live state, online ones first. */
-  list(): AgentStatus[] {
-    return this.registry.list();
+  async list(): Promise<AgentStatus[]> {
+    const statuses = await this.registry.list();
+    if (!this.replicas) return statuses;
+    // Online on another replica counts as online (its jobs are routed there).
+    const self = this.replicas.id;
+    const elsewhere = new Set((await this.replicas.agents()).filter((a) => a.replica !== self).map((a) => a.agent));
+    return statuses
+      .map((s) => (!s.online && elsewhere.has(s.name) ? { ...s, online: true } : s))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
   }
 
   /** Stops accepting agents, fails what is still running as interrupted and says goodbye (1001: reconnect later). */
-  close(): Promise<void> {
-    return this.connections.close();
+  async close(): Promise<void> {
+    await this.connections.close();
+    await this.presence?.settled();
   }
 }

@@ -146,19 +146,21 @@ export class MonitorService implements MonitorSink {
       topic: null,
       receivedAt,
     };
-    if (!store.monitor.insert(record)) return;
+    if (!(await store.monitor.insert(record))) return;
     // Only what the analysis reads: the last few downs (hourly pattern) and the last up and down (outage length).
     const needDowns = (analysis?.minIntervals ?? 2) + 1;
-    const downs = store.monitor.lastBefore(agent, 'down', e.at, e.id, needDowns).filter((h) => h.at >= e.at - analysisWindowMs(analysis));
+    const downs = (await store.monitor.lastBefore(agent, 'down', e.at, e.id, needDowns)).filter(
+      (h) => h.at >= e.at - analysisWindowMs(analysis),
+    );
     const diagnosis = analyzeDrop(e, downs, analysis);
     if (diagnosis) {
       record.topic = diagnosis.topic;
-      store.monitor.setTopic(agent, e.id, diagnosis.topic);
+      await store.monitor.setTopic(agent, e.id, diagnosis.topic);
     }
     let outageMs: number | null = null;
     if (e.kind === 'up') {
-      const lastDown = store.monitor.lastBefore(agent, 'down', e.at, e.id, 1)[0];
-      const lastUp = store.monitor.lastBefore(agent, 'up', e.at, e.id, 1)[0];
+      const [lastDown] = await store.monitor.lastBefore(agent, 'down', e.at, e.id, 1);
+      const [lastUp] = await store.monitor.lastBefore(agent, 'up', e.at, e.id, 1);
       if (lastDown && (!lastUp || lastUp.at < lastDown.at)) outageMs = e.at - lastDown.at;
     }
     const delayed = receivedAt - e.at > (this.options.delayedAfterMs ?? 60_000);
@@ -168,7 +170,7 @@ export class MonitorService implements MonitorSink {
       diagnosis,
       outageMs,
       delayed,
-      subscriptions: store.subscriptions.forAgent(agent),
+      subscriptions: await store.subscriptions.forAgent(agent),
     };
     await this.options.notifier.notify({ ...transition, reply: this.options.alertReply(transition) });
   }

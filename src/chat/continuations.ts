@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { LocalMemory, type SharedMemory } from './shared-memory.js';
 
 /**
  * How long the rest of a long answer stays reachable through its "Show more" button, on every platform:
- * long enough for the next shift to read last night's answer, bounded by the entry count below.
+ * long enough for the next shift to read last night's answer. Kept in the shared memory (the database with
+ * replicas, so the click may reach any replica), bounded there by the retention sweep.
  */
 export const CONTINUATION_TTL_MS = 24 * 60 * 60 * 1000;
-const MAX_ANSWERS = 2000;
+/** In-process memory only: the most answers kept. */
+const MAX_LOCAL_ANSWERS = 2000;
 
 /** Pages 2..n of long answers, by continuation token. */
 export class Continuations<M extends object> {
-  private readonly pages: LRUCache<string, M[]>;
+  private readonly memory: SharedMemory;
 
   constructor(
+    memory?: SharedMemory,
     private readonly newToken: () => string = () => randomBytes(12).toString('base64url'),
-    now?: () => number,
   ) {
-    this.pages = new LRUCache<string, M[]>({ max: MAX_ANSWERS, ttl: CONTINUATION_TTL_MS, ...(now ? { perf: { now } } : {}) });
+    this.memory = memory ?? new LocalMemory({ max: MAX_LOCAL_ANSWERS });
   }
 
   token(): string {
@@ -24,12 +26,12 @@ export class Continuations<M extends object> {
   }
 
   /** Keeps pages 2..n of one answer; `rest[0]` is page 2. */
-  save(token: string, rest: M[]): void {
-    if (rest.length > 0) this.pages.set(token, rest);
+  async save(token: string, rest: M[]): Promise<void> {
+    if (rest.length > 0) await this.memory.put(`pages:${token}`, rest, CONTINUATION_TTL_MS);
   }
 
   /** Page `page` (2..n) of the answer kept under `token`, or undefined once it expired. */
-  page(token: string, page: number): M | undefined {
-    return this.pages.get(token)?.[page - 2];
+  async page(token: string, page: number): Promise<M | undefined> {
+    return (await this.memory.get<M[]>(`pages:${token}`))?.[page - 2];
   }
 }

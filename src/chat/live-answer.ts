@@ -109,7 +109,8 @@ export class LiveAnswer<M extends object, Ref> {
     const token = continuations.token();
     await this.options.pacer?.step();
     const pages = this.port.render(final, token);
-    continuations.save(token, pages.slice(1));
+    // Saved before the first page (and its "Show more" button) is on screen, so a quick click finds them.
+    await continuations.save(token, pages.slice(1));
     const first = pages[0];
     if (!first) throw new Error('the renderer produced no message');
     if (this.posted && this.port.canEdit) {

@@ -8,6 +8,7 @@ import { failureReply, workingReply } from './failure-reply.js';
 import { InFlight } from './in-flight.js';
 import { LiveAnswer, type Pacer } from './live-answer.js';
 import type { ChatPort } from './port.js';
+import type { SharedMemory } from './shared-memory.js';
 
 export interface TurnEngineOptions<M extends object> {
   core: ConversationCore;
@@ -16,11 +17,19 @@ export interface TurnEngineOptions<M extends object> {
   progressIntervalMs?: number;
   /** Acks before answers (Slack under a burst of requests); none by default. */
   pacer?: Pacer;
-  /** Where continuation pages are kept; one per adapter, with the one TTL (CONTINUATION_TTL_MS). */
+  /** Where continuation pages are kept; one per adapter, with the one TTL (CONTINUATION_TTL_MS). Default: in `memory`. */
   continuations?: Continuations<M>;
+  /**
+   * Memory shared by every replica (the database): a platform's retry delivered to another replica than the
+   * first delivery is recognised there too, and pages saved here are found there. Default: this process only.
+   */
+  memory?: SharedMemory;
   /** How long a delivery is remembered to recognise a platform's retry of it. Default 1 h. */
   retryMemoryMs?: number;
 }
+
+/** The handle of a delivery another replica took: nothing to wait for here. */
+const ANSWERED_ELSEWHERE: TurnHandle = { visible: Promise.resolve(), done: Promise.resolve(), finished: true };
 
 /** One message to answer. */
 export interface Turn<M, Ref> {
@@ -56,26 +65,54 @@ export interface TurnHandle {
  */
 export class TurnEngine<M extends object> {
   private readonly queue = new ConversationQueue();
+  /** Claims in the shared memory, one conversation's after another: turns still start in arrival order. */
+  private readonly claims = new ConversationQueue();
   private readonly inFlight = new InFlight();
-  private readonly deliveries: Deliveries<TurnHandle>;
+  /** Deliveries seen by this process: a retry arriving here gets the first delivery's handle back. */
+  private readonly deliveries: Deliveries<Promise<TurnHandle | null>>;
   private readonly continuations: Continuations<M>;
   private readonly logger: Logger;
 
   constructor(private readonly options: TurnEngineOptions<M>) {
     this.logger = options.logger;
-    this.continuations = options.continuations ?? new Continuations<M>();
-    this.deliveries = new Deliveries({ ttlMs: options.retryMemoryMs ?? 60 * 60 * 1000, max: 50_000 });
+    this.continuations = options.continuations ?? new Continuations<M>(options.memory);
+    this.deliveries = new Deliveries({ ttlMs: this.retryMemoryMs, max: 50_000 });
   }
 
-  /** Starts a turn, or hands back the turn a retried delivery already started (`retry: true`). */
-  run<Ref>(turn: Turn<M, Ref>): { handle: TurnHandle; retry: boolean } {
-    const { value, retry } = this.deliveries.once(turn.deliveryKeys ?? [], () => this.start(turn));
-    return { handle: value, retry };
+  private get retryMemoryMs(): number {
+    return this.options.retryMemoryMs ?? 60 * 60 * 1000;
+  }
+
+  /**
+   * Starts a turn, or hands back the turn a retried delivery already started (`retry: true`). A retry whose
+   * first delivery went to another replica gets a finished handle: that replica answers it.
+   */
+  async run<Ref>(turn: Turn<M, Ref>): Promise<{ handle: TurnHandle; retry: boolean }> {
+    const { value, retry } = this.deliveries.once(turn.deliveryKeys ?? [], () => this.claimThenStart(turn));
+    const handle = await value;
+    return handle ? { handle, retry } : { handle: ANSWERED_ELSEWHERE, retry: true };
   }
 
   /** Page `page` (2..n) of a long answer, for the platform's "Show more" button; undefined once expired. */
-  page(token: string, page: number): M | undefined {
+  page(token: string, page: number): Promise<M | undefined> {
     return this.continuations.page(token, page);
+  }
+
+  /** Claims the delivery's keys in the shared memory; null when another replica claimed one first. */
+  private async claimThenStart<Ref>(turn: Turn<M, Ref>): Promise<TurnHandle | null> {
+    const keys = turn.deliveryKeys ?? [];
+    const memory = this.options.memory;
+    if (!memory || keys.length === 0) return this.start(turn);
+    return this.claims.run(conversationKey(turn.inbound), async () => {
+      try {
+        const claims = await Promise.all(keys.map((key) => memory.rememberOnce(`delivery:${key}`, this.retryMemoryMs)));
+        if (claims.some((first) => !first)) return null;
+      } catch (err) {
+        // Better a rare double answer than no answer while the database is unreachable.
+        this.logger.warn({ err }, 'delivery memory unavailable: answering without the retry check');
+      }
+      return this.start(turn);
+    });
   }
 
   /** Turns still running (queued or being answered). */

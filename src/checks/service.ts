@@ -68,10 +68,10 @@ export class CheckService {
         `this instance runs checks from the machine it is on and has no probe agents${where.agent ? ` (no agent "${where.agent}")` : ''}`,
       );
     }
-    const agent = where.agent ?? this.onlyAgentOnline(hub);
+    const agent = where.agent ?? (await this.onlyAgentOnline(hub));
     // Fail before planning anything, with the precise reason (unknown, revoked, offline, draining).
     try {
-      hub.assertAvailable(agent);
+      await hub.assertAvailable(agent);
     } catch (err) {
       throw unavailable(err);
     }
@@ -103,8 +103,8 @@ export class CheckService {
     };
   }
 
-  private onlyAgentOnline(hub: AgentHub): string {
-    const online = hub.onlineNames();
+  private async onlyAgentOnline(hub: AgentHub): Promise<string> {
+    const online = await hub.onlineNames();
     if (online.length === 1) return online[0]!;
     if (online.length === 0) {
       throw new CheckError('no-agent-online', 'no probe agent is online: start one with `vpn-doctor agent --hub ... --token ...`', {

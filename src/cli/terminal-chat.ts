@@ -91,7 +91,9 @@ export function runTerminalChat(core: ConversationCore, options: TerminalChatOpt
           channel: options.channel,
           platform: 'terminal',
         };
-        await engine.run({ inbound, port }).handle.done;
+        await (
+          await engine.run({ inbound, port })
+        ).handle.done;
       }
       if (interactive) rl.prompt();
     }

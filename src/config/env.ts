@@ -26,6 +26,18 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Absent: the per-user data directory (src/config/db-path.ts). */
   VPN_DOCTOR_DB: z.string().min(1).optional(),
+  /**
+   * PostgreSQL instead of the SQLite file, for several replicas on one database:
+   * postgres://USER:PASSWORD@HOST:PORT/DATABASE (or ?host=/socket/folder).
+   */
+  VPN_DOCTOR_DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// (or postgresql://) connection string')
+      .optional(),
+  ),
   VPN_DOCTOR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often agents heartbeat; an agent silent for 3 intervals is dropped and its jobs fail. */
   VPN_DOCTOR_AGENT_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
@@ -45,6 +57,14 @@ const EnvSchema = z.object({
   VPN_DOCTOR_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Keep-alive monitor events one agent may send per minute; beyond it they are refused. */
   VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE: z.coerce.number().int().min(10).max(100_000).default(1000),
+  /** With replicas (VPN_DOCTOR_DATABASE_URL): this replica's name in logs and listings; default HOST:PORT. */
+  VPN_DOCTOR_REPLICA_NAME: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/, 'must be 1-63 letters, digits, dots, dashes, colons or underscores')
+      .optional(),
+  ),
   // Microsoft Teams (Bot Framework). Names as the Azure Bot resource and Microsoft's samples spell them.
   // An empty value counts as unset, as in the samples' .env templates.
   MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
@@ -78,6 +98,8 @@ export interface AppConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** A postgres:// connection string: PostgreSQL instead of the SQLite file at dbPath. Holds a password: never log it. */
+  databaseUrl: string | undefined;
   apiToken: string | undefined;
   agentHeartbeatMs: number;
   /** Limits on files shared in Slack and Teams messages (VPN_DOCTOR_FILE_MAX_MB, VPN_DOCTOR_FILE_MAX_COUNT). */
@@ -85,6 +107,8 @@ export interface AppConfig {
   /** How long monitor events and finished audit rows are kept (src/store/retention.ts). */
   retention: RetentionPolicy;
   monitorEventsPerMinute: number;
+  /** VPN_DOCTOR_REPLICA_NAME; undefined: HOST:PORT. */
+  replicaName: string | undefined;
   llm: LlmConfig;
   teams: TeamsConfig;
   /** Undefined when no SLACK_* variable is set (Slack disabled); see slack-env.ts for the two modes. */
@@ -197,11 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     dbPath: resolveDbPath(env),
+    databaseUrl: e.VPN_DOCTOR_DATABASE_URL,
     apiToken: e.VPN_DOCTOR_API_TOKEN,
     agentHeartbeatMs: e.VPN_DOCTOR_AGENT_HEARTBEAT_S * 1000,
     files: { ...DEFAULT_FILE_LIMITS, maxBytes: Math.round(e.VPN_DOCTOR_FILE_MAX_MB * 1024 * 1024), maxFiles: e.VPN_DOCTOR_FILE_MAX_COUNT },
     retention: { monitorEventsMs: e.VPN_DOCTOR_MONITOR_RETENTION_DAYS * DAY_MS, auditMs: e.VPN_DOCTOR_AUDIT_RETENTION_DAYS * DAY_MS },
     monitorEventsPerMinute: e.VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE,
+    replicaName: e.VPN_DOCTOR_REPLICA_NAME,
     llm: llm.data,
     teams,
     slack: slack.config,

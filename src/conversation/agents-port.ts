@@ -12,7 +12,7 @@ export class HubAgentsPort implements AgentsPort {
   ) {}
 
   async list(): Promise<Reply> {
-    const agents = this.hub.list().filter((a) => !a.revoked);
+    const agents = (await this.hub.list()).filter((a) => !a.revoked);
     const online = agents.filter((a) => a.online).length;
     if (agents.length === 0) {
       return reply({
@@ -31,7 +31,7 @@ export class HubAgentsPort implements AgentsPort {
   }
 
   async setKeepalive(agent: string, on: boolean, conversation: Inbound | null): Promise<Reply> {
-    const status = this.hub.list().find((a) => a.name === agent && !a.revoked);
+    const status = (await this.hub.list()).find((a) => a.name === agent && !a.revoked);
     if (!status) return reply({ kind: 'error', title: `No agent "${agent}"`, summary: 'Ask "agents" for the list of probe agents.' });
     const target = status.capabilities?.keepalive?.target;
 
@@ -45,8 +45,8 @@ export class HubAgentsPort implements AgentsPort {
           summary: 'Type "keepalive off <agent>" in the conversation that should stop getting its alerts.',
         });
       }
-      const removed = this.store.subscriptions.removeInChannel(agent, conversation.platform, conversation.channel);
-      const others = this.store.subscriptions.forAgent(agent).length;
+      const removed = await this.store.subscriptions.removeInChannel(agent, conversation.platform, conversation.channel);
+      const others = (await this.store.subscriptions.forAgent(agent)).length;
       const still =
         others === 0 ? 'no other conversation is subscribed' : `${others} other conversation${others === 1 ? '' : 's'} still subscribed`;
       return reply({
@@ -61,7 +61,7 @@ export class HubAgentsPort implements AgentsPort {
     }
 
     if (conversation) {
-      this.store.subscriptions.upsert({
+      await this.store.subscriptions.upsert({
         agent,
         conversationKey: Assistant.conversationKey(conversation),
         platform: conversation.platform,

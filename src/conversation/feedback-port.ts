@@ -4,8 +4,7 @@ import type { FeedbackPort } from './assistant.js';
 /** The conversation core's feedback port, backed by the store's feedback table. */
 export function storeFeedbackPort(feedback: Pick<FeedbackRepo, 'insert'>, now: () => number = Date.now): FeedbackPort {
   return {
-    record: ({ inbound, topic, fixed }) => {
-      feedback.insert({ at: now(), platform: inbound.platform, channel: inbound.channel, user: inbound.user, topic, fixed });
-    },
+    record: ({ inbound, topic, fixed }) =>
+      feedback.insert({ at: now(), platform: inbound.platform, channel: inbound.channel, user: inbound.user, topic, fixed }),
   };
 }

@@ -29,6 +29,8 @@ const RULES: readonly Rule[] = [
   // pfSense's "e. Pre-Shared Key: X", a Markdown row "|Pre-Shared Key|X|". The value runs to the line's end
   // (or the next cell), since GUI secrets may contain spaces.
   { name: 'labelled-psk', re: /(\bPre-?Shared[ -]Key\s*(?::|\|)\s*)([^|\r\n]*[^|\s])/gi, replace: `$1${REDACTED}` },
+  // Credentials in a URL: postgres://user:PASSWORD@host/db (a database URL in a log or a pasted config).
+  { name: 'url-password', re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@/]+)(?=@)/gi, replace: `$1${REDACTED}` },
   // ipsec.secrets: `left right : PSK "secret"` (also XAUTH, EAP, RSA passphrases).
   {
     name: 'ipsec-secrets',

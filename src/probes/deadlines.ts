@@ -9,6 +9,7 @@
  *   < agent frees the job's slot ............ deadline + AGENT_OVERRUN_MS      (answers "timeout")
  *   < catalogue runner writes the probe off . deadline + PROBE_OVERRUN_MS
  *   < hub gives up on the agent's result .... deadline + HUB_RESULT_GRACE_MS   (answers "timeout")
+ *   < another replica relaying the job ...... deadline + HUB_RESULT_GRACE_MS + REPLICA_RELAY_MS
  *   < the check writes the runner off ....... deadline + RUNNER_OVERRUN_MS     (and stops at B + RUNNER_OVERRUN_MS)
  *
  * If the hub waited longer than the check, an agent that never answers would reach the check as a
@@ -32,6 +33,13 @@ export const PROBE_OVERRUN_MS = 1000;
  * network round trip from a customer LAN (often through a proxy) with room to spare.
  */
 export const HUB_RESULT_GRACE_MS = 1000;
+
+/**
+ * With replicas (src/replicas): how much longer than the holding replica's hub the requesting replica waits
+ * for the relayed outcome (two notifications through PostgreSQL). HUB_RESULT_GRACE_MS + this stays below
+ * RUNNER_OVERRUN_MS, so a relayed timeout still reaches the check as a timeout.
+ */
+export const REPLICA_RELAY_MS = 250;
 
 /**
  * The check: how long past a probe's deadline it waits for any runner (local or an agent through the hub)

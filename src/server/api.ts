@@ -39,7 +39,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       summary: 'List probe agents with their live state',
       auth: 'api',
       response: { description: 'Registered agents, online first', schema: AgentListSchema, name: 'AgentList' },
-      handler: () => ({ agents: deps.hub.list().map(agentJson) }),
+      handler: async () => ({ agents: (await deps.hub.list()).map(agentJson) }),
     }),
     defineRoute({
       method: 'GET',
@@ -50,8 +50,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       params: AgentParamsSchema,
       response: { description: 'The agent', schema: AgentSchema, name: 'Agent' },
       errors: { 404: 'No such agent' },
-      handler: ({ params }) => {
-        const agent = deps.hub.list().find((a) => a.name === params.name);
+      handler: async ({ params }) => {
+        const agent = (await deps.hub.list()).find((a) => a.name === params.name);
         if (!agent) throw agentNotFound(params.name);
         return agentJson(agent);
       },
@@ -66,9 +66,9 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       query: z.object({ limit: LimitSchema }),
       response: { description: 'Events', schema: MonitorEventListSchema, name: 'MonitorEventList' },
       errors: { 404: 'No such agent' },
-      handler: ({ params, query }) => {
-        if (!deps.store.agents.byName(params.name)) throw agentNotFound(params.name);
-        const events = deps.store.monitor.recent(params.name, query.limit).map((e) => ({
+      handler: async ({ params, query }) => {
+        if (!(await deps.store.agents.byName(params.name))) throw agentNotFound(params.name);
+        const events = (await deps.store.monitor.recent(params.name, query.limit)).map((e) => ({
           id: e.eventId,
           kind: e.kind,
           target: e.target,
@@ -91,8 +91,8 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
       auth: 'api',
       query: z.object({ limit: LimitSchema, agent: AgentNameSchema.optional() }),
       response: { description: 'Jobs', schema: JobListSchema, name: 'JobList' },
-      handler: ({ query }) => {
-        const jobs = deps.store.audit.recent({ limit: query.limit, ...(query.agent ? { agent: query.agent } : {}) }).map((j) => ({
+      handler: async ({ query }) => {
+        const jobs = (await deps.store.audit.recent({ limit: query.limit, ...(query.agent ? { agent: query.agent } : {}) })).map((j) => ({
           id: j.id,
           checkId: j.checkId,
           requestedAt: iso(j.requestedAt),

@@ -17,10 +17,13 @@ export interface MountedAdapters {
 export async function mountChatAdapters(server: RunningServer, config: AppConfig, log: Logger): Promise<MountedAdapters> {
   const names: string[] = [];
   const stops: Array<() => Promise<void>> = [];
+  // Retry and replay memory, thread aliases and continuation pages live in the database: with several
+  // replicas on one PostgreSQL database, any of them can take a platform's retry or a "Show more" click.
+  const memory = server.store.chatState;
   try {
     if (config.slack) {
       const { createSlackAdapter } = await import('../../adapters/slack/index.js');
-      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log, files: config.files });
+      const slack = createSlackAdapter({ assistant: server.assistant, config: config.slack, logger: log, files: config.files, memory });
       for (const route of slack.routes) server.app.route(route);
       await slack.start();
       const removeAlerts = server.alerts.add(slack.alerts);
@@ -32,7 +35,7 @@ export async function mountChatAdapters(server: RunningServer, config: AppConfig
     }
     if (config.teams.appId || config.teams.dev) {
       const { createTeamsAdapter } = await import('../../adapters/teams/index.js');
-      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log, options: { files: config.files } });
+      const teams = createTeamsAdapter({ assistant: server.assistant, config, logger: log, options: { files: config.files }, memory });
       for (const route of teams.routes) server.app.route(route);
       const removeAlerts = teams.alerts ? server.alerts.add(teams.alerts) : () => {};
       stops.push(async () => {

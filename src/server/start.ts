@@ -13,6 +13,7 @@ import { storeFeedbackPort } from '../conversation/feedback-port.js';
 import { tunnelReply } from '../conversation/tunnel-alert.js';
 import type { KnowledgeBase } from '../knowledge/loader.js';
 import type { IntentClassifier } from '../nlu/types.js';
+import { Replicas } from '../replicas/index.js';
 import { Store } from '../store/index.js';
 import { RetentionSweeper, type RetentionPolicy } from '../store/retention.js';
 import { VERSION } from '../version.js';
@@ -26,9 +27,13 @@ import { systemRoutes } from './system-routes.js';
 export interface ServerOptions {
   port: number;
   host: string;
-  /** SQLite file (or ":memory:"); ignored when `store` is given. */
+  /** SQLite file (or ":memory:"); ignored when `store` or `databaseUrl` is given. */
   dbPath: string;
+  /** A postgres:// connection string (VPN_DOCTOR_DATABASE_URL): PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string | undefined;
   apiToken: string | undefined;
+  /** With databaseUrl: this replica's name among the replicas (default HOST:PORT). */
+  replicaName?: string | undefined;
   kb: KnowledgeBase;
   classifier: IntentClassifier;
   log: Logger;
@@ -74,7 +79,11 @@ const API_INFO = {
 /** Builds and starts `vpn-doctor serve`: store, hub, API and the conversation core wired to the agents. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log, kb, classifier } = options;
-  const store = options.store ?? Store.open(options.dbPath);
+  const store =
+    options.store ??
+    (await Store.open(options.databaseUrl ?? options.dbPath, {
+      postgres: { onIdleError: (err) => log.warn({ err }, 'a PostgreSQL connection failed; the pool opens another') },
+    }));
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   const alerts = new AlertRouter(log);
   // Chat adapters add their alert channels later through `alerts.add` / `notifiers.add`.
@@ -87,7 +96,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.monitorLimits ? { limits: options.monitorLimits } : {}),
   });
   const retention = options.retention ? new RetentionSweeper({ store, log, policy: options.retention }) : null;
-  const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub });
+  // Several replicas share the PostgreSQL: they learn who holds which agent and route jobs over it. With
+  // SQLite (one process) none of this runs.
+  let replicas: Replicas | undefined;
+  try {
+    replicas = options.databaseUrl
+      ? await Replicas.start({
+          connectionString: options.databaseUrl,
+          label: options.replicaName ?? `${options.host}:${options.port}`,
+          log,
+        })
+      : undefined;
+  } catch (err) {
+    if (!options.store) await store.close();
+    throw err;
+  }
+  const hub = new AgentHub({ store, log, observer: metrics, monitor, ...options.hub, ...(replicas ? { replicas } : {}) });
+  try {
+    await hub.ready;
+  } catch (err) {
+    await hub.close();
+    await replicas?.stop();
+    if (!options.store) await store.close();
+    throw err;
+  }
   const checks = new CheckService({ log, hub, knowledge: kb });
   const assistant = new Assistant({
     kb,
@@ -119,7 +151,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     address = await app.listen(options.port, options.host);
   } catch (err) {
     await hub.close();
-    if (!options.store) store.close();
+    await replicas?.stop();
+    if (!options.store) await store.close();
     throw err;
   }
   const host =
@@ -130,7 +163,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         : address.address;
   retention?.start();
   if (!options.apiToken) log.warn('VPN_DOCTOR_API_TOKEN is not set: the /api/v1 endpoints refuse every request');
-  log.info({ address: address.address, port: address.port, db: options.store ? '(given)' : options.dbPath }, 'vpn-doctor server listening');
+  log.info(
+    { address: address.address, port: address.port, engine: store.engine, db: options.store ? '(given)' : store.location },
+    'vpn-doctor server listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -148,9 +184,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       (closing ??= (async () => {
         // Agents first (they are told to come back later), then HTTP requests in flight, then the database.
         await hub.close();
+        await replicas?.stop();
         await app.close();
         await retention?.stop();
-        if (!options.store) store.close();
+        if (!options.store) await store.close();
         log.info('vpn-doctor server stopped');
       })()),
   };

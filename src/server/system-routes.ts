@@ -24,10 +24,10 @@ export function systemRoutes(deps: SystemDeps): ApiRoute[] {
       summary: 'Liveness and database health (no authentication)',
       auth: 'none',
       response: { description: 'Healthy', schema: HealthSchema, name: 'Health', alsoStatus: { 503: 'The database is not usable' } },
-      handler: ({ reply }) => {
+      handler: async ({ reply }) => {
         let db = 'ok';
         try {
-          deps.store.db.prepare('SELECT 1').get();
+          await deps.store.ping();
         } catch (err) {
           db = (err as Error).message;
         }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { SqlDb } from './sql.js';
 
 export interface AgentRecord {
   id: number;
@@ -46,38 +46,36 @@ export class AgentExistsError extends Error {
 
 /** Registered agents and their token hashes. One active token per agent; re-adding a revoked name issues a new one. */
 export class AgentRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqlDb) {}
 
-  add(name: string, tokenHash: string, now: number = Date.now()): AgentRecord {
-    return this.db.transaction(() => {
-      const existing = this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row | undefined;
+  add(name: string, tokenHash: string, now: number = Date.now()): Promise<AgentRecord> {
+    return this.db.transaction(async (tx) => {
+      const existing = await tx.get<Row>('SELECT * FROM agents WHERE name = ?', [name]);
       if (existing && existing.revoked_at === null) {
         throw new AgentExistsError(`agent "${name}" already exists; revoke it first to issue a new token`);
       }
       if (existing) {
-        this.db
-          .prepare('UPDATE agents SET token_hash = ?, revoked_at = NULL, created_at = ? WHERE id = ?')
-          .run(tokenHash, now, existing.id);
+        await tx.run('UPDATE agents SET token_hash = ?, revoked_at = NULL, created_at = ? WHERE id = ?', [tokenHash, now, existing.id]);
       } else {
-        this.db.prepare('INSERT INTO agents (name, token_hash, created_at) VALUES (?, ?, ?)').run(name, tokenHash, now);
+        await tx.run('INSERT INTO agents (name, token_hash, created_at) VALUES (?, ?, ?)', [name, tokenHash, now]);
       }
-      return toRecord(this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row);
+      return toRecord((await tx.get<Row>('SELECT * FROM agents WHERE name = ?', [name]))!);
     });
   }
 
   /** The active (not revoked) agent owning this token hash, if any. */
-  byTokenHash(tokenHash: string): AgentRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM agents WHERE token_hash = ? AND revoked_at IS NULL').get(tokenHash) as Row | undefined;
+  async byTokenHash(tokenHash: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM agents WHERE token_hash = ? AND revoked_at IS NULL', [tokenHash]);
     return row ? toRecord(row) : undefined;
   }
 
-  byName(name: string): AgentRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM agents WHERE name = ?').get(name) as Row | undefined;
+  async byName(name: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM agents WHERE name = ?', [name]);
     return row ? toRecord(row) : undefined;
   }
 
-  isActive(id: number): boolean {
-    const row = this.db.prepare('SELECT revoked_at FROM agents WHERE id = ?').get(id) as { revoked_at: number | null } | undefined;
+  async isActive(id: number): Promise<boolean> {
+    const row = await this.db.get<{ revoked_at: number | null }>('SELECT revoked_at FROM agents WHERE id = ?', [id]);
     return row !== undefined && row.revoked_at === null;
   }
 
@@ -85,35 +83,47 @@ export class AgentRepo {
    * Whether the token a connection authenticated with is still this agent's active one: false once the
    * agent is revoked, also when it was re-added since (a new token; the old connection must not go on).
    */
-  isActiveToken(id: number, tokenHash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM agents WHERE id = ? AND token_hash = ? AND revoked_at IS NULL').get(id, tokenHash) !== undefined;
+  async isActiveToken(id: number, tokenHash: string): Promise<boolean> {
+    return (
+      (await this.db.get('SELECT 1 FROM agents WHERE id = ? AND token_hash = ? AND revoked_at IS NULL', [id, tokenHash])) !== undefined
+    );
   }
 
-  list(): AgentRecord[] {
-    return (this.db.prepare('SELECT * FROM agents ORDER BY name').all() as Row[]).map(toRecord);
+  async list(): Promise<AgentRecord[]> {
+    return (await this.db.all<Row>('SELECT * FROM agents ORDER BY name')).map(toRecord);
   }
 
   /** Returns false when there is no active agent of that name. */
-  revoke(name: string, now: number = Date.now()): boolean {
-    return this.db.prepare('UPDATE agents SET revoked_at = ?, online = 0 WHERE name = ? AND revoked_at IS NULL').run(now, name).changes > 0;
+  async revoke(name: string, now: number = Date.now()): Promise<boolean> {
+    return (
+      (await this.db.run('UPDATE agents SET revoked_at = ?, online = 0 WHERE name = ? AND revoked_at IS NULL', [now, name])).changes > 0
+    );
   }
 
-  registered(id: number, info: { version: string; capabilities: unknown; address: string | null }, now: number = Date.now()): void {
-    this.db
-      .prepare('UPDATE agents SET version = ?, capabilities = ?, last_address = ?, last_seen = ?, online = 1 WHERE id = ?')
-      .run(info.version, JSON.stringify(info.capabilities), info.address, now, id);
+  async registered(
+    id: number,
+    info: { version: string; capabilities: unknown; address: string | null },
+    now: number = Date.now(),
+  ): Promise<void> {
+    await this.db.run('UPDATE agents SET version = ?, capabilities = ?, last_address = ?, last_seen = ?, online = 1 WHERE id = ?', [
+      info.version,
+      JSON.stringify(info.capabilities),
+      info.address,
+      now,
+      id,
+    ]);
   }
 
-  disconnected(id: number, now: number = Date.now()): void {
-    this.db.prepare('UPDATE agents SET online = 0, last_seen = ? WHERE id = ?').run(now, id);
+  async disconnected(id: number, now: number = Date.now()): Promise<void> {
+    await this.db.run('UPDATE agents SET online = 0, last_seen = ? WHERE id = ?', [now, id]);
   }
 
   /** At hub start: nobody is connected yet, whatever a hub that crashed left behind. */
-  allOffline(): void {
-    this.db.prepare('UPDATE agents SET online = 0 WHERE online = 1').run();
+  async allOffline(): Promise<void> {
+    await this.db.run('UPDATE agents SET online = 0 WHERE online = 1');
   }
 
-  seen(id: number, now: number = Date.now()): void {
-    this.db.prepare('UPDATE agents SET last_seen = ? WHERE id = ?').run(now, id);
+  async seen(id: number, now: number = Date.now()): Promise<void> {
+    await this.db.run('UPDATE agents SET last_seen = ? WHERE id = ?', [now, id]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { SqlDb } from './sql.js';
 
 export type JobStatus = 'running' | 'ok' | 'failed' | 'refused' | 'timeout' | 'disconnected' | 'interrupted' | 'cancelled';
 
@@ -64,15 +64,13 @@ function toRecord(r: Row): JobRecord {
  * (src/store/retention.ts); a running row never is.
  */
 export class AuditRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqlDb) {}
 
-  start(job: JobStart): void {
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
-      )
-      .run(
+  async start(job: JobStart): Promise<void> {
+    await this.db.run(
+      `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+      [
         job.id,
         job.checkId ?? null,
         job.requestedAt,
@@ -83,61 +81,60 @@ export class AuditRepo {
         job.probe,
         job.target,
         JSON.stringify(job.params),
-      );
+      ],
+    );
   }
 
   /**
    * Closes a job. Only a running or interrupted row is updated: a late result from an agent that reconnected
    * after a hub restart may still complete an interrupted row, but nothing overwrites a final outcome.
    */
-  finish(
+  async finish(
     id: string,
     outcome: { status: Exclude<JobStatus, 'running'>; detail?: string | null; durationMs: number | null },
     now: number = Date.now(),
-  ): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE jobs SET status = ?, detail = ?, duration_ms = ?, finished_at = ?
-           WHERE id = ? AND status IN ('running', 'interrupted')`,
-        )
-        .run(outcome.status, outcome.detail ?? null, outcome.durationMs, now, id).changes > 0
+  ): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET status = ?, detail = ?, duration_ms = ?, finished_at = ?
+       WHERE id = ? AND status IN ('running', 'interrupted')`,
+      [outcome.status, outcome.detail ?? null, outcome.durationMs, now, id],
     );
+    return changes > 0;
   }
 
   /** At hub start: jobs still "running" belong to a hub that died; they can no longer be answered in time. */
-  interruptRunning(now: number = Date.now()): number {
-    return this.db
-      .prepare(
-        `UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`,
-      )
-      .run(now).changes;
+  async interruptRunning(now: number = Date.now()): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`,
+      [now],
+    );
+    return changes;
   }
 
-  get(id: string): JobRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<JobRecord | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM jobs WHERE id = ?', [id]);
     return row ? toRecord(row) : undefined;
   }
 
-  recent(options: { limit?: number; agent?: string } = {}): JobRecord[] {
+  async recent(options: { limit?: number; agent?: string } = {}): Promise<JobRecord[]> {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
     const rows = options.agent
-      ? this.db.prepare('SELECT * FROM jobs WHERE agent = ? ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(options.agent, limit)
-      : this.db.prepare('SELECT * FROM jobs ORDER BY requested_at DESC, rowid DESC LIMIT ?').all(limit);
-    return (rows as Row[]).map(toRecord);
+      ? await this.db.all<Row>('SELECT * FROM jobs WHERE agent = ? ORDER BY requested_at DESC, rowid DESC LIMIT ?', [options.agent, limit])
+      : await this.db.all<Row>('SELECT * FROM jobs ORDER BY requested_at DESC, rowid DESC LIMIT ?', [limit]);
+    return rows.map(toRecord);
   }
 
   /** Deletes up to `limit` finished jobs that ended before `before` (retention); returns how many went. */
-  prune(before: number, limit: number): number {
-    return this.db
-      .prepare(
-        `DELETE FROM jobs WHERE rowid IN
-           (SELECT rowid FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'running' ORDER BY finished_at LIMIT ?)`,
-      )
-      .run(before, limit).changes;
+  async prune(before: number, limit: number): Promise<number> {
+    const { changes } = await this.db.run(
+      `DELETE FROM jobs WHERE rowid IN
+         (SELECT rowid FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'running' ORDER BY finished_at LIMIT ?)`,
+      [before, limit],
+    );
+    return changes;
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM jobs'))!.n;
   }
 }

@@ -1,8 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import { migrate } from './migrations.js';
+import type { DatabaseSync } from 'node:sqlite';
 import { silenceSqliteExperimentalWarning } from './sqlite-warning.js';
 
 // Node's built-in SQLite (no native build, no compiler on the user's machine). Node 22 announces it as
@@ -11,30 +10,16 @@ import { silenceSqliteExperimentalWarning } from './sqlite-warning.js';
 silenceSqliteExperimentalWarning();
 const sqlite = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
 
-/** A prepared statement. Rows come back as plain column-name objects; the repositories give them their types. */
-export interface Statement {
-  get(...params: SQLInputValue[]): unknown;
-  all(...params: SQLInputValue[]): unknown[];
-  /** `changes`: how many rows the statement inserted, updated or deleted. */
-  run(...params: SQLInputValue[]): { changes: number };
-}
-
 /**
- * The store's one SQLite connection: node:sqlite's DatabaseSync plus the two helpers the repositories
- * need that it lacks (PRAGMA values and transactions).
+ * One SQLite connection: node:sqlite's DatabaseSync plus PRAGMA values. Statements and transactions go
+ * through the asynchronous engine over it (src/store/sqlite-sql.ts).
  */
 export class Db {
-  private depth = 0;
-
   constructor(private readonly sqlite: DatabaseSync) {}
 
-  prepare(sql: string): Statement {
-    const statement = this.sqlite.prepare(sql);
-    return {
-      get: (...params) => statement.get(...params),
-      all: (...params) => statement.all(...params),
-      run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
-    };
+  /** node:sqlite's own connection, for the asynchronous engine (src/store/sqlite-sql.ts) that caches statements. */
+  get raw(): DatabaseSync {
+    return this.sqlite;
   }
 
   exec(sql: string): void {
@@ -49,27 +34,6 @@ export class Db {
   pragma(statement: string): unknown {
     const row = this.sqlite.prepare(`PRAGMA ${statement}`).get();
     return row === undefined ? undefined : Object.values(row)[0];
-  }
-
-  /**
-   * Runs fn inside a transaction: committed when fn returns, rolled back when it throws. BEGIN IMMEDIATE takes
-   * the write lock up front (waiting up to busy_timeout), so two processes never deadlock upgrading a read.
-   * A nested call becomes a savepoint of the outer transaction.
-   */
-  transaction<T>(fn: () => T): T {
-    const savepoint = this.depth > 0 ? `nested_${this.depth}` : undefined;
-    this.sqlite.exec(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN IMMEDIATE');
-    this.depth++;
-    try {
-      const result = fn();
-      this.sqlite.exec(savepoint ? `RELEASE ${savepoint}` : 'COMMIT');
-      return result;
-    } catch (error) {
-      this.sqlite.exec(savepoint ? `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}` : 'ROLLBACK');
-      throw error;
-    } finally {
-      this.depth--;
-    }
   }
 
   get open(): boolean {
@@ -87,7 +51,7 @@ export function connect(path: string): Db {
 }
 
 /**
- * Opens (creating if needed) the SQLite database and brings its schema up to date.
+ * Opens (creating if needed) the SQLite database; migrations run next (src/store/migrations.ts).
  * WAL lets the CLI (`agents add`, `agents list`) read and write while `serve` holds the file open;
  * synchronous=NORMAL is durable across process crashes in WAL mode, which is the failure we care about.
  */
@@ -99,7 +63,6 @@ export function openDatabase(path: string): Db {
   db.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock for a moment: wait rather than fail.
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   return db;
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { SqlDb } from './sql.js';
 
 export interface FeedbackEntry {
   at: number;
@@ -11,18 +11,24 @@ export interface FeedbackEntry {
 
 /** "fixed it" / "still broken" answers, kept to rank topics later. */
 export class FeedbackRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqlDb) {}
 
-  insert(e: FeedbackEntry): void {
-    this.db
-      .prepare('INSERT INTO feedback (at, platform, channel, user, topic, fixed) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.at, e.platform, e.channel, e.user, e.topic, e.fixed ? 1 : 0);
+  async insert(e: FeedbackEntry): Promise<void> {
+    await this.db.run('INSERT INTO feedback (at, platform, channel, "user", topic, fixed) VALUES (?, ?, ?, ?, ?, ?)', [
+      e.at,
+      e.platform,
+      e.channel,
+      e.user,
+      e.topic,
+      e.fixed ? 1 : 0,
+    ]);
   }
 
   /** Per topic: how often the answer fixed it and how often not. */
-  summary(): { topic: string | null; fixed: number; notFixed: number }[] {
-    return this.db
-      .prepare('SELECT topic, SUM(fixed) AS fixed, SUM(1 - fixed) AS notFixed FROM feedback GROUP BY topic ORDER BY topic')
-      .all() as { topic: string | null; fixed: number; notFixed: number }[];
+  summary(): Promise<{ topic: string | null; fixed: number; notFixed: number }[]> {
+    // Rows without a topic first on both engines (PostgreSQL would sort NULL last).
+    return this.db.all(
+      'SELECT topic, SUM(fixed) AS fixed, SUM(1 - fixed) AS "notFixed" FROM feedback GROUP BY topic ORDER BY topic IS NULL DESC, topic',
+    );
   }
 }

@@ -1,7 +1,9 @@
-import type { Db } from './db.js';
+import { renderDdl } from './dialect.js';
+import type { SqlDb } from './sql.js';
 
 /**
- * Versioned schema migrations, tracked in SQLite's `user_version`. Append new entries; never edit one that
+ * Versioned schema migrations, one list for both engines (DDL tokens: src/store/dialect.ts), tracked in
+ * SQLite's `user_version` or PostgreSQL's `schema_version` table. Append new entries; never edit one that
  * has shipped, because databases in the field have already run it.
  */
 export interface Migration {
@@ -16,22 +18,23 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'agents, jobs audit log, monitor events, keep-alive subscriptions, feedback',
     sql: `
       CREATE TABLE agents (
-        id            INTEGER PRIMARY KEY,
+        id            {id},
         name          TEXT NOT NULL UNIQUE,
         token_hash    TEXT NOT NULL UNIQUE,
-        created_at    INTEGER NOT NULL,
-        revoked_at    INTEGER,
-        online        INTEGER NOT NULL DEFAULT 0,
-        last_seen     INTEGER,
+        created_at    {int} NOT NULL,
+        revoked_at    {int},
+        online        {int} NOT NULL DEFAULT 0,
+        last_seen     {int},
         last_address  TEXT,
         version       TEXT,
         capabilities  TEXT
       );
 
       CREATE TABLE jobs (
+        {rowid}
         id            TEXT PRIMARY KEY,
         check_id      TEXT,
-        requested_at  INTEGER NOT NULL,
+        requested_at  {int} NOT NULL,
         requested_by  TEXT NOT NULL,
         platform      TEXT NOT NULL,
         channel       TEXT,
@@ -42,50 +45,50 @@ export const MIGRATIONS: readonly Migration[] = [
         status        TEXT NOT NULL CHECK (status IN
                         ('running', 'ok', 'failed', 'refused', 'timeout', 'disconnected', 'interrupted', 'cancelled')),
         detail        TEXT,
-        duration_ms   INTEGER,
-        finished_at   INTEGER
+        duration_ms   {int},
+        finished_at   {int}
       );
       CREATE INDEX jobs_requested_at ON jobs (requested_at);
       CREATE INDEX jobs_agent ON jobs (agent, requested_at);
       CREATE INDEX jobs_running ON jobs (status) WHERE status = 'running';
 
       CREATE TABLE monitor_events (
-        id              INTEGER PRIMARY KEY,
+        id              {id},
         agent           TEXT NOT NULL,
         event_id        TEXT NOT NULL,
         kind            TEXT NOT NULL CHECK (kind IN ('up', 'down')),
         target          TEXT NOT NULL,
-        at              INTEGER NOT NULL,
-        sent            INTEGER NOT NULL,
-        received        INTEGER NOT NULL,
-        loss            REAL NOT NULL,
-        rtt_ms          REAL,
-        idle_before_ms  INTEGER,
+        at              {int} NOT NULL,
+        sent            {int} NOT NULL,
+        received        {int} NOT NULL,
+        loss            {real} NOT NULL,
+        rtt_ms          {real},
+        idle_before_ms  {int},
         topic           TEXT,
-        received_at     INTEGER NOT NULL,
+        received_at     {int} NOT NULL,
         UNIQUE (agent, event_id)
       );
       CREATE INDEX monitor_events_agent_at ON monitor_events (agent, at);
 
       CREATE TABLE keepalive_subscriptions (
-        id                INTEGER PRIMARY KEY,
+        id                {id},
         agent             TEXT NOT NULL,
         conversation_key  TEXT NOT NULL,
         platform          TEXT NOT NULL,
         reference         TEXT NOT NULL,
         created_by        TEXT NOT NULL,
-        created_at        INTEGER NOT NULL,
+        created_at        {int} NOT NULL,
         UNIQUE (agent, conversation_key)
       );
 
       CREATE TABLE feedback (
-        id        INTEGER PRIMARY KEY,
-        at        INTEGER NOT NULL,
+        id        {id},
+        at        {int} NOT NULL,
         platform  TEXT NOT NULL,
         channel   TEXT NOT NULL,
-        user      TEXT NOT NULL,
+        "user"    TEXT NOT NULL,
         topic     TEXT,
-        fixed     INTEGER NOT NULL
+        fixed     {int} NOT NULL
       );
     `,
   },
@@ -98,30 +101,46 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'shared chat state: retry and replay memory, continuation pages, Teams invoke answers and references',
+    sql: `
+      CREATE TABLE chat_state (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        expires_at  {int} NOT NULL
+      );
+      CREATE INDEX chat_state_expires_at ON chat_state (expires_at);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {
   override name = 'SchemaTooNewError';
 }
 
-export function schemaVersion(db: Db): number {
-  return Number(db.pragma('user_version'));
-}
-
-/** Runs every migration above the database's version, each in its own transaction with its version bump. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
-  const current = schemaVersion(db);
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    // An older binary must not write into a schema it does not understand.
-    throw new SchemaTooNewError(`database schema v${current} is newer than this vpn-doctor understands (v${latest}): upgrade vpn-doctor`);
-  }
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    });
-  }
-  return schemaVersion(db);
+/**
+ * Runs every migration above the database's version, each in its own transaction with its version bump,
+ * holding the engine's schema lock: replicas starting together migrate once, the others then see the
+ * new version and run nothing.
+ */
+export async function migrate(db: SqlDb, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  return db.withSchemaLock(async () => {
+    const current = await db.schemaVersion();
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) {
+      // An older binary must not write into a schema it does not understand.
+      throw new SchemaTooNewError(`database schema v${current} is newer than this vpn-doctor understands (v${latest}): upgrade vpn-doctor`);
+    }
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      await db.transaction(async (tx) => {
+        // Read again under the transaction's lock: another process may have run this step meanwhile.
+        if ((await db.schemaVersion(tx)) >= m.version) return;
+        await tx.exec(renderDdl(m.sql, db.engine));
+        await db.setSchemaVersion(tx, m.version);
+      });
+    }
+    return db.schemaVersion();
+  });
 }

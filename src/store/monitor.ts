@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { SqlDb } from './sql.js';
 
 export interface MonitorEventRecord {
   agent: string;
@@ -50,29 +50,27 @@ function toRecord(r: Row): MonitorEventRecord {
 }
 
 export class MonitorRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqlDb) {}
 
   /** Returns false when the event was already stored (a re-sent buffer after a reconnect). */
-  insert(e: MonitorEventRecord): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO monitor_events
-             (agent, event_id, kind, target, at, sent, received, loss, rtt_ms, idle_before_ms, topic, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(e.agent, e.eventId, e.kind, e.target, e.at, e.sent, e.received, e.loss, e.rttMs, e.idleBeforeMs, e.topic, e.receivedAt)
-        .changes > 0
+  async insert(e: MonitorEventRecord): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO monitor_events
+         (agent, event_id, kind, target, at, sent, received, loss, rtt_ms, idle_before_ms, topic, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent, event_id) DO NOTHING`,
+      [e.agent, e.eventId, e.kind, e.target, e.at, e.sent, e.received, e.loss, e.rttMs, e.idleBeforeMs, e.topic, e.receivedAt],
     );
+    return changes > 0;
   }
 
-  setTopic(agent: string, eventId: string, topic: string | null): void {
-    this.db.prepare('UPDATE monitor_events SET topic = ? WHERE agent = ? AND event_id = ?').run(topic, agent, eventId);
+  async setTopic(agent: string, eventId: string, topic: string | null): Promise<void> {
+    await this.db.run('UPDATE monitor_events SET topic = ? WHERE agent = ? AND event_id = ?', [topic, agent, eventId]);
   }
 
   /** Events of one agent at or after `since`, oldest first: the history the drop-pattern analysis reads. */
-  since(agent: string, since: number): MonitorEventRecord[] {
-    return (this.db.prepare('SELECT * FROM monitor_events WHERE agent = ? AND at >= ? ORDER BY at, id').all(agent, since) as Row[]).map(
+  async since(agent: string, since: number): Promise<MonitorEventRecord[]> {
+    return (await this.db.all<Row>('SELECT * FROM monitor_events WHERE agent = ? AND at >= ? ORDER BY at, id', [agent, since])).map(
       toRecord,
     );
   }
@@ -81,28 +79,29 @@ export class MonitorRepo {
    * The latest `limit` events of one kind strictly before `at` (or at `at` with another id), newest first.
    * Served by the (agent, kind, at) index: the analysis reads a few rows whatever the history's size.
    */
-  lastBefore(agent: string, kind: 'up' | 'down', at: number, excludeEventId: string, limit: number): MonitorEventRecord[] {
-    const rows = this.db
-      .prepare('SELECT * FROM monitor_events WHERE agent = ? AND kind = ? AND at <= ? AND event_id != ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(agent, kind, at, excludeEventId, limit) as Row[];
+  async lastBefore(agent: string, kind: 'up' | 'down', at: number, excludeEventId: string, limit: number): Promise<MonitorEventRecord[]> {
+    const rows = await this.db.all<Row>(
+      'SELECT * FROM monitor_events WHERE agent = ? AND kind = ? AND at <= ? AND event_id != ? ORDER BY at DESC, id DESC LIMIT ?',
+      [agent, kind, at, excludeEventId, limit],
+    );
     return rows.map(toRecord);
   }
 
   /** Deletes up to `limit` events received before `before` (retention); returns how many went. */
-  prune(before: number, limit: number): number {
-    return this.db
-      .prepare('DELETE FROM monitor_events WHERE id IN (SELECT id FROM monitor_events WHERE received_at < ? ORDER BY received_at LIMIT ?)')
-      .run(before, limit).changes;
+  async prune(before: number, limit: number): Promise<number> {
+    const { changes } = await this.db.run(
+      'DELETE FROM monitor_events WHERE id IN (SELECT id FROM monitor_events WHERE received_at < ? ORDER BY received_at LIMIT ?)',
+      [before, limit],
+    );
+    return changes;
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM monitor_events').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM monitor_events'))!.n;
   }
 
-  recent(agent: string, limit = 50): MonitorEventRecord[] {
-    const rows = this.db
-      .prepare('SELECT * FROM monitor_events WHERE agent = ? ORDER BY at DESC, id DESC LIMIT ?')
-      .all(agent, limit) as Row[];
+  async recent(agent: string, limit = 50): Promise<MonitorEventRecord[]> {
+    const rows = await this.db.all<Row>('SELECT * FROM monitor_events WHERE agent = ? ORDER BY at DESC, id DESC LIMIT ?', [agent, limit]);
     return rows.map(toRecord);
   }
 }

@@ -8,6 +8,13 @@ export interface RetentionPolicy {
   auditMs: number;
 }
 
+/** Rows each sweep deleted: monitor events, audit rows, expired chat state (retry memory, pages...). */
+export interface SweepResult {
+  monitorEvents: number;
+  jobs: number;
+  chatState: number;
+}
+
 export interface RetentionOptions {
   store: Store;
   log: Logger;
@@ -20,12 +27,12 @@ export interface RetentionOptions {
 }
 
 /**
- * Deletes old monitor events and audit rows in small chunks, yielding to the event loop between chunks, so
+ * Deletes old monitor events and audit rows, and expired chat state, in small chunks, yielding to the event loop between chunks, so
  * a database grown by a flood (or years of service) shrinks without stalling the API or the agents.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<{ monitorEvents: number; jobs: number }> | null = null;
+  private running: Promise<SweepResult> | null = null;
   private stopped = false;
 
   constructor(private readonly options: RetentionOptions) {}
@@ -38,7 +45,7 @@ export class RetentionSweeper {
   }
 
   /** One sweep (a sweep already running is joined, not doubled). */
-  sweep(): Promise<{ monitorEvents: number; jobs: number }> {
+  sweep(): Promise<SweepResult> {
     this.running ??= this.run().finally(() => (this.running = null));
     return this.running;
   }
@@ -50,28 +57,30 @@ export class RetentionSweeper {
     await this.running?.catch(() => undefined);
   }
 
-  private async run(): Promise<{ monitorEvents: number; jobs: number }> {
+  private async run(): Promise<SweepResult> {
     const { store, policy, log } = this.options;
     const now = (this.options.now ?? Date.now)();
     const chunk = this.options.chunk ?? 500;
-    const removed = { monitorEvents: 0, jobs: 0 };
+    const removed = { monitorEvents: 0, jobs: 0, chatState: 0 };
     try {
       removed.monitorEvents = await this.inChunks((n) => store.monitor.prune(now - policy.monitorEventsMs, n), chunk);
       removed.jobs = await this.inChunks((n) => store.audit.prune(now - policy.auditMs, n), chunk);
+      removed.chatState = await this.inChunks((n) => store.chatState.prune(now, n), chunk);
     } catch (err) {
       // A closed store at shutdown, or a locked database: the next sweep tries again.
       if (!this.stopped) log.warn({ err }, 'retention sweep failed');
       return removed;
     }
     if (removed.monitorEvents + removed.jobs > 0) log.info(removed, 'retention: old monitor events and audit rows deleted');
+    else if (removed.chatState > 0) log.debug(removed, 'retention: expired chat state deleted');
     return removed;
   }
 
-  private async inChunks(prune: (limit: number) => number, chunk: number): Promise<number> {
+  private async inChunks(prune: (limit: number) => Promise<number>, chunk: number): Promise<number> {
     let total = 0;
     for (;;) {
       if (this.stopped) return total;
-      const n = prune(chunk);
+      const n = await prune(chunk);
       total += n;
       if (n < chunk) return total;
       await new Promise((resolve) => setImmediate(resolve));

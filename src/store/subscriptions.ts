@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { SqlDb } from './sql.js';
 
 /** A conversation that asked for keep-alive alerts of one agent ("keepalive on AGENT here"). */
 export interface Subscription {
@@ -33,28 +33,28 @@ function toRecord(r: Row): Subscription {
 }
 
 export class SubscriptionRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqlDb) {}
 
   /** Idempotent: subscribing twice refreshes the reference (Teams references change over time). */
-  upsert(s: Subscription): void {
-    this.db
-      .prepare(
-        `INSERT INTO keepalive_subscriptions (agent, conversation_key, platform, reference, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (agent, conversation_key) DO UPDATE SET reference = excluded.reference, platform = excluded.platform`,
-      )
-      .run(s.agent, s.conversationKey, s.platform, JSON.stringify(s.reference), s.createdBy, s.createdAt);
-  }
-
-  remove(agent: string, conversationKey: string): boolean {
-    return (
-      this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?').run(agent, conversationKey).changes >
-      0
+  async upsert(s: Subscription): Promise<void> {
+    await this.db.run(
+      `INSERT INTO keepalive_subscriptions (agent, conversation_key, platform, reference, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent, conversation_key) DO UPDATE SET reference = excluded.reference, platform = excluded.platform`,
+      [s.agent, s.conversationKey, s.platform, JSON.stringify(s.reference), s.createdBy, s.createdAt],
     );
   }
 
-  removeAll(agent: string): number {
-    return this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ?').run(agent).changes;
+  async remove(agent: string, conversationKey: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?', [
+      agent,
+      conversationKey,
+    ]);
+    return changes > 0;
+  }
+
+  async removeAll(agent: string): Promise<number> {
+    return (await this.db.run('DELETE FROM keepalive_subscriptions WHERE agent = ?', [agent])).changes;
   }
 
   /**
@@ -62,18 +62,20 @@ export class SubscriptionRepo {
    * thread "here" was typed in (a Slack /vpn command is its user's own thread, yet alerts go to the
    * channel). Subscriptions of other channels and other platforms stay. Returns how many were removed.
    */
-  removeInChannel(agent: string, platform: string, channel: string): number {
+  removeInChannel(agent: string, platform: string, channel: string): Promise<number> {
     const prefix = `${platform}:${channel}:`;
-    const keys = this.forAgent(agent)
-      .filter(
-        (s) => s.platform === platform && s.conversationKey.startsWith(prefix) && !s.conversationKey.slice(prefix.length).includes(':'),
-      )
-      .map((s) => s.conversationKey);
-    const del = this.db.prepare('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?');
-    return this.db.transaction(() => keys.reduce((n, key) => n + del.run(agent, key).changes, 0));
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<Row>('SELECT * FROM keepalive_subscriptions WHERE agent = ? AND platform = ?', [agent, platform]);
+      const keys = rows.map((r) => r.conversation_key).filter((key) => key.startsWith(prefix) && !key.slice(prefix.length).includes(':'));
+      let removed = 0;
+      for (const key of keys) {
+        removed += (await tx.run('DELETE FROM keepalive_subscriptions WHERE agent = ? AND conversation_key = ?', [agent, key])).changes;
+      }
+      return removed;
+    });
   }
 
-  forAgent(agent: string): Subscription[] {
-    return (this.db.prepare('SELECT * FROM keepalive_subscriptions WHERE agent = ? ORDER BY created_at').all(agent) as Row[]).map(toRecord);
+  async forAgent(agent: string): Promise<Subscription[]> {
+    return (await this.db.all<Row>('SELECT * FROM keepalive_subscriptions WHERE agent = ? ORDER BY created_at', [agent])).map(toRecord);
   }
 }

@@ -43,9 +43,9 @@ describe('vpn-doctor agents add | list | revoke', () => {
     const token = add.stdout.trim();
     expect(token).toMatch(/^vpd_[A-Za-z0-9_-]{43}$/);
     expect(add.stderr).toContain('shown only once');
-    const store = Store.open(db);
-    const rows = store.db.prepare('SELECT * FROM agents').all() as Record<string, unknown>[];
-    store.close();
+    const store = await Store.open(db);
+    const rows = await store.db.all<Record<string, unknown>>('SELECT * FROM agents');
+    await store.close();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);
@@ -114,7 +114,7 @@ describe('agent configuration', () => {
       flags: { name: 'from-flag', allow: ['.outsystemsenterprise.com:443'] },
     });
     expect(c).toMatchObject({
-      hub: 'wss://env/agents',
+      hub: ['wss://env/agents'],
       name: 'from-flag',
       token,
       keepalive: '10.0.0.2',
@@ -122,6 +122,21 @@ describe('agent configuration', () => {
       concurrency: 4,
     });
     expect(c.allowlist.texts).toEqual(['10.0.0.0/8', '.outsystemsenterprise.com:443']);
+  });
+
+  it('takes several hub URLs: repeated, comma-separated or a list in the file; blanks and repeats dropped', () => {
+    const flags = { name: 'a', token, allow: [] };
+    const both = ['wss://a.example.com/agents', 'wss://b.example.com/agents'];
+    expect(resolveAgentConfig({ flags: { ...flags, hub: [...both, both[0]!] } }).hub).toEqual(both);
+    expect(resolveAgentConfig({ env: { VPN_DOCTOR_HUB: ` ${both[0]}, ,${both[1]}` }, flags }).hub).toEqual(both);
+    const file = join(dir, 'replicas.yaml');
+    writeFileSync(file, `hub:\n  - ${both[0]}\n  - ${both[1]}\n`);
+    expect(resolveAgentConfig({ file: readAgentFile(file), flags }).hub).toEqual(both);
+    // Every URL is checked, not only the first: a typo in the second replica stops the agent at start.
+    expect(() => resolveAgentConfig({ flags: { ...flags, hub: `${both[0]},https://b.example.com/agents` } })).toThrow(
+      /ws:\/\/ or wss:\/\/.*https:\/\/b\.example\.com/,
+    );
+    expect(() => resolveAgentConfig({ flags: { ...flags, hub: ' , ' } })).toThrow(/at least one/);
   });
 
   it('reads the token from a file', () => {

@@ -22,21 +22,18 @@ export function captureLogger(): { log: Logger; lines: Record<string, unknown>[]
   return { log: pino({ level: 'debug' }, sink), lines };
 }
 
-export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
+/** Polls `predicate` (which may read the store, asynchronously) every 10 ms until it holds. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
-export function registerAgent(store: Store, name: string): string {
+export async function registerAgent(store: Store, name: string): Promise<string> {
   const token = generateToken();
-  store.agents.add(name, hashToken(token));
+  await store.agents.add(name, hashToken(token));
   return token;
 }
 
@@ -54,9 +51,10 @@ export interface TestHub {
 export async function startHub(
   options: Partial<Omit<HubOptions, 'store' | 'log'>> & { store?: Store; port?: number } = {},
 ): Promise<TestHub> {
-  const store = options.store ?? new Store((await import('../../src/store/db.js')).openDatabase(':memory:'));
+  const store = options.store ?? (await Store.open(':memory:'));
   const { log, lines } = captureLogger();
   const hub = new AgentHub({ heartbeatMs: 1000, ...options, store, log });
+  await hub.ready;
   const server = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
@@ -102,7 +100,7 @@ export class FakeExecutor implements JobExecutor {
 }
 
 export function startAgent(
-  url: string,
+  url: string | string[],
   token: string,
   name: string,
   options: Partial<AgentOptions> = {},

@@ -7,6 +7,7 @@ import type { MonitorEvent } from '../../src/agents/protocol.js';
 import { tunnelReply } from '../../src/conversation/tunnel-alert.js';
 import { Store } from '../../src/store/index.js';
 import { captureLogger } from './helpers.js';
+import { monitorEvent } from './monitor-events.js';
 
 const OK: PingResult = { ok: true, rttMs: 12 };
 const LOST: PingResult = { ok: false, rttMs: null };
@@ -134,12 +135,12 @@ describe('drop pattern analysis', () => {
 });
 
 describe('monitor service (hub side)', () => {
-  function setup(now: () => number) {
-    const store = Store.open(':memory:');
+  async function setup(now: () => number) {
+    const store = await Store.open(':memory:');
     const got: TunnelNotification[] = [];
     const notifier: Notifier = { notify: (n) => void got.push(n) };
     const { log } = captureLogger();
-    store.subscriptions.upsert({
+    await store.subscriptions.upsert({
       agent: 'lan-1',
       conversationKey: 'slack:C1:-',
       platform: 'slack',
@@ -149,21 +150,11 @@ describe('monitor service (hub side)', () => {
     });
     return { store, got, service: new MonitorService({ store, notifier, alertReply: tunnelReply, log, now }) };
   }
-  const ev = (id: string, kind: 'up' | 'down', at: number, idleBeforeMs: number | null = 5000): MonitorEvent => ({
-    id,
-    kind,
-    target: '10.0.0.2',
-    at,
-    sent: 12,
-    received: kind === 'up' ? 12 : 0,
-    loss: kind === 'up' ? 0 : 1,
-    rttMs: kind === 'up' ? 10 : null,
-    idleBeforeMs,
-  });
+  const ev = monitorEvent;
 
   it('stores, diagnoses and notifies each transition once, with the subscribers', async () => {
     let now = 0;
-    const { store, got, service } = setup(() => now);
+    const { store, got, service } = await setup(() => now);
     const t0 = Date.UTC(2025, 0, 1);
     const events = [
       ev('a-1', 'down', t0),
@@ -178,7 +169,7 @@ describe('monitor service (hub side)', () => {
     }
     // Re-sent after a reconnect: no duplicate rows, no duplicate alerts.
     await service.ingest('lan-1', events);
-    expect(store.monitor.since('lan-1', 0)).toHaveLength(5);
+    expect(await store.monitor.since('lan-1', 0)).toHaveLength(5);
     expect(got).toHaveLength(5);
     expect(got[4]).toMatchObject({
       agent: 'lan-1',
@@ -193,11 +184,11 @@ describe('monitor service (hub side)', () => {
       actions: [{ command: `topic ${HOURLY_TOPIC}` }],
     });
     expect(got[1]).toMatchObject({ outageMs: MIN, reply: { verdict: 'healthy', summary: expect.stringContaining('after 60 s down') } });
-    expect(store.monitor.recent('lan-1', 1)[0]?.topic).toBe(HOURLY_TOPIC);
+    expect((await store.monitor.recent('lan-1', 1))[0]?.topic).toBe(HOURLY_TOPIC);
   });
 
   it('marks events that arrive long after they happened (buffered by the agent)', async () => {
-    const { got, service } = setup(() => 10 * MIN);
+    const { got, service } = await setup(() => 10 * MIN);
     await service.ingest('lan-1', [ev('b-1', 'down', 0, 30_000)]);
     expect(got[0]).toMatchObject({ delayed: true, diagnosis: { topic: IDLE_TOPIC } });
     expect(got[0]!.reply.summary).toContain('reported late');

@@ -63,7 +63,7 @@ describe('agent through an HTTP CONNECT proxy', () => {
 
     const httpAgent = proxyAgentFor(h.url, { HTTP_PROXY: proxyUrl });
     expect(httpAgent).toBeDefined();
-    const { agent } = startAgent(h.url, registerAgent(h.store, 'behind-proxy'), 'behind-proxy', { httpAgent: httpAgent! });
+    const { agent } = startAgent(h.url, await registerAgent(h.store, 'behind-proxy'), 'behind-proxy', { httpAgent: httpAgent! });
     cleanups.push(() => agent.stop({ timeoutMs: 100 }));
     await agent.whenOnline();
     expect(connects).toEqual([`127.0.0.1:${h.port}`]);

@@ -42,12 +42,12 @@ describe('agents fail loudly on permanent refusals', () => {
 
   it('a token revoked while connected: dropped, refused on reconnect, then stops', async () => {
     const hub = await startHub();
-    const token = registerAgent(hub.store, 'a2');
+    const token = await registerAgent(hub.store, 'a2');
     const { agent } = startAgent(hub.url, token, 'a2', { backoff: { initialMs: 20, maxMs: 60 } });
     running.push({ agent, hub });
     await agent.whenOnline();
-    hub.store.agents.revoke('a2');
-    expect(hub.hub.onlineNames()).toEqual([]); // the revocation check drops the connection (close 4003)
+    await hub.store.agents.revoke('a2');
+    expect(await hub.hub.onlineNames()).toEqual([]); // the revocation check drops the connection (close 4003)
     const err = await within(agent.refused, 5000);
     expect(err).toBeInstanceOf(AgentRefusedError);
     // The last refusal is the 401 of a reconnect; the first was the revocation itself.
@@ -56,7 +56,7 @@ describe('agents fail loudly on permanent refusals', () => {
 
   it('a token used with another name: the hub says whose it is, and the agent stops', async () => {
     const hub = await startHub();
-    const token = registerAgent(hub.store, 'a3');
+    const token = await registerAgent(hub.store, 'a3');
     const { agent } = startAgent(hub.url, token, 'not-a3', { backoff: { initialMs: 20, maxMs: 60 } });
     running.push({ agent, hub });
     const err = await within(agent.refused, 5000);

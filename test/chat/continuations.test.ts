@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CONTINUATION_TTL_MS, Continuations } from '../../src/chat/continuations.js';
+import { LocalMemory } from '../../src/chat/shared-memory.js';
 import { tick } from './helpers.js';
 
 describe('Continuations', () => {
   it('keeps "Show more" pages for CONTINUATION_TTL_MS (one day), then forgets them', async () => {
     expect(CONTINUATION_TTL_MS).toBe(24 * 60 * 60 * 1000);
     let now = 1_000;
-    const store = new Continuations<{ n: number }>(
-      () => 'tok',
-      () => now,
-    );
-    store.save('tok', [{ n: 2 }, { n: 3 }]);
+    const store = new Continuations<{ n: number }>(new LocalMemory({ now: () => now }), () => 'tok');
+    await store.save('tok', [{ n: 2 }, { n: 3 }]);
     now += CONTINUATION_TTL_MS - 1;
     await tick(5); // lru-cache reads its clock at most once per millisecond
-    expect(store.page('tok', 3)).toEqual({ n: 3 });
+    expect(await store.page('tok', 3)).toEqual({ n: 3 });
     now += 2;
     await tick(5);
-    expect(store.page('tok', 2)).toBeUndefined();
+    expect(await store.page('tok', 2)).toBeUndefined();
   });
 
   it('makes distinct tokens, usable in a button value', () => {

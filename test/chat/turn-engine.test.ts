@@ -34,9 +34,9 @@ describe('TurnEngine: ordering', () => {
     core.gates.set('first', gate.promise);
     const e = engine(core);
     const port = new RecordingPort();
-    const a = e.run({ inbound: inbound('first'), port }).handle;
-    const b = e.run({ inbound: inbound('second'), port }).handle;
-    const other = e.run({ inbound: inbound('elsewhere', 'C2'), port }).handle;
+    const a = (await e.run({ inbound: inbound('first'), port })).handle;
+    const b = (await e.run({ inbound: inbound('second'), port })).handle;
+    const other = (await e.run({ inbound: inbound('elsewhere', 'C2'), port })).handle;
     await other.done;
     expect(core.log).toEqual(['start first', 'start elsewhere', 'end elsewhere']);
     expect(b.finished).toBe(false);
@@ -53,8 +53,8 @@ describe('TurnEngine: ordering', () => {
     core.progressFor.set('check', ['running']);
     const e = engine(core);
     const port = new RecordingPort();
-    const check = e.run({ inbound: inbound('check'), port: new RecordingPort() }).handle;
-    const help = e.run({ inbound: inbound('help'), port }).handle;
+    const check = (await e.run({ inbound: inbound('check'), port: new RecordingPort() })).handle;
+    const help = (await e.run({ inbound: inbound('help'), port })).handle;
     await help.done;
     expect(core.log).toEqual(['start check', 'start help', 'end help']);
     gate.resolve();
@@ -67,15 +67,15 @@ describe('TurnEngine: retried deliveries', () => {
     const core = new ScriptedCore();
     const e = engine(core);
     const port = new RecordingPort();
-    const first = e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev1', 'message:C1:1.1'] });
-    const retry = e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev2', 'message:C1:1.1'] });
+    const first = await e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev1', 'message:C1:1.1'] });
+    const retry = await e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev2', 'message:C1:1.1'] });
     expect(first.retry).toBe(false);
     expect(retry.retry).toBe(true);
     expect(retry.handle).toBe(first.handle);
     await first.handle.done;
     expect(core.calls).toBe(1);
     expect(port.writes).toHaveLength(1);
-    const fresh = e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev3', 'message:C1:1.2'] });
+    const fresh = await e.run({ inbound: inbound('hello'), port, deliveryKeys: ['event:Ev3', 'message:C1:1.2'] });
     expect(fresh.retry).toBe(false);
     await fresh.handle.done;
     expect(core.calls).toBe(2);
@@ -87,8 +87,12 @@ describe('TurnEngine: failures', () => {
     const core = new ScriptedCore();
     const e = engine(core);
     const port = new RecordingPort();
-    await e.run({ inbound: inbound('boom'), port }).handle.done;
-    await e.run({ inbound: inbound('after'), port }).handle.done;
+    await (
+      await e.run({ inbound: inbound('boom'), port })
+    ).handle.done;
+    await (
+      await e.run({ inbound: inbound('after'), port })
+    ).handle.done;
     expect(port.texts).toEqual([
       'post Something went wrong on my side: I could not finish that request. The details are in the vpn-doctor log; please try again in a moment, or type "help".',
       'post A: re after',
@@ -101,7 +105,9 @@ describe('TurnEngine: failures', () => {
     const e = engine(core);
     const port = new RecordingPort();
     port.failUpdate.push(new Error('message_not_found'));
-    await e.run({ inbound: inbound('check'), port }).handle.done;
+    await (
+      await e.run({ inbound: inbound('check'), port })
+    ).handle.done;
     expect(port.texts).toEqual(['post P: running', 'update A: re check', 'post A: re check']);
   });
 
@@ -111,7 +117,7 @@ describe('TurnEngine: failures', () => {
     const e = engine(core);
     const port = new RecordingPort();
     port.failPost.push(new Error('down'), new Error('down'));
-    const { handle } = e.run({ inbound: inbound('check'), port });
+    const { handle } = await e.run({ inbound: inbound('check'), port });
     await handle.visible;
     await handle.done;
     expect(handle.finished).toBe(true);
@@ -129,7 +135,7 @@ describe('TurnEngine: live progress', () => {
     );
     const e = engine(core, 30);
     const port = new RecordingPort();
-    const { handle } = e.run({ inbound: inbound('check'), port });
+    const { handle } = await e.run({ inbound: inbound('check'), port });
     await handle.visible;
     await tick(100);
     gate.resolve();
@@ -162,7 +168,9 @@ describe('TurnEngine: live progress', () => {
       return update(ref, m, c);
     };
     const started = Date.now();
-    await e.run({ inbound: inbound('check'), port }).handle.done;
+    await (
+      await e.run({ inbound: inbound('check'), port })
+    ).handle.done;
     const elapsed = Date.now() - started;
     expect(stamps.length).toBeGreaterThanOrEqual(2);
     // 25 progress reports over at least 250 ms: one edit per 50 ms at most, whatever the machine's speed.
@@ -177,7 +185,9 @@ describe('TurnEngine: live progress', () => {
     core.progressFor.set('check', ['one']);
     const e = engine(core, 0);
     const port = new RecordingPort(false);
-    await e.run({ inbound: inbound('check'), port }).handle.done;
+    await (
+      await e.run({ inbound: inbound('check'), port })
+    ).handle.done;
     expect(port.texts).toEqual(['post P: one', 'post A: re check']);
   });
 
@@ -188,8 +198,8 @@ describe('TurnEngine: live progress', () => {
     const e = engine(core);
     const slowPort = new RecordingPort();
     const queuedPort = new RecordingPort();
-    const slow = e.run({ inbound: inbound('slow'), port: slowPort, workingAfterMs: 20 }).handle;
-    const queued = e.run({ inbound: inbound('queued'), port: queuedPort, workingAfterMs: 20 }).handle;
+    const slow = (await e.run({ inbound: inbound('slow'), port: slowPort, workingAfterMs: 20 })).handle;
+    const queued = (await e.run({ inbound: inbound('queued'), port: queuedPort, workingAfterMs: 20 })).handle;
     await Promise.all([slow.visible, queued.visible]);
     expect(slowPort.texts).toEqual([expect.stringMatching(/^post Working on it/)]);
     expect(queuedPort.texts).toEqual([expect.stringMatching(/^post Working on it/)]);
@@ -204,7 +214,9 @@ describe('TurnEngine: live progress', () => {
     const core = new ScriptedCore();
     const e = engine(core);
     const port = new RecordingPort();
-    await e.run({ inbound: inbound('quick'), port, workingAfterMs: 30 }).handle.done;
+    await (
+      await e.run({ inbound: inbound('quick'), port, workingAfterMs: 30 })
+    ).handle.done;
     await tick(50);
     expect(port.texts).toEqual(['post A: re quick']);
   });
@@ -215,13 +227,15 @@ describe('TurnEngine: continuation pages', () => {
     const core: ConversationCore = { handle: async () => answer('one|two|three') };
     const e = engine(core);
     const port = new RecordingPort();
-    await e.run({ inbound: inbound('long'), port }).handle.done;
+    await (
+      await e.run({ inbound: inbound('long'), port })
+    ).handle.done;
     const first = port.writes[0]!.message;
     expect(first.text).toBe('A: one');
-    expect(e.page(first.token!, 2)?.text).toBe('A: two');
-    expect(e.page(first.token!, 3)?.text).toBe('A: three');
-    expect(e.page(first.token!, 4)).toBeUndefined();
-    expect(e.page('unknown-token', 2)).toBeUndefined();
+    expect((await e.page(first.token!, 2))?.text).toBe('A: two');
+    expect((await e.page(first.token!, 3))?.text).toBe('A: three');
+    expect(await e.page(first.token!, 4)).toBeUndefined();
+    expect(await e.page('unknown-token', 2)).toBeUndefined();
   });
 });
 
@@ -232,8 +246,8 @@ describe('TurnEngine: drain', () => {
     core.gates.set('slow', gate.promise);
     const e = engine(core);
     const port = new RecordingPort();
-    e.run({ inbound: inbound('slow'), port });
-    e.run({ inbound: inbound('next'), port });
+    await e.run({ inbound: inbound('slow'), port });
+    await e.run({ inbound: inbound('next'), port });
     expect(e.running).toBe(2);
     expect(await e.drain(30)).toBe(false);
     setTimeout(() => gate.resolve(), 20);

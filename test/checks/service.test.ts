@@ -96,18 +96,18 @@ describe('check service: here and on a real agent over loopback', () => {
     ports = { dns: dns.port, https: https.port, http: http.port };
     h = await startHub();
     const allowlist = Allowlist.parse(['127.0.0.0/8']);
-    const lan = startAgent(h.url, registerAgent(h.store, 'lan-1'), 'lan-1', {
+    const lan = startAgent(h.url, await registerAgent(h.store, 'lan-1'), 'lan-1', {
       allowlist,
       executor: new MappedExecutor(new CatalogueExecutor(allowlist), ports),
     });
     // An agent that takes jobs and never finishes them: its own deadline answers "timeout".
-    const slow = startAgent(h.url, registerAgent(h.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) });
+    const slow = startAgent(h.url, await registerAgent(h.store, 'slow-1'), 'slow-1', { executor: new FakeExecutor({ hang: true }) });
     // An agent from before the route probe: it does not advertise (or run) it.
     const current = new MappedExecutor(new CatalogueExecutor(allowlist), ports);
     const older: JobExecutor = { kinds: current.kinds.filter((k) => k !== 'route'), execute: (job, ctx) => current.execute(job, ctx) };
-    const old = startAgent(h.url, registerAgent(h.store, 'old-1'), 'old-1', { allowlist, executor: older });
+    const old = startAgent(h.url, await registerAgent(h.store, 'old-1'), 'old-1', { allowlist, executor: older });
     agents.push(lan.agent, slow.agent, old.agent);
-    registerAgent(h.store, 'gone-1'); // registered, never connected
+    await registerAgent(h.store, 'gone-1'); // registered, never connected
     await Promise.all(agents.map((a) => a.whenOnline()));
     service = new CheckService({
       hub: h.hub,
@@ -148,7 +148,7 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(there.report.probes.every((p) => p.backend !== 'none')).toBe(true);
     expect(progress).toEqual(there.report.probes.map((_, i) => i + 1));
 
-    const jobs = h.store.audit.recent().filter((j) => j.checkId === there.checkId);
+    const jobs = (await h.store.audit.recent()).filter((j) => j.checkId === there.checkId);
     expect(jobs).toHaveLength(there.report.probes.length);
     expect(jobs.every((j) => j.agent === 'lan-1' && j.requestedBy === 'tester' && j.status === 'ok')).toBe(true);
   });
@@ -193,7 +193,7 @@ describe('check service: here and on a real agent over loopback', () => {
       'which next hop this machine uses for 10.255.255.1 (your network or the VPN device)',
       `whether cloud DNS server 10.255.255.1 answers for ${HOST}`,
     ]);
-    const jobs = h.store.audit.recent().filter((j) => j.checkId === checkId);
+    const jobs = (await h.store.audit.recent()).filter((j) => j.checkId === checkId);
     expect(jobs.filter((j) => j.status === 'refused')).toHaveLength(4);
     // The chat says the same: a notice first, the refused rows marked "not run" with their rule.
     const r = checkReply(report, { agent: 'lan-1' });
@@ -232,7 +232,9 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(r.summary).toContain('--allow 10.255.255.1 --allow 10.255.255.1:53 --allow 10.255.255.2:53');
     expect(r.items.map((i) => i.label)).toEqual(err.details.failures!.slice(0, 10));
     expect(
-      h.store.audit.recent().some((j) => j.checkId === err.details.checkId && j.status === 'refused' && j.target.includes('10.255.255.1')),
+      (await h.store.audit.recent()).some(
+        (j) => j.checkId === err.details.checkId && j.status === 'refused' && j.target.includes('10.255.255.1'),
+      ),
     ).toBe(true);
   });
 
@@ -243,17 +245,12 @@ describe('check service: here and on a real agent over loopback', () => {
     expect(err.code).toBe('timeout');
     expect(httpStatusOf(err.code)).toBe(504);
     expect(checkErrorReply(err)).toMatchObject({ kind: 'error', title: 'Agent slow-1 did not answer in time' });
-    expect(
-      h.store.audit
-        .recent()
-        .filter((j) => j.checkId === err.details.checkId)
-        .every((j) => j.status === 'timeout'),
-    ).toBe(true);
+    expect((await h.store.audit.recent()).filter((j) => j.checkId === err.details.checkId).every((j) => j.status === 'timeout')).toBe(true);
   });
 
   it("an agent that ignores its jobs altogether: the hub's deadline says timeout before the check writes the probes off", async () => {
     // A raw client that says hello, keeps heartbeating and never acknowledges a job (an old or wedged agent).
-    const token = registerAgent(h.store, 'deaf-1');
+    const token = await registerAgent(h.store, 'deaf-1');
     const ws = new WebSocket(h.url, { headers: { Authorization: `Bearer ${token}` } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

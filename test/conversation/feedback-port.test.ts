@@ -4,7 +4,7 @@ import { Store } from '../../src/store/index.js';
 
 describe('storeFeedbackPort', () => {
   it('records "fixed it" / "still broken" with who said it, where and when', async () => {
-    const s = Store.open(':memory:');
+    const s = await Store.open(':memory:');
     const port = storeFeedbackPort(s.feedback, () => 5);
     await port.record({
       inbound: { text: 'fixed', user: 'u', channel: 'C', platform: 'teams' },
@@ -16,8 +16,8 @@ describe('storeFeedbackPort', () => {
       topic: 'keep-traffic-flowing',
       fixed: false,
     });
-    expect(s.feedback.summary()).toEqual([{ topic: 'keep-traffic-flowing', fixed: 1, notFixed: 1 }]);
-    const rows = s.db.prepare('SELECT at, platform, channel, user FROM feedback').all();
+    expect(await s.feedback.summary()).toEqual([{ topic: 'keep-traffic-flowing', fixed: 1, notFixed: 1 }]);
+    const rows = await s.db.all('SELECT at, platform, channel, "user" FROM feedback');
     expect(rows).toEqual([
       { at: 5, platform: 'teams', channel: 'C', user: 'u' },
       { at: 5, platform: 'teams', channel: 'C', user: 'u' },

@@ -87,11 +87,17 @@ export async function startDnsServer(zone: Zone, options: { silentUdp?: boolean;
 }
 
 /** A TCP listener that accepts and never says anything (a stalled server). */
-export async function startSilentTcp(): Promise<{ port: number; close(): Promise<void> }> {
+export function startSilentTcp(): Promise<{ port: number; close(): Promise<void> }> {
+  return startTcpListener({ endOnAccept: false });
+}
+
+/** A TCP listener on 127.0.0.1 that accepts, then closes the connection (an open port) or stays silent. */
+export async function startTcpListener(options: { endOnAccept: boolean }): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<import('node:net').Socket>();
   const server = createTcp((s) => {
     sockets.add(s);
     s.on('error', () => {});
+    if (options.endOnAccept) s.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {

@@ -132,11 +132,11 @@ describe('POST /api/v1/checks: validation and agent choice', () => {
     ['bad agent name', { ...body, agent: '../etc' }],
     ['unknown field', { ...body, command: 'id' }],
   ])('400 for %s, before any agent is asked', async (_what, json) => {
-    const jobs = server.store.audit.count();
+    const jobs = await server.store.audit.count();
     const res = await api(server, '/api/v1/checks', { json });
     expect(res.status).toBe(400);
     expect((await bodyOf(res)).error.code).toBe('invalid-request');
-    expect(server.store.audit.count()).toBe(jobs);
+    expect(await server.store.audit.count()).toBe(jobs);
   });
 
   it('503 when no agent is online, 404 for an unknown agent', async () => {

@@ -94,7 +94,7 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     ]);
 
     const checkId = res.headers.get('x-vpn-doctor-check-id');
-    const jobs = server.store.audit.recent().filter((j) => j.checkId === checkId);
+    const jobs = (await server.store.audit.recent()).filter((j) => j.checkId === checkId);
     expect(jobs).toHaveLength(remote.probes.length);
     expect(jobs.every((j) => j.agent === 'lab-agent' && j.requestedBy === 'api' && j.platform === 'api' && j.status === 'ok')).toBe(true);
   });
@@ -108,7 +108,7 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(reply.kind).toBe('check');
     expect(reply.evidence.length).toBeGreaterThan(5);
     expect(progress.some((p) => p.includes('lab-agent'))).toBe(true);
-    expect(server.store.audit.recent({ limit: 1 })[0]).toMatchObject({ platform: 'slack', channel: 'C1', requestedBy: 'u1' });
+    expect((await server.store.audit.recent({ limit: 1 }))[0]).toMatchObject({ platform: 'slack', channel: 'C1', requestedBy: 'u1' });
   });
 
   it('a DNS server outside the agent allowlist: 200, its probes marked not run with the rule, the rest diagnosed', async () => {
@@ -128,7 +128,7 @@ describe.skipIf(!isRoot)('POST /api/v1/checks through a real agent on loopback',
     expect(report.verdict).not.toBe('down');
     expect(report.probes.filter((p) => p.kind === 'tcp').map((p) => p.ok)).toEqual([true, true]);
     expect(report.notConcluded!.flatMap((g) => g.codes)).toContain('dns-unreachable');
-    expect(server.store.audit.recent().some((j) => j.status === 'refused' && j.target.includes('10.255.255.1'))).toBe(true);
+    expect((await server.store.audit.recent()).some((j) => j.status === 'refused' && j.target.includes('10.255.255.1'))).toBe(true);
   });
 
   it('an allowlist of 53 and 443 only: TCP 80 and the pings are not run, 443 is judged, no port-blocked for 80', async () => {
@@ -193,10 +193,10 @@ describe('POST /api/v1/checks when the check cannot run on the agent', () => {
   beforeAll(async () => {
     server = await startTestServer();
     // Takes jobs and never finishes them: the agent's own deadline answers "timeout".
-    slow = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'slow-1'), 'slow-1', {
+    slow = startAgent(`${server.url.replace('http', 'ws')}/agents`, await registerAgent(server.store, 'slow-1'), 'slow-1', {
       executor: new FakeExecutor({ hang: true }),
     }).agent;
-    registerAgent(server.store, 'gone-1');
+    await registerAgent(server.store, 'gone-1');
     await slow.whenOnline();
   });
 
@@ -221,7 +221,7 @@ describe('POST /api/v1/checks when the check cannot run on the agent', () => {
     expect(res.status).toBe(504);
     const error = (await bodyOf(res)).error as { code: string; details: { checkId: string; failures: string[] } };
     expect(error.code).toBe('timeout');
-    const jobs = server.store.audit.recent().filter((j) => j.checkId === error.details.checkId);
+    const jobs = (await server.store.audit.recent()).filter((j) => j.checkId === error.details.checkId);
     expect(jobs.length).toBe(error.details.failures.length);
     expect(jobs.every((j) => j.status === 'timeout')).toBe(true);
   });

@@ -15,7 +15,7 @@ async function setup(names: string[], keepalive = false) {
   cleanups.push(() => server.close());
   const agents: ProbeAgent[] = [];
   for (const name of names) {
-    const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, name), name, {
+    const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, await registerAgent(server.store, name), name, {
       ...(keepalive ? { keepalive: { target: '127.0.0.2', intervalMs: 50, ping: async () => ({ ok: true, rttMs: 1 }) } } : {}),
     });
     cleanups.push(() => agent.stop({ timeoutMs: 100 }));
@@ -28,7 +28,7 @@ async function setup(names: string[], keepalive = false) {
 describe('the conversation core on a server (CheckRunner and AgentsPort through the hub)', () => {
   it('"agents" lists registered agents with their state', async () => {
     const { server } = await setup(['lan-1']);
-    registerAgent(server.store, 'lan-2');
+    await registerAgent(server.store, 'lan-2');
     const reply = await server.assistant.handle(inbound('agents'));
     expect(reply).toMatchObject({ kind: 'list', title: '2 probe agents, 1 online' });
     expect(reply.items[0]).toMatchObject({ label: 'lan-1', detail: expect.stringContaining('online') });
@@ -53,7 +53,7 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
 
   it('an offline agent is named as such', async () => {
     const { server } = await setup(['lan-1']);
-    registerAgent(server.store, 'lan-2');
+    await registerAgent(server.store, 'lan-2');
     const reply = await server.assistant.handle(inbound('check acme.outsystemsenterprise.com dns 10.0.0.2 on lan-2'));
     expect(reply).toMatchObject({ kind: 'error', summary: expect.stringContaining('offline') });
   });
@@ -62,14 +62,14 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     const { server, agents } = await setup(['lan-1'], true);
     const on = await server.assistant.handle(inbound('keepalive on lan-1 here'));
     expect(on).toMatchObject({ title: 'Keep-alive alerts on for lan-1', summary: expect.stringContaining('pings 127.0.0.2') });
-    expect(server.store.subscriptions.forAgent('lan-1')).toMatchObject([
+    expect(await server.store.subscriptions.forAgent('lan-1')).toMatchObject([
       { conversationKey: 'slack:C1:t1', platform: 'slack', reference: { channel: 'C1', thread: 't1' }, createdBy: 'u1' },
     ]);
     expect(agents[0]!.tunnelState).not.toBe('off');
 
     const off = await server.assistant.handle(inbound('keepalive off lan-1 here'));
     expect(off.summary).toContain('Alerts for lan-1 stopped in this channel; no other conversation is subscribed');
-    expect(server.store.subscriptions.forAgent('lan-1')).toEqual([]);
+    expect(await server.store.subscriptions.forAgent('lan-1')).toEqual([]);
     expect((await server.assistant.handle(inbound('keepalive on nobody'))).kind).toBe('error');
   });
 
@@ -86,37 +86,35 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
     await say(at('slack', 'C-ONCALL', 't1'), 'keepalive on lan-1 here');
     await say(at('slack', 'C-NET', 't2'), 'keepalive on lan-1 here');
     await say(at('teams', '19:ops@thread.tacv2', undefined), 'keepalive on lan-1 here');
-    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
+    expect(await server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
 
     // A stranger in a DM cannot silence anyone else's alerts.
     const dm = await say(at('slack', 'D-STRANGER', 't9', 'mallory'), 'keepalive off lan-1');
     expect(dm.summary).toContain('This channel was not subscribed to alerts from lan-1; 3 other conversations still subscribed');
-    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
+    expect(await server.store.subscriptions.forAgent('lan-1')).toHaveLength(3);
 
     // In the on-call channel, from another thread (a Slack /vpn command is its user's own thread): that channel only.
     const off = await say(at('slack', 'C-ONCALL', 'slash-U2', 'u2'), 'keepalive off lan-1');
     expect(off.title).toBe('Keep-alive alerts off for lan-1 here');
     expect(off.summary).toContain('Alerts for lan-1 stopped in this channel; 2 other conversations still subscribed');
-    expect(
-      server.store.subscriptions
-        .forAgent('lan-1')
-        .map((s) => s.conversationKey)
-        .sort(),
-    ).toEqual(['slack:C-NET:t2', 'teams:19:ops@thread.tacv2:-']);
+    expect((await server.store.subscriptions.forAgent('lan-1')).map((s) => s.conversationKey).sort()).toEqual([
+      'slack:C-NET:t2',
+      'teams:19:ops@thread.tacv2:-',
+    ]);
 
     // Same channel id on another platform is another conversation.
     await say(at('teams', 'C-NET', undefined), 'keepalive off lan-1');
-    expect(server.store.subscriptions.forAgent('lan-1')).toHaveLength(2);
+    expect(await server.store.subscriptions.forAgent('lan-1')).toHaveLength(2);
     const last = await say(at('teams', '19:ops@thread.tacv2', '1700000000000'), 'keepalive off lan-1');
     expect(last.summary).toContain('1 other conversation still subscribed');
-    expect(server.store.subscriptions.forAgent('lan-1').map((s) => s.conversationKey)).toEqual(['slack:C-NET:t2']);
+    expect((await server.store.subscriptions.forAgent('lan-1')).map((s) => s.conversationKey)).toEqual(['slack:C-NET:t2']);
   });
 
   it('tunnel transitions reach the notifiers with the subscribed conversations', async () => {
     const { server } = await setup([]);
     const seen: { agent: string; kind: string; subs: number }[] = [];
     server.notifiers.add({ notify: (n) => void seen.push({ agent: n.agent, kind: n.event.kind, subs: n.subscriptions.length }) });
-    server.store.subscriptions.upsert({
+    await server.store.subscriptions.upsert({
       agent: 'lan-9',
       conversationKey: 'teams:19:x:-',
       platform: 'teams',
@@ -125,7 +123,7 @@ describe('the conversation core on a server (CheckRunner and AgentsPort through 
       createdAt: 0,
     });
     let ok = true;
-    const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'lan-9'), 'lan-9', {
+    const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, await registerAgent(server.store, 'lan-9'), 'lan-9', {
       keepalive: { target: '127.0.0.2', intervalMs: 20, ping: async () => ({ ok, rttMs: ok ? 1 : null }), downAfter: 2, upAfter: 2 },
     });
     cleanups.push(() => agent.stop({ timeoutMs: 100 }));

@@ -44,7 +44,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
 /** A real agent (catalogue executor, its own allowlist) connected to the server's hub. */
 export async function connectAgent(server: RunningServer, name: string, allow: string[] = ['127.0.0.0/8']): Promise<ProbeAgent> {
   const allowlist = Allowlist.parse(allow);
-  const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, name), name, {
+  const { agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, await registerAgent(server.store, name), name, {
     allowlist,
     executor: new CatalogueExecutor(allowlist),
   });

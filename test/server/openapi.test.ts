@@ -22,7 +22,7 @@ let ajv: Ajv2020;
 beforeAll(async () => {
   server = await startTestServer();
   let ok = true;
-  ({ agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, registerAgent(server.store, 'doc-agent'), 'doc-agent', {
+  ({ agent } = startAgent(`${server.url.replace('http', 'ws')}/agents`, await registerAgent(server.store, 'doc-agent'), 'doc-agent', {
     keepalive: { target: '127.0.0.2', intervalMs: 20, ping: async () => ({ ok, rttMs: ok ? 1.5 : null }), downAfter: 2, upAfter: 2 },
   }));
   await agent.whenOnline();
@@ -150,7 +150,7 @@ describe('real responses match the document', () => {
     const finished: Exclude<JobStatus, 'running'>[] = ['ok', 'failed', 'refused', 'timeout', 'cancelled', 'disconnected', 'interrupted'];
     const now = Date.now();
     for (const [i, status] of [...finished, 'running' as const].entries()) {
-      server.store.audit.start({
+      await server.store.audit.start({
         id: `job-${i}`,
         checkId: 'chk-1',
         requestedAt: now + i,
@@ -163,7 +163,11 @@ describe('real responses match the document', () => {
         params: {},
       });
       if (status !== 'running')
-        server.store.audit.finish(`job-${i}`, { status, detail: status === 'ok' ? null : `${status} detail`, durationMs: 12 }, now + i + 5);
+        await server.store.audit.finish(
+          `job-${i}`,
+          { status, detail: status === 'ok' ? null : `${status} detail`, durationMs: 12 },
+          now + i + 5,
+        );
     }
     const jobs = (await matchesDocument(await api(server, '/api/v1/jobs?agent=doc-agent'), '/api/v1/jobs', 'get')) as {
       jobs: { status: string }[];

@@ -45,6 +45,10 @@ export class AgentConnections {
   private readonly all = new Set<Connection>();
   private readonly sweeper: NodeJS.Timeout;
   private registry!: AgentRegistry;
+  /** The last pending state write of each agent (by id): see record(). */
+  private readonly writes = new Map<number, Promise<void>>();
+  /** Agents are admitted once the hub has reset what a previous hub left (AgentHub.ready). */
+  private ready: Promise<void> = Promise.resolve();
   private dispatcher!: JobDispatcher;
   private closing = false;
 
@@ -64,9 +68,10 @@ export class AgentConnections {
   }
 
   /** The two parts this layer hands messages to (they in turn send and drop through this one). */
-  connect(registry: AgentRegistry, dispatcher: JobDispatcher): void {
+  connect(registry: AgentRegistry, dispatcher: JobDispatcher, ready: Promise<void>): void {
     this.registry = registry;
     this.dispatcher = dispatcher;
+    this.ready = ready;
   }
 
   private get log(): Logger {
@@ -74,6 +79,14 @@ export class AgentConnections {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.upgrade(req, socket, head).catch((err: unknown) => {
+      // The database could not be read: the agent retries, as after any refused connection.
+      this.log.error({ err }, 'agent connection refused: the token could not be checked');
+      if (!socket.destroyed) rejectUpgrade(socket, 503, 'hub cannot check tokens now');
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const address = req.socket.remoteAddress ?? null;
     if (this.closing) {
       rejectUpgrade(socket, 503, 'hub shutting down');
@@ -82,7 +95,13 @@ export class AgentConnections {
     const token = bearerToken(req.headers.authorization);
     const tokenHash = token && looksLikeToken(token) ? hashToken(token) : undefined;
     // Only an active token finds its agent: a revoked one is refused here, before any socket exists.
-    const record = tokenHash ? this.deps.store.agents.byTokenHash(tokenHash) : undefined;
+    await this.ready;
+    const record = tokenHash ? await this.deps.store.agents.byTokenHash(tokenHash) : undefined;
+    if (socket.destroyed) return; // the peer gave up while the token was looked up
+    if (this.closing) {
+      rejectUpgrade(socket, 503, 'hub shutting down');
+      return;
+    }
     if (!record) {
       this.log.warn({ address, reason: token ? 'unknown or revoked token' : 'no token' }, 'agent connection refused');
       this.deps.observer?.connectionRejected('unauthorized');
@@ -166,9 +185,11 @@ export class AgentConnections {
         const now = this.deps.now();
         if (now - conn.lastSeenWrite >= this.deps.heartbeatMs / 2) {
           conn.lastSeenWrite = now;
-          this.deps.store.agents.seen(conn.record.id, now);
+          this.record(conn, 'last seen', () => this.deps.store.agents.seen(conn.record.id, now));
           // Revocation by `agents revoke` (another process) takes effect at the latest at the next heartbeat.
-          this.registry.stillAuthorized(conn);
+          this.registry
+            .stillAuthorized(conn)
+            .catch((err: unknown) => this.log.warn({ agent: name, err }, 'could not check the agent token'));
         }
         return;
       }
@@ -207,7 +228,8 @@ export class AgentConnections {
 
     this.registry.add(conn);
     const now = this.deps.now();
-    this.deps.store.agents.registered(conn.record.id, { version: msg.version, capabilities: msg.capabilities, address: conn.address }, now);
+    const info = { version: msg.version, capabilities: msg.capabilities, address: conn.address };
+    this.record(conn, 'agent online', () => this.deps.store.agents.registered(conn.record.id, info, now));
     conn.lastSeenWrite = now;
     const { heartbeatMs } = this.deps;
     this.send(conn, { type: 'welcome', protocol: PROTOCOL_VERSION, name, heartbeatMs, serverTime: now, hubVersion: VERSION });
@@ -248,11 +270,8 @@ export class AgentConnections {
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     this.all.delete(conn);
     if (this.registry.remove(conn)) {
-      try {
-        this.deps.store.agents.disconnected(conn.record.id, this.deps.now());
-      } catch {
-        // the store may already be closed during shutdown
-      }
+      const now = this.deps.now();
+      this.record(conn, 'agent offline', () => this.deps.store.agents.disconnected(conn.record.id, now));
     }
     this.dispatcher.failAll(conn, this.closing ? 'interrupted' : 'disconnected', why);
   }
@@ -290,6 +309,25 @@ export class AgentConnections {
       ),
     );
     this.wss.close();
+    // The last state and audit writes land before whoever closes the hub closes the store.
+    await Promise.allSettled([...this.writes.values()]);
+    await this.dispatcher.flush();
+  }
+
+  /**
+   * Writes one agent's state (online, offline, last seen) in the order its events happened: the writes of
+   * one agent go one after another, since a pool of connections could otherwise apply an older "online"
+   * after a newer "offline". A failed write is logged; the hub goes on.
+   */
+  private record(conn: Connection, what: string, write: () => Promise<void>): void {
+    const id = conn.record.id;
+    const next = (this.writes.get(id) ?? Promise.resolve()).then(write).catch((err: unknown) => {
+      if (!this.closing) this.log.warn({ agent: conn.record.name, err }, `could not record ${what}`);
+    });
+    this.writes.set(id, next);
+    void next.then(() => {
+      if (this.writes.get(id) === next) this.writes.delete(id);
+    });
   }
 }
 

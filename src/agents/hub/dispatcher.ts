@@ -14,6 +14,9 @@ import {
   type PendingJob,
 } from './types.js';
 
+/** Longest an outcome waits for its audit row to be written before the caller gets it anyway. */
+const RECORD_WAIT_MS = 1_000;
+
 export interface DispatcherDeps {
   store: Store;
   log: Logger;
@@ -41,10 +44,17 @@ export class JobDispatcher {
     return m;
   }
 
-  /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
-  dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
+  /** Audit writes not yet done (closing the hub waits for them before the store closes). */
+  private readonly writes = new Set<Promise<unknown>>();
+
+  /**
+   * Sends a job to an agent and resolves when it ends, one way or another; rejects only with
+   * AgentUnavailableError, before anything was sent.
+   */
+  async dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
     const { store, registry, send, now } = this.deps;
-    const conn = registry.available(agentName);
+    const conn = await registry.available(agentName);
+    // From here to the queue nothing awaits: admission and enqueueing see the same state.
     if (conn.hello && !conn.hello.capabilities.probes.includes(request.probe)) {
       throw new AgentUnavailableError(`agent "${agentName}" does not run ${request.probe} probes`, 'unsupported-probe', agentName);
     }
@@ -68,23 +78,26 @@ export class JobDispatcher {
       );
     }
 
-    const id = randomUUID();
+    const id = request.jobId ?? randomUUID();
     const startedAt = now();
     // Within what the protocol allows: an agent would refuse anything else as malformed.
     const deadlineMs = Math.min(JOB_DEADLINE_MAX_MS, Math.max(JOB_DEADLINE_MIN_MS, Math.round(request.deadlineMs)));
-    // Audit first: a job that reaches an agent always has its row, whatever happens to the hub next.
-    store.audit.start({
-      id,
-      checkId: request.checkId ?? null,
-      requestedAt: startedAt,
-      requestedBy: request.requestedBy.user,
-      platform: request.requestedBy.platform,
-      channel: request.requestedBy.channel ?? null,
-      agent: agentName,
-      probe: request.probe,
-      target: request.target,
-      params: request.params,
-    });
+    // Audit first: a job that reaches an agent always has its row, whatever happens to the hub next. The
+    // insert runs while the job waits for its slot; the job leaves only once it is written.
+    const audited = this.track(
+      store.audit.start({
+        id,
+        checkId: request.checkId ?? null,
+        requestedAt: startedAt,
+        requestedBy: request.requestedBy.user,
+        platform: request.requestedBy.platform,
+        channel: request.requestedBy.channel ?? null,
+        agent: agentName,
+        probe: request.probe,
+        target: request.target,
+        params: request.params,
+      }),
+    );
 
     return new Promise<JobOutcome>((resolve) => {
       const onAbort = () => {
@@ -112,15 +125,29 @@ export class JobDispatcher {
         }, deadlineMs + this.deps.graceMs),
         cleanup: () => request.signal?.removeEventListener('abort', onAbort),
         requester,
+        audited,
         ...(request.checkId !== undefined ? { checkId: request.checkId } : {}),
         send: () => {
           job.send = null;
           conn.inFlight++;
-          // Time spent waiting for a slot comes out of the job's own deadline.
-          const left = Math.max(JOB_DEADLINE_MIN_MS, deadlineMs - (now() - startedAt));
-          send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs: left });
+          audited.then(
+            () => {
+              if (conn.jobs.get(id) !== job) return; // settled while the row was being written
+              // Time spent waiting for a slot comes out of the job's own deadline.
+              const left = Math.max(JOB_DEADLINE_MIN_MS, deadlineMs - (now() - startedAt));
+              send(conn, { type: 'job', jobId: id, probe: request.probe, params: request.params, deadlineMs: left });
+            },
+            () => undefined, // settled below
+          );
         },
       };
+      audited.catch((err: unknown) => {
+        this.deps.log.error({ err, jobId: id }, 'could not write the audit row: job not sent');
+        this.settle(job, {
+          status: 'failed',
+          error: { code: 'audit', message: 'the audit log could not be written, so the job was not sent' },
+        });
+      });
       conn.jobs.set(id, job);
       if (job.checkId !== undefined) checks.set(job.checkId, (checks.get(job.checkId) ?? 0) + 1);
       if (request.signal?.aborted) return onAbort();
@@ -151,16 +178,35 @@ export class JobDispatcher {
     }
     // A result for a job this hub is not waiting for: the job finished while the hub was away (restart),
     // or after its deadline. It still belongs in the audit log if the row is this agent's and still open.
+    void this.track(this.recordLate(conn, msg));
+  }
+
+  private async recordLate(conn: Connection, msg: ResultMessage): Promise<void> {
     const { store, log } = this.deps;
-    const row = store.audit.get(msg.jobId);
-    if (row && row.agent === conn.record.name) {
-      const updated = store.audit.finish(msg.jobId, {
+    try {
+      const row = await store.audit.get(msg.jobId);
+      if (!row || row.agent !== conn.record.name) return;
+      const updated = await store.audit.finish(msg.jobId, {
         status: msg.status,
         detail: `${msg.late ? 'reported after a reconnect' : 'reported late'}: ${msg.error?.message ?? msg.status}`,
         durationMs: Math.round(msg.durationMs),
       });
       if (updated) log.info({ agent: conn.record.name, jobId: msg.jobId, status: msg.status }, 'late job result recorded');
+    } catch (err) {
+      log.warn({ err, jobId: msg.jobId }, 'could not record a late job result');
     }
+  }
+
+  /** Waits for the audit writes under way (at shutdown, before the store closes). */
+  async flush(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    const forget = () => void this.writes.delete(write);
+    write.then(forget, forget);
+    return write;
   }
 
   /** Sends waiting jobs while the agent has free slots (never on a closed connection: failAll ends those). */
@@ -196,13 +242,25 @@ export class JobDispatcher {
     job.cleanup();
     const durationMs = this.deps.now() - job.startedAt;
     const outcome: JobOutcome = { jobId: job.id, agent: job.agent, probe: job.probe, durationMs, ...end };
-    try {
-      this.deps.store.audit.finish(job.id, { status: end.status, detail: end.error?.message ?? null, durationMs });
-    } catch (err) {
-      // The caller still gets the answer; the row stays "running" and is marked interrupted at next start.
-      this.deps.log.error({ err, jobId: job.id }, 'could not record the job outcome');
-    }
     this.deps.observer?.jobFinished(job.probe, end.status, durationMs / 1000);
-    job.resolve(outcome);
+    const recorded = this.track(
+      job.audited
+        .then(() => this.deps.store.audit.finish(job.id, { status: end.status, detail: end.error?.message ?? null, durationMs }))
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            // The caller still gets the answer; the row stays "running" and is marked interrupted at next start.
+            this.deps.log.error({ err, jobId: job.id }, 'could not record the job outcome');
+          },
+        ),
+    );
+    // The caller hears the outcome once its audit row is final, or after RECORD_WAIT_MS if the database
+    // is slow: an answer is never held up by the audit log for longer than that.
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+    void Promise.race([recorded, slow]).then(() => {
+      clearTimeout(timer);
+      job.resolve(outcome);
+    });
   }
 }

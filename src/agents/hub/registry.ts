@@ -14,6 +14,8 @@ export class AgentRegistry {
     private readonly drop: DropConnection,
     private readonly now: () => number,
     private readonly observer?: HubObserver,
+    /** With replicas: told which agents this replica holds (src/agents/hub/replica-link.ts). */
+    private readonly presence?: { claimed(name: string): void; released(name: string): void },
   ) {}
 
   /** A connection that said hello; the agent's previous connection, if any, is replaced. */
@@ -26,6 +28,7 @@ export class AgentRegistry {
     }
     this.online.set(name, conn);
     this.observer?.agentsOnline(this.online.size);
+    this.presence?.claimed(name);
   }
 
   /** Forgets a closed connection; true when it was the agent's current one. */
@@ -33,6 +36,7 @@ export class AgentRegistry {
     if (this.online.get(conn.record.name) !== conn) return false;
     this.online.delete(conn.record.name);
     this.observer?.agentsOnline(this.online.size);
+    this.presence?.released(conn.record.name);
     return true;
   }
 
@@ -49,24 +53,28 @@ export class AgentRegistry {
    * (one indexed read) whenever it matters: before a job is sent, when the online agents are listed, and at
    * the heartbeat. A revoked connection is dropped on the spot.
    */
-  stillAuthorized(conn: Connection): boolean {
-    if (this.store.agents.isActiveToken(conn.record.id, conn.tokenHash)) return true;
+  async stillAuthorized(conn: Connection): Promise<boolean> {
+    if (await this.store.agents.isActiveToken(conn.record.id, conn.tokenHash)) return true;
     this.drop(conn, CloseCode.revoked, 'agent token revoked');
     return false;
   }
 
   /** The connection jobs for `name` go to; AgentUnavailableError says why there is none. */
-  available(name: string): Connection {
+  async available(name: string): Promise<Connection> {
     const conn = this.online.get(name);
-    if (!conn || conn.closed) {
-      const known = this.store.agents.byName(name);
-      if (!known) throw new AgentUnavailableError(`no agent named "${name}"`, 'unknown', name);
-      if (known.revokedAt !== null) throw new AgentUnavailableError(`agent "${name}" is revoked`, 'revoked', name);
-      throw new AgentUnavailableError(`agent "${name}" is offline`, 'offline', name);
-    }
-    if (!this.stillAuthorized(conn)) throw new AgentUnavailableError(`agent "${name}" is revoked`, 'revoked', name);
+    if (!conn || conn.closed) return this.unavailable(name);
+    if (!(await this.stillAuthorized(conn))) throw new AgentUnavailableError(`agent "${name}" is revoked`, 'revoked', name);
+    // The connection may have gone while the token was being checked.
+    if (conn.closed) return this.unavailable(name);
     if (conn.draining) throw new AgentUnavailableError(`agent "${name}" is shutting down`, 'draining', name);
     return conn;
+  }
+
+  private async unavailable(name: string): Promise<never> {
+    const known = await this.store.agents.byName(name);
+    if (!known) throw new AgentUnavailableError(`no agent named "${name}"`, 'unknown', name);
+    if (known.revokedAt !== null) throw new AgentUnavailableError(`agent "${name}" is revoked`, 'revoked', name);
+    throw new AgentUnavailableError(`agent "${name}" is offline`, 'offline', name);
   }
 
   isOnline(name: string): boolean {
@@ -75,19 +83,18 @@ export class AgentRegistry {
   }
 
   /** Agents that can take jobs now. */
-  onlineNames(): string[] {
-    const names: string[] = [];
-    for (const conn of [...this.online.values()]) {
-      if (conn.draining || conn.closed || !this.stillAuthorized(conn)) continue;
-      names.push(conn.record.name);
-    }
-    return names.sort();
+  async onlineNames(): Promise<string[]> {
+    const candidates = [...this.online.values()].filter((conn) => !conn.draining && !conn.closed);
+    const authorized = await Promise.all(candidates.map((conn) => this.stillAuthorized(conn)));
+    return candidates
+      .filter((conn, i) => authorized[i] && !conn.closed)
+      .map((conn) => conn.record.name)
+      .sort();
   }
 
   /** Every registered agent with its live state, online ones first. */
-  list(): AgentStatus[] {
-    return this.store.agents
-      .list()
+  async list(): Promise<AgentStatus[]> {
+    return (await this.store.agents.list())
       .map((r): AgentStatus => {
         const conn = this.online.get(r.name);
         const caps = conn?.hello?.capabilities ?? (r.capabilities as Capabilities | null);

@@ -4,6 +4,7 @@ import type { AgentRecord } from '../../store/agents.js';
 import type { Store } from '../../store/index.js';
 import type { Capabilities, MonitorEvent } from '../protocol.js';
 import type { FairQueue } from './fair-queue.js';
+import type { ReplicaLink } from './replica-link.js';
 
 /** How a job ended, as the hub saw it. `result` is the probe's result envelope when status is ok. */
 export type JobOutcomeStatus = 'ok' | 'failed' | 'refused' | 'timeout' | 'cancelled' | 'disconnected' | 'interrupted';
@@ -36,6 +37,11 @@ export interface JobRequest {
   requestedBy: Requester;
   /** Groups the jobs of one connectivity check in the audit log. */
   checkId?: string;
+  /**
+   * The job's (and audit row's) id, when the caller chooses it: a replica relaying the job to the replica
+   * holding the agent does, so it can close the row itself if that replica dies. Default: a random UUID.
+   */
+  jobId?: string;
   onProgress?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -76,6 +82,8 @@ export interface HubOptions {
   deadlineGraceMs?: number;
   /** Messages per second per agent (token bucket, burst = 2x); beyond it the connection is closed. */
   maxMessagesPerSecond?: number;
+  /** Several replicas on one PostgreSQL (src/replicas): jobs for agents held elsewhere are routed there. */
+  replicas?: ReplicaLink;
   now?: () => number;
 }
 
@@ -110,6 +118,8 @@ export interface PendingJob {
   checkId?: string;
   /** Sends the job to the agent; null once sent. A job waiting for a slot still has it. */
   send: (() => void) | null;
+  /** Settles once the job's audit row is written: the job leaves for the agent only after that. */
+  audited: Promise<void>;
 }
 
 /** One authenticated agent socket, from the upgrade to its close. */

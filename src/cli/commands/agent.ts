@@ -16,7 +16,7 @@ import { untilShutdownSignal } from '../../server/shutdown.js';
 import { UsageError } from '../errors.js';
 
 interface AgentFlags {
-  hub?: string;
+  hub?: string[];
   token?: string;
   tokenFile?: string;
   name?: string;
@@ -39,7 +39,11 @@ export function registerAgentCommand(program: Command): void {
   program
     .command('agent')
     .description('run a probe agent inside your network (connects out to the vpn-doctor server)')
-    .option('--hub <url>', 'hub URL, ws(s)://HOST:PORT/agents (env VPN_DOCTOR_HUB)')
+    .option(
+      '--hub <url>',
+      'hub URL, ws(s)://HOST:PORT/agents (env VPN_DOCTOR_HUB); repeat it or separate URLs with commas for replicas: the agent fails over between them',
+      (v: string, prev: string[] | undefined) => collect(v, prev),
+    )
     .option(
       '--token <token>',
       'agent token from `vpn-doctor agents add` (prefer env VPN_DOCTOR_AGENT_TOKEN or --token-file: arguments show in ps)',
@@ -88,12 +92,13 @@ export function registerAgentCommand(program: Command): void {
       if (config.allow.length === 0) log.warn('no --allow rules: this agent will refuse every job');
 
       const tested = await selfTest();
-      const proxy = proxyUrlFor(config.hub);
+      const proxies = config.hub.map((url) => proxyUrlFor(url)).filter((p): p is string => p !== null);
       log.info(
-        { name: config.name, hub: config.hub, proxy: proxy ? new URL(proxy).host : null, allow: config.allow, ...tested },
+        { name: config.name, hub: config.hub, proxy: [...new Set(proxies.map((p) => new URL(p).host))], allow: config.allow, ...tested },
         'agent starting',
       );
-      const httpAgent = proxyAgentFor(config.hub);
+      // One proxy agent per hub URL, made once: the replicas may sit behind different proxies (or NO_PROXY).
+      const httpAgents = new Map(config.hub.map((url) => [url, proxyAgentFor(url)]));
       const agent = new ProbeAgent({
         hubUrl: config.hub,
         token: config.token,
@@ -106,7 +111,7 @@ export function registerAgentCommand(program: Command): void {
         keepalive: config.keepalive
           ? { target: config.keepalive, intervalMs: Math.round(config.keepaliveIntervalS * 1000), ping: icmpPinger }
           : null,
-        ...(httpAgent ? { httpAgent } : {}),
+        httpAgent: (url) => httpAgents.get(url),
       });
       const signal = untilShutdownSignal(log);
       agent.start();

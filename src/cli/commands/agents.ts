@@ -26,7 +26,7 @@ export function registerAgentsCommand(program: Command): void {
     .option('--resolver <ip>', 'your DNS resolver the check compares with the cloud DNS: the agent may query it')
     .option('--edge <ip>', "your VPN edge device's inside IP: the agent may ping it")
     .option('--host <name...>', 'environment host names (e.g. acme-dev.outsystemsenterprise.com)')
-    .action((name: string, opts: AddFlags) => {
+    .action(async (name: string, opts: AddFlags) => {
       const parsed = AgentNameSchema.safeParse(name);
       if (!parsed.success) throw new UsageError(`invalid agent name "${name}": ${parsed.error.issues[0]?.message}`);
       let rules: string[];
@@ -54,11 +54,11 @@ export function registerAgentsCommand(program: Command): void {
         rules,
         keepalive: opts.dns?.[0],
       });
-      withStore(
-        (store, path) => {
+      await withStore(
+        async (store, path) => {
           const token = generateToken();
           try {
-            store.agents.add(name, hashToken(token));
+            await store.agents.add(name, hashToken(token));
           } catch (err) {
             if (err instanceof AgentExistsError) throw new UsageError(err.message);
             throw err;
@@ -85,10 +85,10 @@ export function registerAgentsCommand(program: Command): void {
     .command('list')
     .description('list registered agents (online state as last recorded by the running server)')
     .option('--json', 'print the agents as JSON')
-    .action((opts: { json?: boolean }) => {
-      withStore(
-        (store, path) => {
-          const list = store.agents.list();
+    .action(async (opts: { json?: boolean }) => {
+      await withStore(
+        async (store, path) => {
+          const list = await store.agents.list();
           if (opts.json) {
             const rows = list.map((a) => ({
               name: a.name,
@@ -139,10 +139,10 @@ export function registerAgentsCommand(program: Command): void {
     .command('revoke')
     .description("revoke an agent's token (a connected agent is dropped at its next heartbeat)")
     .argument('<name>', 'agent name')
-    .action((name: string) => {
-      withStore(
-        (store) => {
-          if (!store.agents.revoke(name)) {
+    .action(async (name: string) => {
+      await withStore(
+        async (store) => {
+          if (!(await store.agents.revoke(name))) {
             process.stderr.write(`vpn-doctor: no active agent named "${name}"\n`);
             process.exitCode = 1;
             return;
@@ -165,21 +165,24 @@ interface AddFlags {
 }
 
 /**
- * Opens the one database (src/config/db-path.ts). A command that only reads or changes what exists
- * (`list`, `revoke`) never creates it: a missing file means a wrong VPN_DOCTOR_DB or user, not an empty list.
+ * Opens the one database: PostgreSQL when VPN_DOCTOR_DATABASE_URL is set, else the SQLite file
+ * (src/config/db-path.ts). A command that only reads or changes what exists (`list`, `revoke`) never creates
+ * a SQLite file: a missing file means a wrong VPN_DOCTOR_DB or user, not an empty list. `where` is printable
+ * (a URL's password is redacted).
  */
-function withStore(fn: (store: Store, path: string) => void, options: { create: boolean }): void {
-  const path = loadConfig().dbPath;
-  if (!options.create && path !== ':memory:' && !path.startsWith('file:') && !existsSync(path)) {
+async function withStore(fn: (store: Store, where: string) => Promise<void>, options: { create: boolean }): Promise<void> {
+  const config = loadConfig();
+  const path = config.dbPath;
+  if (!config.databaseUrl && !options.create && path !== ':memory:' && !path.startsWith('file:') && !existsSync(path)) {
     throw new DatabaseMissingError(
-      `no database at ${path}: nothing is registered there. \`serve\` and \`agents add\` create it; if the server uses another one, set VPN_DOCTOR_DB to its path.`,
+      `no database at ${path}: nothing is registered there. \`serve\` and \`agents add\` create it; if the server uses another one, set VPN_DOCTOR_DB to its path (or VPN_DOCTOR_DATABASE_URL to its PostgreSQL database).`,
     );
   }
-  const store = Store.open(path);
+  const store = await Store.open(config.databaseUrl ?? path);
   try {
-    fn(store, path);
+    await fn(store, store.location);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

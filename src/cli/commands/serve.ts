@@ -27,6 +27,8 @@ export function registerServeCommand(program: Command): void {
         port: config.port,
         host: config.host,
         dbPath: config.dbPath,
+        databaseUrl: config.databaseUrl,
+        replicaName: config.replicaName,
         apiToken: config.apiToken,
         kb: runtime.kb,
         classifier: runtime.classifier,
@@ -43,9 +45,11 @@ export function registerServeCommand(program: Command): void {
         await server.close();
         throw err;
       }
+      // The store's location never holds the password (redacted), so it can be printed.
+      const database = `${server.store.engine === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${server.store.location}`;
       log.info(
-        { url: server.url, chat: adapters.names, db: config.dbPath },
-        `vpn-doctor serving on ${server.url}${adapters.names.length ? ` with ${adapters.names.join(', ')}` : ''}; database ${config.dbPath}`,
+        { url: server.url, chat: adapters.names, engine: server.store.engine, db: server.store.location },
+        `vpn-doctor serving on ${server.url}${adapters.names.length ? ` with ${adapters.names.join(', ')}` : ''}; database ${database}`,
       );
       const signal = untilShutdownSignal(log);
       const chat = opts.chat

@@ -40,7 +40,7 @@ function live(target: Partial<SlackTarget> = {}, progressIntervalMs = 30) {
   const api = new RecordingApi();
   const logger = pino({ level: 'silent' });
   let n = 0;
-  const pages = new Continuations<SlackMessage>(() => `tok${++n}`);
+  const pages = new Continuations<SlackMessage>(undefined, () => `tok${++n}`);
   const answer = new LiveAnswer<SlackMessage, SlackRef>(new SlackPort(api, { channel: 'C0NETWORK1', ...target }, logger), {
     logger,
     continuations: pages,
@@ -133,6 +133,6 @@ describe('SlackPort (through the live answer of the turn engine)', () => {
     expect(api.calls).toHaveLength(1);
     expect(api.calls[0]).toMatchObject({ op: 'respond', message: { response_type: 'ephemeral' } });
     expect(JSON.stringify(api.calls[0]!.message.blocks)).toContain('tok1:2');
-    expect(pages.page('tok1', 2)?.blocks.length).toBeGreaterThan(0);
+    expect((await pages.page('tok1', 2))?.blocks.length).toBeGreaterThan(0);
   });
 });

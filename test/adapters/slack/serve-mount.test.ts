@@ -88,19 +88,19 @@ describe('Slack adapter mounted on vpn-doctor serve', () => {
   });
 
   it('stores "keepalive on <agent> here" with the Slack channel, and posts that agent\'s tunnel alerts there', async () => {
-    server.store.agents.add('branch-1', 'f'.repeat(64));
+    await server.store.agents.add('branch-1', 'f'.repeat(64));
     const { res } = await (async () => {
       const body = formBody(slashCommandFields('keepalive on branch-1 here', { response_url: api.responseUrl('ka') }));
       return { res: await postToSlackEndpoint(`${server.url}/slack/events`, body, { contentType: FORM }) };
     })();
     expect(res.status).toBe(200);
     await slack.idle();
-    const [subscription] = server.store.subscriptions.forAgent('branch-1');
+    const [subscription] = await server.store.subscriptions.forAgent('branch-1');
     expect(subscription).toMatchObject({ platform: 'slack', reference: { channel: CHANNEL }, createdBy: USER });
 
     const before = api.callsOf('chat.postMessage').length;
     const down = reply({ kind: 'check', title: 'Tunnel down: branch-1', summary: 'No keep-alive reply for 60 s.', verdict: 'down' });
-    await server.alerts.notify(tunnelDown('branch-1', server.store.subscriptions.forAgent('branch-1'), down));
+    await server.alerts.notify(tunnelDown('branch-1', await server.store.subscriptions.forAgent('branch-1'), down));
     // Nobody subscribed to this one: it goes to SLACK_ALERT_CHANNEL.
     await server.alerts.notify(tunnelDown('branch-2', [], down));
     expect(

@@ -68,7 +68,7 @@ describe('Teams on vpn-doctor serve', () => {
     expect((await post(msg)).status).toBe(200);
     await connector.waitFor((c) => c[0]);
 
-    const subscriptions = server.store.subscriptions.forAgent('dc1-probe');
+    const subscriptions = await server.store.subscriptions.forAgent('dc1-probe');
     expect(subscriptions).toHaveLength(1);
     expect(subscriptions[0]).toMatchObject({
       platform: 'teams',

@@ -7,6 +7,7 @@ import { tunnelReply } from '../../../src/conversation/tunnel-alert.js';
 import { Store } from '../../../src/store/index.js';
 import { RetentionSweeper } from '../../../src/store/retention.js';
 import { FakeExecutor, captureLogger, registerAgent, requester, startAgent, startHub, waitFor } from '../helpers.js';
+import { monitorEvent } from '../monitor-events.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -14,17 +15,7 @@ afterEach(async () => {
 });
 
 const MIN = 60_000;
-const ev = (id: string, kind: 'up' | 'down', at: number): MonitorEvent => ({
-  id,
-  kind,
-  target: '10.0.0.2',
-  at,
-  sent: 12,
-  received: kind === 'up' ? 12 : 0,
-  loss: kind === 'up' ? 0 : 1,
-  rttMs: kind === 'up' ? 10 : null,
-  idleBeforeMs: 5000,
-});
+const ev = (id: string, kind: 'up' | 'down', at: number): MonitorEvent => monitorEvent(id, kind, at);
 
 /** Longest gap between 5 ms ticks while `work` runs: how long the event loop was held. */
 async function maxLoopGap(work: () => Promise<unknown>): Promise<number> {
@@ -52,15 +43,15 @@ function service(store: Store, limits: ConstructorParameters<typeof MonitorServi
 
 describe('monitor ingest under a flood from one agent token', () => {
   it('20 messages of 500 events over a real socket: capped per minute, the loop never held long, a real agent keeps working', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const { s: monitor, lines: monitorLines } = service(store);
     const h = await startHub({ store, monitor, maxMessagesPerSecond: 500 });
     cleanups.push(() => h.close());
-    const { agent } = startAgent(h.url, registerAgent(h.store, 'real'), 'real', { executor: new FakeExecutor() });
+    const { agent } = startAgent(h.url, await registerAgent(h.store, 'real'), 'real', { executor: new FakeExecutor() });
     cleanups.push(() => agent.stop({ timeoutMs: 500 }));
     await agent.whenOnline();
 
-    const ws = new WebSocket(h.url, { headers: { Authorization: `Bearer ${registerAgent(h.store, 'stolen')}` } });
+    const ws = new WebSocket(h.url, { headers: { Authorization: `Bearer ${await registerAgent(h.store, 'stolen')}` } });
     cleanups.push(() => ws.terminate());
     await new Promise((r) => ws.once('open', r));
     ws.send(
@@ -91,12 +82,16 @@ describe('monitor ingest under a flood from one agent token', () => {
       });
       expect(outcome.status).toBe('ok');
       await waitFor(() => monitorLines.some((l) => String(l.msg).includes('monitor events refused')), 5000, 'refusal logged');
-      await waitFor(() => store.monitor.count() >= 1000, 10_000, `the admitted events stored (${store.monitor.count()})`);
+      await waitFor(
+        async () => (await store.monitor.count()) >= 1000,
+        10_000,
+        `the admitted events stored (${await store.monitor.count()})`,
+      );
       await monitor.ingest('stolen', []);
     });
     // The burst (1,000) plus what refilled while the flood lasted (1,000 a minute), of the 10,000 sent.
-    expect(store.monitor.count()).toBeGreaterThanOrEqual(1000);
-    expect(store.monitor.count()).toBeLessThan(1200);
+    expect(await store.monitor.count()).toBeGreaterThanOrEqual(1000);
+    expect(await store.monitor.count()).toBeLessThan(1200);
     // About 10 ms per 25-event chunk on an idle machine; the bound leaves room for a loaded CI runner.
     expect(gap).toBeLessThan(500);
     expect(h.hub.isOnline('real')).toBe(true);
@@ -106,7 +101,7 @@ describe('monitor ingest under a flood from one agent token', () => {
   });
 
   it('refuses events stamped far from now and batches beyond the cap', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const now = Date.UTC(2026, 0, 10);
     const { s, got } = service(store, { maxBatch: 3 }, () => now);
     await s.ingest('a', [
@@ -120,20 +115,25 @@ describe('monitor ingest under a flood from one agent token', () => {
       ev('ok-4', 'up', now - 100),
       ev('over', 'down', now),
     ]);
-    expect(store.monitor.since('a', 0).map((e) => e.eventId)).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4']);
+    expect((await store.monitor.since('a', 0)).map((e) => e.eventId)).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4']);
     expect(got.map((n) => n.event.eventId)).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4']);
     expect(got[1]!.outageMs).toBe(MIN - 1000);
   });
 
   it('work per event does not grow with the history: 500 events on top of 50,000 stored ones keep the loop free', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const now = Date.now();
-    store.db.transaction(() => {
-      for (let i = 0; i < 50_000; i++) {
-        const at = now - 2 * 60 * MIN + i * 100;
-        store.monitor.insert({ ...ev(`h-${i}`, i % 2 ? 'up' : 'down', at), agent: 'a', eventId: `h-${i}`, topic: null, receivedAt: at });
-      }
-    });
+    // In-memory SQLite without a transaction: 50,000 inserts take about a second.
+    for (let i = 0; i < 50_000; i++) {
+      const at = now - 2 * 60 * MIN + i * 100;
+      await store.monitor.insert({
+        ...ev(`h-${i}`, i % 2 ? 'up' : 'down', at),
+        agent: 'a',
+        eventId: `h-${i}`,
+        topic: null,
+        receivedAt: at,
+      });
+    }
     const { s, got } = service(store, { eventsPerMinute: 100_000 });
     const started = performance.now();
     const gap = await maxLoopGap(() =>
@@ -151,7 +151,7 @@ describe('monitor ingest under a flood from one agent token', () => {
   });
 
   it('the hourly pattern is still found from the indexed history', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const t0 = Date.UTC(2026, 0, 10);
     const { s, got } = service(store, {}, () => t0 + 3 * 60 * MIN);
     await s.ingest('a', [
@@ -168,11 +168,11 @@ describe('monitor ingest under a flood from one agent token', () => {
 
 describe('retention', () => {
   it('deletes old monitor events and finished audit rows in chunks, never a running job', async () => {
-    const store = Store.open(':memory:');
+    const store = await Store.open(':memory:');
     const now = Date.UTC(2026, 5, 1);
     const day = 24 * 60 * MIN;
     for (let i = 0; i < 120; i++) {
-      store.monitor.insert({
+      await store.monitor.insert({
         ...ev(`e-${i}`, 'down', now - i * day),
         agent: 'a',
         eventId: `e-${i}`,
@@ -190,11 +190,11 @@ describe('retention', () => {
       target: 't',
       params: {},
     });
-    store.audit.start(job('old-done', now - 400 * day));
-    store.audit.finish('old-done', { status: 'ok', durationMs: 1 }, now - 400 * day);
-    store.audit.start(job('old-running', now - 400 * day));
-    store.audit.start(job('new-done', now - day));
-    store.audit.finish('new-done', { status: 'ok', durationMs: 1 }, now - day);
+    await store.audit.start(job('old-done', now - 400 * day));
+    await store.audit.finish('old-done', { status: 'ok', durationMs: 1 }, now - 400 * day);
+    await store.audit.start(job('old-running', now - 400 * day));
+    await store.audit.start(job('new-done', now - day));
+    await store.audit.finish('new-done', { status: 'ok', durationMs: 1 }, now - day);
     const { log } = captureLogger();
     const sweeper = new RetentionSweeper({
       store,
@@ -203,14 +203,9 @@ describe('retention', () => {
       chunk: 7,
       now: () => now,
     });
-    expect(await sweeper.sweep()).toEqual({ monitorEvents: 29, jobs: 1 });
-    expect(store.monitor.count()).toBe(91);
-    expect(
-      store.audit
-        .recent()
-        .map((j) => j.id)
-        .sort(),
-    ).toEqual(['new-done', 'old-running']);
+    expect(await sweeper.sweep()).toEqual({ monitorEvents: 29, jobs: 1, chatState: 0 });
+    expect(await store.monitor.count()).toBe(91);
+    expect((await store.audit.recent()).map((j) => j.id).sort()).toEqual(['new-done', 'old-running']);
     await sweeper.stop();
   });
 });

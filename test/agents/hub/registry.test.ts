@@ -17,7 +17,7 @@ describe('agent registry: revocation takes effect wherever the hub looks', () =>
     // A long heartbeat, so only the registry's own check can notice the revocation during the test.
     const h = await startHub({ heartbeatMs: 60_000 });
     cleanups.push(() => h.close());
-    const { agent } = startAgent(h.url, registerAgent(h.store, name), name);
+    const { agent } = startAgent(h.url, await registerAgent(h.store, name), name);
     cleanups.push(() => agent.stop({ timeoutMs: 100 }));
     await agent.whenOnline();
     return h;
@@ -25,7 +25,7 @@ describe('agent registry: revocation takes effect wherever the hub looks', () =>
 
   it('a job for an agent revoked while connected is refused before its audit row, and the agent is dropped', async () => {
     const h = await connected('lan-1');
-    h.store.agents.revoke('lan-1');
+    await h.store.agents.revoke('lan-1');
     let err: unknown;
     try {
       await h.hub.dispatch('lan-1', {
@@ -40,16 +40,16 @@ describe('agent registry: revocation takes effect wherever the hub looks', () =>
     }
     expect(err).toBeInstanceOf(AgentUnavailableError);
     expect(err).toMatchObject({ reason: 'revoked', agent: 'lan-1' });
-    expect(h.store.audit.recent()).toEqual([]);
+    expect(await h.store.audit.recent()).toEqual([]);
     await waitFor(() => h.hub.onlineCount === 0, 2000, 'revoked agent dropped');
   });
 
   it('a revoked agent is not offered as online, and is dropped when the list is asked for', async () => {
     const h = await connected('lan-2');
-    expect(h.hub.onlineNames()).toEqual(['lan-2']);
-    h.store.agents.revoke('lan-2');
-    expect(h.hub.onlineNames()).toEqual([]);
+    expect(await h.hub.onlineNames()).toEqual(['lan-2']);
+    await h.store.agents.revoke('lan-2');
+    expect(await h.hub.onlineNames()).toEqual([]);
     await waitFor(() => h.hub.onlineCount === 0, 2000, 'revoked agent dropped');
-    expect(() => h.hub.assertAvailable('lan-2')).toThrow(/revoked/);
+    await expect(h.hub.assertAvailable('lan-2')).rejects.toThrow(/revoked/);
   });
 });
