@@ -103,7 +103,8 @@ export class TurnEngine<M extends object> {
     const keys = turn.deliveryKeys ?? [];
     const memory = this.options.memory;
     if (!memory || keys.length === 0) return this.start(turn);
-    return this.claims.run(conversationKey(turn.inbound), async () => {
+    // Tracked from the claim on: a drain (shutdown, an adapter's idle()) waits for a turn being claimed.
+    const claimed = this.claims.run(conversationKey(turn.inbound), async () => {
       try {
         const claims = await Promise.all(keys.map((key) => memory.rememberOnce(`delivery:${key}`, this.retryMemoryMs)));
         if (claims.some((first) => !first)) return null;
@@ -113,6 +114,7 @@ export class TurnEngine<M extends object> {
       }
       return this.start(turn);
     });
+    return this.inFlight.track(claimed);
   }
 
   /** Turns still running (queued or being answered). */

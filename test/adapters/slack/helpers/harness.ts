@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createSlackAdapter, type SlackAdapter, type SlackTuning } from '../../../../adapters/slack/index.js';
+import type { SharedMemory } from '../../../../src/chat/shared-memory.js';
 import type { FileLimits } from '../../../../src/chat/file-text.js';
 import type { SlackConfig } from '../../../../src/config/slack-env.js';
 import {
@@ -131,6 +132,8 @@ export interface HarnessOptions {
   files?: FileLimits;
   /** Configure the fake API before the adapter starts (e.g. its Socket Mode URL). */
   beforeStart?: (api: FakeSlackApi) => void | Promise<void>;
+  /** The shared memory (a store's chat state, as `serve` passes it); default: the adapter's own. */
+  memory?: SharedMemory;
 }
 
 export interface Harness {
@@ -185,6 +188,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     logger,
     ...(options.files ? { files: options.files } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
     tuning: {
       webApiRetries: 0,
       progressIntervalMs: 20,
