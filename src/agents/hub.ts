@@ -80,9 +80,13 @@ export class AgentHub {
     return this.dispatcher.dispatch(agentName, request);
   }
 
-  /** Throws AgentUnavailableError saying why jobs cannot go to this agent now. */
-  assertAvailable(agentName: string): void {
-    this.registry.available(agentName);
+  /**
+   * Throws AgentUnavailableError saying why jobs cannot go to this agent now; given a requester, also when
+   * a new job of theirs would be told busy.
+   */
+  assertAvailable(agentName: string, requestedBy?: JobRequest['requestedBy']): void {
+    if (requestedBy) this.dispatcher.assertRoomFor(agentName, requestedBy);
+    else this.registry.available(agentName);
   }
 
   /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */

@@ -66,9 +66,9 @@ export class CheckService {
       );
     }
     const agent = where.agent ?? this.onlyAgentOnline(hub);
-    // Fail before planning anything, with the precise reason (unknown, revoked, offline, draining).
+    // Fail before planning anything, with the precise reason (unknown, revoked, offline, draining, busy).
     try {
-      hub.assertAvailable(agent);
+      hub.assertAvailable(agent, options.requestedBy);
     } catch (err) {
       throw unavailable(err);
     }

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { runRoute, type ApiRoute } from './api-route.js';
 import { bearerAuth } from './auth.js';
+import { ConnectionGate } from './connection-gate.js';
 import { HttpError, toHttpError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { Router, type Method, type Route } from './router.js';
@@ -20,6 +21,8 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** How often Node looks for connections past those timeouts. */
   timeoutCheckIntervalMs: number;
+  /** Open HTTP connections one client address may hold (IPv6: per /64); 0: no cap (src/server/connection-gate.ts). */
+  maxConnectionsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -29,6 +32,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   timeoutCheckIntervalMs: 1_000,
+  maxConnectionsPerAddress: 32,
 };
 
 export interface HttpAppOptions {
@@ -80,6 +84,11 @@ export class HttpApp {
       // Malformed URLs are refused before routing; they get the same error body as everything else.
       frameworkErrors: (err, request, reply) => void this.respond(err, request, reply as FastifyReply),
     });
+    new ConnectionGate({
+      maxPerAddress: limits.maxConnectionsPerAddress,
+      log: options.log,
+      onRefused: () => options.metrics.httpConnectionRefused(),
+    }).attach(this.fastify.server);
     // JSON only: a body in any other type is a 415 before a handler runs.
     this.fastify.removeContentTypeParser(['text/plain']);
     this.fastify.addHook('onRequest', (request, reply, done) => {

@@ -13,6 +13,7 @@ export class Metrics implements HubObserver {
   private readonly rejected: Counter<'reason'>;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly requestDuration: Histogram<'method' | 'route'>;
+  private readonly refusedConnections: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -44,6 +45,11 @@ export class Metrics implements HubObserver {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
       registers,
     });
+    this.refusedConnections = new Counter({
+      name: 'vpn_doctor_http_connections_refused_total',
+      help: 'HTTP connections refused because their address already had too many open',
+      registers,
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vpn_doctor_' });
   }
 
@@ -58,6 +64,10 @@ export class Metrics implements HubObserver {
 
   connectionRejected(reason: string): void {
     this.rejected.inc({ reason });
+  }
+
+  httpConnectionRefused(): void {
+    this.refusedConnections.inc();
   }
 
   /** `route` is the route's pattern (never the raw path, which would explode label cardinality). */

@@ -41,6 +41,23 @@ export class JobDispatcher {
     return m;
   }
 
+  /**
+   * Throws AgentUnavailableError (busy) when a new job of `requestedBy` would be refused now: lets a caller
+   * refuse a whole check before planning it (a burst of checks then costs a few microseconds each, not a plan).
+   */
+  assertRoomFor(agentName: string, requestedBy: JobRequest['requestedBy']): void {
+    const conn = this.deps.registry.available(agentName);
+    const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
+    const runNow = conn.inFlight < limit && conn.waiting.length === 0;
+    if (!runNow && !conn.waiting.hasRoom(requesterKey(requestedBy))) {
+      throw new AgentUnavailableError(
+        `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
+        'busy',
+        agentName,
+      );
+    }
+  }
+
   /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
   dispatch(agentName: string, request: JobRequest): Promise<JobOutcome> {
     const { store, registry, send, now } = this.deps;
@@ -52,7 +69,7 @@ export class JobDispatcher {
     // Fair dispatch: the agent gets at most its advertised concurrency at once (it would refuse more, and
     // its refusals used to cost it its connection); as many more wait here, served requester by requester.
     const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
-    const requester = `${request.requestedBy.platform}:${request.requestedBy.user}`;
+    const requester = requesterKey(request.requestedBy);
     const runNow = conn.inFlight < limit && conn.waiting.length === 0;
     // A check is admitted as a whole: once one of its probes got in, the rest of them (a bounded number: the
     // CheckRequest limits hosts and servers) wait even beyond the queue's share, so a check the hub accepted
@@ -205,4 +222,9 @@ export class JobDispatcher {
     this.deps.observer?.jobFinished(job.probe, end.status, durationMs / 1000);
     job.resolve(outcome);
   }
+}
+
+/** Fair dispatch shares an agent's queue between requesters: one person (or API caller) on one platform. */
+function requesterKey(requestedBy: JobRequest['requestedBy']): string {
+  return `${requestedBy.platform}:${requestedBy.user}`;
 }

@@ -1,0 +1,126 @@
+import { AgentUnavailableError } from '../../../src/agents/hub/types.js';
+import { healthzBudgetMs, idleHealthz, p99, sampleHealthz, trackMemory, type MemoryPeak } from './measure.js';
+import { LEGIT_AGENT, type Target } from './target.js';
+
+/**
+ * One attack against a running target, measured the same way every time: /healthz p99 idle (same server,
+ * just before), then /healthz p99 while the attack runs and for a short aftermath, the legitimate work done
+ * meanwhile (an on-call engineer's probe jobs through the legitimate agent, one after another), and the
+ * process's peak memory.
+ */
+
+export interface LegitTally {
+  ok: number;
+  failed: number;
+  /** Told the agent was busy (429): that is another caller's flood taking the on-call engineer's place. */
+  busy: number;
+}
+
+export interface ScenarioResult<F> {
+  name: string;
+  idleP99: number;
+  attackP99: number;
+  /** The scenario's bound on attackP99: 10x idle, with an absolute floor. */
+  budgetMs: number;
+  healthzSamples: number;
+  healthzFailures: number;
+  legit: LegitTally;
+  agentOnline: boolean;
+  memory: MemoryPeak;
+  /** What the attack itself reports (counts of refusals, replies...), for assertions and the table's note. */
+  facts: F;
+  note: string;
+}
+
+export interface ScenarioOptions {
+  idleSamples?: number;
+  aftermathMs?: number;
+  floorMs?: number;
+  /** Run the on-call engineer's jobs during the attack (default true). */
+  legitJobs?: boolean;
+}
+
+const job = (user: string) => ({
+  probe: 'tcp',
+  params: { target: '127.0.0.1', port: 9 },
+  deadlineMs: 5000,
+  target: '127.0.0.1:9',
+  requestedBy: { user, platform: 'chat', channel: 'oncall' },
+});
+
+/** The on-call engineer: one job at a time through the legitimate agent until told to stop. */
+export async function legitimateJobs(target: Target, stop: () => boolean): Promise<LegitTally> {
+  const tally: LegitTally = { ok: 0, failed: 0, busy: 0 };
+  while (!stop()) {
+    try {
+      const outcome = await target.server.hub.dispatch(LEGIT_AGENT, job('oncall'));
+      if (outcome.status === 'ok') tally.ok++;
+      else tally.failed++;
+    } catch (err) {
+      if (err instanceof AgentUnavailableError && err.reason === 'busy') tally.busy++;
+      else tally.failed++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  return tally;
+}
+
+export async function runScenario<F>(
+  name: string,
+  target: Target,
+  attack: () => Promise<{ facts: F; note: string }>,
+  options: ScenarioOptions = {},
+): Promise<ScenarioResult<F>> {
+  const idle = await idleHealthz(target.url, options.idleSamples ?? 100);
+  const idleP99 = p99(idle.latencies);
+  let stop = false;
+  const memory = trackMemory();
+  const health = sampleHealthz(target.url, () => stop);
+  const legit = options.legitJobs === false ? Promise.resolve({ ok: 0, failed: 0, busy: 0 }) : legitimateJobs(target, () => stop);
+  let outcome: { facts: F; note: string };
+  try {
+    outcome = await attack();
+    await new Promise((r) => setTimeout(r, options.aftermathMs ?? 500));
+  } finally {
+    stop = true;
+  }
+  const [h, l] = await Promise.all([health, legit]);
+  return {
+    name,
+    idleP99,
+    attackP99: p99(h.latencies),
+    budgetMs: healthzBudgetMs(idleP99, 10, options.floorMs),
+    healthzSamples: h.latencies.length,
+    healthzFailures: h.failures,
+    legit: l,
+    agentOnline: target.server.hub.isOnline(LEGIT_AGENT),
+    memory: memory.stop(),
+    facts: outcome.facts,
+    note: outcome.note,
+  };
+}
+
+export function tableOf(results: readonly ScenarioResult<unknown>[]): string {
+  const rows = [
+    '| attack | /healthz p99 attack | idle | ratio | healthz failed | legit jobs ok | legit failed | legit busy | agent online | peak RSS / heap | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    rows.push(
+      `| ${[
+        r.name,
+        `${r.attackP99.toFixed(1)} ms`,
+        `${r.idleP99.toFixed(1)} ms`,
+        `${(r.attackP99 / r.idleP99).toFixed(1)}x`,
+        String(r.healthzFailures),
+        String(r.legit.ok),
+        String(r.legit.failed),
+        String(r.legit.busy),
+        r.agentOnline ? 'yes' : 'NO',
+        `${r.memory.rssMb} / ${r.memory.heapMb} MB`,
+        r.note,
+      ].join(' | ')} |`,
+    );
+  }
+  return rows.join('\n');
+}
