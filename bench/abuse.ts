@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS } from '../test/abuse/support/scenarios.js';
 import { tableOf, type ScenarioResult } from '../test/abuse/support/scenario.js';
 import { raiseFileLimitNote } from '../test/abuse/support/fd-limit.js';
+import { stopAttacker } from '../test/abuse/support/attacker-process.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ? new Set(values.only.split(',')) : null;
@@ -25,6 +26,7 @@ for (const scenario of SCENARIOS) {
   results.push(await scenario.run('full'));
   global.gc?.();
 }
+stopAttacker();
 console.log(tableOf(results));
 const broken = results.filter((r) => r.attackP99 > r.idleP99 * 10 || r.legit.failed > 0);
 if (broken.length > 0) console.log(`\ntargets missed: ${broken.map((r) => r.name).join(', ')}`);

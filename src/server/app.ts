@@ -32,7 +32,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   timeoutCheckIntervalMs: 1_000,
-  maxConnectionsPerAddress: 32,
+  maxConnectionsPerAddress: 256,
 };
 
 export interface HttpAppOptions {

@@ -2,13 +2,17 @@ import { request } from 'node:http';
 
 /**
  * What an abuse scenario measures, from the outside of the server: /healthz latency over fresh connections
- * from the legitimate client's own loopback address (a new connection each time: under a socket flood the
- * question is whether a new client still gets in, which a kept-alive socket would hide), and the process's
- * memory. Attackers use other loopback addresses (127.0.0.2 and up), so per-address limits can tell them apart.
+ * (a new connection each time: under a socket flood the question is whether a new client still gets in,
+ * which a kept-alive socket would hide), and the process's memory. Each kind of client has its own loopback
+ * address, so per-address limits can tell them apart.
  */
 
-/** The address legitimate clients send from; attackers get ATTACKER_ADDRESS and friends. */
-export const LEGIT_ADDRESS = '127.0.0.1';
+/**
+ * Where the requests come from. The monitoring probe (/healthz) has its own address, as a load balancer
+ * would; legitimate chat and API clients use 127.0.0.1, as do the probe agents (the agent's client cannot
+ * pick its source address, so a fleet of them is one address, as behind a NAT); attackers use 127.0.0.2.
+ */
+export const MONITOR_ADDRESS = '127.0.0.10';
 export const ATTACKER_ADDRESS = '127.0.0.2';
 
 /** A /healthz request that takes longer than this counts as failed, with this latency. */
@@ -28,7 +32,7 @@ export interface HealthSamples {
 }
 
 /** One GET /healthz on a new connection; resolves with its latency, or rejects (timeout, reset, not 200). */
-export function healthzOnce(baseUrl: string, localAddress = LEGIT_ADDRESS): Promise<number> {
+export function healthzOnce(baseUrl: string, localAddress = MONITOR_ADDRESS): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(`${baseUrl}/healthz`, { agent: false, localAddress, timeout: HEALTHZ_TIMEOUT_MS }, (res) => {
@@ -43,9 +47,13 @@ export function healthzOnce(baseUrl: string, localAddress = LEGIT_ADDRESS): Prom
 }
 
 /** Samples /healthz every `everyMs` until `stop()` says so; a failed request counts with the timeout as latency. */
-export async function sampleHealthz(baseUrl: string, stop: () => boolean, everyMs = 20): Promise<HealthSamples> {
+export async function sampleHealthz(baseUrl: string, stop: () => boolean, everyMs = 20, paused = () => false): Promise<HealthSamples> {
   const out: HealthSamples = { latencies: [], failures: 0 };
   while (!stop()) {
+    if (paused()) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      continue;
+    }
     const started = performance.now();
     try {
       out.latencies.push(await healthzOnce(baseUrl));

@@ -1,6 +1,6 @@
 import { AgentUnavailableError } from '../../../src/agents/hub/types.js';
 import { healthzBudgetMs, idleHealthz, p99, sampleHealthz, trackMemory, type MemoryPeak } from './measure.js';
-import { LEGIT_AGENT, type Target } from './target.js';
+import { LEGIT_AGENT, startTarget, type Target, type TargetOptions } from './target.js';
 
 /**
  * One attack against a running target, measured the same way every time: /healthz p99 idle (same server,
@@ -65,21 +65,35 @@ export async function legitimateJobs(target: Target, stop: () => boolean): Promi
   return tally;
 }
 
+/** What an attack may do to the measurement: pause /healthz sampling while the server is down on purpose. */
+export interface ScenarioControl {
+  pauseHealthz(): void;
+  resumeHealthz(): void;
+}
+
+/** An attack's report; `legit` replaces the on-call engineer's tally when the attack runs the legitimate work itself. */
+export interface AttackOutcome<F> {
+  facts: F;
+  note: string;
+  legit?: LegitTally;
+}
+
 export async function runScenario<F>(
   name: string,
   target: Target,
-  attack: () => Promise<{ facts: F; note: string }>,
+  attack: (control: ScenarioControl) => Promise<AttackOutcome<F>>,
   options: ScenarioOptions = {},
 ): Promise<ScenarioResult<F>> {
   const idle = await idleHealthz(target.url, options.idleSamples ?? 100);
   const idleP99 = p99(idle.latencies);
   let stop = false;
+  let paused = false;
   const memory = trackMemory();
-  const health = sampleHealthz(target.url, () => stop);
+  const health = sampleHealthz(target.url, () => stop, 20, () => paused);
   const legit = options.legitJobs === false ? Promise.resolve({ ok: 0, failed: 0, busy: 0 }) : legitimateJobs(target, () => stop);
-  let outcome: { facts: F; note: string };
+  let outcome: AttackOutcome<F>;
   try {
-    outcome = await attack();
+    outcome = await attack({ pauseHealthz: () => (paused = true), resumeHealthz: () => (paused = false) });
     await new Promise((r) => setTimeout(r, options.aftermathMs ?? 500));
   } finally {
     stop = true;
@@ -92,7 +106,7 @@ export async function runScenario<F>(
     budgetMs: healthzBudgetMs(idleP99, 10, options.floorMs),
     healthzSamples: h.latencies.length,
     healthzFailures: h.failures,
-    legit: l,
+    legit: outcome.legit ?? l,
     agentOnline: target.server.hub.isOnline(LEGIT_AGENT),
     memory: memory.stop(),
     facts: outcome.facts,
@@ -124,3 +138,40 @@ export function tableOf(results: readonly ScenarioResult<unknown>[]): string {
   }
   return rows.join('\n');
 }
+
+/**
+ * Every attack runs at two sizes: `full` (the counts of issue 16, `npm run bench:abuse`) and `test` (the same
+ * shape scaled down so test/abuse fits in `npm test` on a 2-core machine).
+ */
+export type Size = 'full' | 'test';
+
+export interface Scenario<F = unknown> {
+  id: string;
+  describe(size: Size): string;
+  run(size: Size, options?: ScenarioOptions): Promise<ScenarioResult<F>>;
+}
+
+export function scenario<S extends { describe: string }, F>(
+  id: string,
+  sizes: Record<Size, S>,
+  target: TargetOptions,
+  attack: (t: Target, s: S, control: ScenarioControl) => Promise<AttackOutcome<F>>,
+  defaults: ScenarioOptions = {},
+): Scenario<F> {
+  return {
+    id,
+    describe: (size) => sizes[size].describe,
+    async run(size, options) {
+      const t = await startTarget(target);
+      try {
+        return await runScenario(`${id} (${sizes[size].describe})`, t, (control) => attack(t, sizes[size], control), {
+          ...defaults,
+          ...options,
+        });
+      } finally {
+        await t.close();
+      }
+    },
+  };
+}
+

@@ -1,96 +1,19 @@
-import { attackFromChild } from './attacker-process.js';
-import { socketsWithinLimit } from './fd-limit.js';
-import { describeCounts } from './http.js';
-import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
-import { API_TOKEN, LEGIT_AGENT, startTarget, type Target, type TargetOptions } from './target.js';
+import type { Scenario } from './scenario.js';
+import { chatBurstScenario, forgedTeamsScenario, slackReplayScenario } from './scenarios-chat.js';
+import { apiFloodScenario, checkBurstScenario, monitorFloodScenario, slowlorisScenario } from './scenarios-http.js';
+import { reconnectStormScenario } from './scenarios-agents.js';
 
 /**
- * Every attack of issue 16, at two sizes: `full` (the counts of the issue, `npm run bench:abuse`) and `test`
- * (the same shape scaled down so test/abuse fits in `npm test` on a 2-core machine). The attacker runs in a
- * child process (attacker-process.ts); what it did to the server is read here, on the server's side.
+ * Every attack of issue 16, in the order `npm run bench:abuse` runs them. Each attacker runs in a child
+ * process (attacker-process.ts); what it did to the server is read on the server's side.
  */
-export type Size = 'full' | 'test';
-
-export interface Scenario<F = unknown> {
-  id: string;
-  describe(size: Size): string;
-  run(size: Size, options?: ScenarioOptions): Promise<ScenarioResult<F>>;
-}
-
-function scenario<S extends { describe: string }, F>(
-  id: string,
-  sizes: Record<Size, S>,
-  target: TargetOptions,
-  attack: (t: Target, s: S) => Promise<{ facts: F; note: string }>,
-): Scenario<F> {
-  return {
-    id,
-    describe: (size) => sizes[size].describe,
-    async run(size, options) {
-      const t = await startTarget(target);
-      try {
-        return await runScenario(`${id} (${sizes[size].describe})`, t, () => attack(t, sizes[size]), options);
-      } finally {
-        await t.close();
-      }
-    },
-  };
-}
-
-let rogue = 0;
-
-export const monitorFloodScenario = scenario(
-  'monitor-flood',
-  {
-    full: { describe: '20 x 500 events from one agent token', messages: 20, perMessage: 500 },
-    test: { describe: '20 x 500 events from one agent token', messages: 20, perMessage: 500 },
-  },
-  {},
-  async (t, s) => {
-    const name = `stolen-${++rogue}`;
-    const f = await attackFromChild('monitor-flood', { wsUrl: t.wsUrl, token: t.token(name), name, ...s });
-    const stored = t.server.store.monitor.count();
-    return { facts: { ...f, stored }, note: `${stored} of ${f.sent} events stored` };
-  },
-);
-
-export const checkBurstScenario = scenario(
-  'check-burst',
-  { full: { describe: '500 checks at once via the API', count: 500 }, test: { describe: '200 checks at once via the API', count: 200 } },
-  {},
-  async (t, s) => {
-    const f = await attackFromChild('check-burst', { url: t.url, apiToken: API_TOKEN, agent: LEGIT_AGENT, count: s.count });
-    return { facts: f, note: describeCounts(f.statuses) };
-  },
-);
-
-export const apiFloodScenario = scenario(
-  'api-flood',
-  {
-    full: { describe: '2,000 concurrent API requests', count: 2000 },
-    test: { describe: '500 concurrent API requests', count: 500 },
-  },
-  {},
-  async (t, s) => {
-    const f = await attackFromChild('api-flood', { url: t.url, apiToken: API_TOKEN, count: s.count });
-    return { facts: f, note: `${describeCounts(f.statuses)}; attacker p99 ${Math.round(f.p99Ms)} ms` };
-  },
-);
-
-export const slowlorisScenario = scenario(
-  'slowloris',
-  {
-    full: { describe: `${socketsWithinLimit(5000)} slow-header sockets`, sockets: socketsWithinLimit(5000), holdMs: 5000 },
-    test: { describe: `${socketsWithinLimit(1000)} slow-header sockets`, sockets: socketsWithinLimit(1000), holdMs: 2500 },
-  },
-  {},
-  async (t, s) => {
-    const f = await attackFromChild('slowloris', { url: t.url, ...s });
-    return {
-      facts: f,
-      note: `${f.opened} opened, ${f.closedByServer} closed by the server (${f.closedWithinOneSecond} at once), ${f.stillOpen} still held after ${s.holdMs} ms`,
-    };
-  },
-);
-
-export const SCENARIOS: Scenario[] = [monitorFloodScenario, checkBurstScenario, apiFloodScenario, slowlorisScenario];
+export const SCENARIOS: Scenario[] = [
+  monitorFloodScenario,
+  checkBurstScenario,
+  forgedTeamsScenario,
+  slackReplayScenario,
+  apiFloodScenario,
+  slowlorisScenario,
+  reconnectStormScenario,
+  chatBurstScenario,
+];

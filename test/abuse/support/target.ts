@@ -7,18 +7,18 @@ import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/i
 import { createTeamsAdapter, type TeamsAdapter } from '../../../adapters/teams/index.js';
 import { ProbeAgent } from '../../../src/agents/agent.js';
 import { Allowlist } from '../../../src/agents/allowlist.js';
-import type { ExecOutcome, JobExecutor } from '../../../src/agents/executor.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../../src/knowledge/loader.js';
 import { createClassifier } from '../../../src/nlu/index.js';
 import type { IntentClassifier } from '../../../src/nlu/types.js';
+import { HttpEnvSchema, httpLimitsOf } from '../../../src/config/http-env.js';
 import type { HttpLimits } from '../../../src/server/app.js';
 import { startServer, type RunningServer } from '../../../src/server/start.js';
 import { registerAgent } from '../../agents/helpers.js';
-import * as synthetic from '../../diagnosis/synthetic.js';
 import { FakeSlackApi } from '../../adapters/slack/helpers/fake-slack-api.js';
 import { SIGNING_SECRET } from '../../adapters/slack/helpers/slack-request.js';
 import { FakeConnector } from '../../adapters/teams/fake-connector.js';
 import { fakeOpenIdMetadata, type FakeMetadata } from '../../adapters/teams/fake-openid.js';
+import { QuickExecutor } from './quick-executor.js';
 
 /**
  * The server under attack: the real `vpn-doctor serve` (hub, API, /healthz, SQLite in a temporary
@@ -33,35 +33,6 @@ export const BOT_TOKEN = 'xoxb-0000000000-0000000000000-abuseabuseabuseabuse';
 export const TEAMS_APP_ID = '3a1f6c2e-9b4d-4e7a-8c5f-1d2e3f4a5b6c';
 export const TEAMS_KID = 'abuse-kid-1';
 export const LEGIT_AGENT = 'real';
-
-/**
- * Answers every probe after `delayMs` with a well-formed healthy result (the rule tests' synthetic results):
- * the legitimate agent's work here is timing, not probing, but a whole check through the API must still
- * come back as a report.
- */
-export class QuickExecutor implements JobExecutor {
-  readonly kinds = ['icmp', 'traceroute', 'dns', 'tcp', 'tls'];
-  constructor(private readonly delayMs = 20) {}
-  execute(job: { probe: string; params: Record<string, unknown> }): Promise<ExecOutcome> {
-    return new Promise((r) => setTimeout(() => r({ status: 'ok', result: healthyResult(job.probe, job.params) }), this.delayMs));
-  }
-}
-
-function healthyResult(probe: string, params: Record<string, unknown>): unknown {
-  const target = String(params.target ?? params.name ?? '127.0.0.1');
-  switch (probe) {
-    case 'icmp':
-      return synthetic.icmp(target, 'replied');
-    case 'traceroute':
-      return synthetic.trace(target, [target]);
-    case 'dns':
-      return synthetic.dns(String(params.name), typeof params.server === 'string' ? params.server : null, ['10.251.1.10']);
-    case 'tcp':
-      return synthetic.tcp(target, Number(params.port ?? 443), 'open');
-    default:
-      return synthetic.tls(target, 'handshake-ok');
-  }
-}
 
 export interface TargetOptions {
   slack?: boolean;
@@ -84,6 +55,12 @@ export interface Target {
   token(name: string): string;
   slack?: { adapter: SlackAdapter; api: FakeSlackApi; url: string };
   teams?: { adapter: TeamsAdapter; connector: FakeConnector; url: string; metadata?: FakeMetadata; key?: { publicKey: KeyObject; privateKey: KeyObject } };
+  /**
+   * Restarts the server as an operator would: the hub says goodbye to every agent (1001, come back later),
+   * the process's HTTP server closes, and a new one starts on the same port and database. Agents, the
+   * legitimate one included, reconnect by themselves. Chat adapters are not carried over.
+   */
+  restart(): Promise<void>;
   close(options?: { keepDir?: boolean }): Promise<void>;
 }
 
@@ -102,7 +79,7 @@ const quiet: Logger = pino({ level: 'silent' });
 export async function startTarget(options: TargetOptions = {}, log: Logger = quiet): Promise<Target> {
   const { kb, classifier } = await realBrains();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'vpn-doctor-abuse-'));
-  const server = await startServer({
+  const serverOptions = {
     port: options.port ?? 0,
     host: '127.0.0.1',
     dbPath: join(dir, 'abuse.db'),
@@ -110,8 +87,10 @@ export async function startTarget(options: TargetOptions = {}, log: Logger = qui
     kb,
     classifier,
     log,
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
+    // The VPN_DOCTOR_HTTP_* variables apply as they do to `serve` (the bench can compare settings).
+    limits: { ...httpLimitsOf(HttpEnvSchema.parse(process.env)), ...options.limits },
+  };
+  const server = await startServer(serverOptions);
   const wsUrl = `${server.url.replace('http', 'ws')}/agents`;
   const closers: (() => Promise<unknown>)[] = [];
   const target: Target = {
@@ -120,10 +99,15 @@ export async function startTarget(options: TargetOptions = {}, log: Logger = qui
     wsUrl,
     dir,
     agent: undefined as unknown as ProbeAgent,
-    token: (name) => registerAgent(server.store, name),
+    token: (name) => registerAgent(target.server.store, name),
+    restart: async () => {
+      if (options.slack || options.teams) throw new Error('restart() does not carry chat adapters over');
+      await target.server.close();
+      target.server = await startServer({ ...serverOptions, port: target.server.address.port });
+    },
     close: async ({ keepDir = false } = {}) => {
       for (const close of closers.reverse()) await close().catch(() => {});
-      await server.close();
+      await target.server.close();
       if (!keepDir && !options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
