@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { runRoute, type ApiRoute } from './api-route.js';
 import { bearerAuth } from './auth.js';
-import { ConnectionGate } from './connection-gate.js';
+import { AddressLimits } from './address-limits.js';
 import { HttpError, toHttpError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { Router, type Method, type Route } from './router.js';
@@ -21,8 +21,10 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** How often Node looks for connections past those timeouts. */
   timeoutCheckIntervalMs: number;
-  /** Open HTTP connections one client address may hold (IPv6: per /64); 0: no cap (src/server/connection-gate.ts). */
+  /** Open HTTP connections one client address may hold (IPv6: per /64); 0: no cap (src/server/address-limits.ts). */
   maxConnectionsPerAddress: number;
+  /** HTTP requests in progress per client address (WebSocket upgrades aside); 0: no cap. */
+  maxRequestsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -33,6 +35,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   keepAliveTimeoutMs: 5_000,
   timeoutCheckIntervalMs: 1_000,
   maxConnectionsPerAddress: 256,
+  maxRequestsPerAddress: 32,
 };
 
 export interface HttpAppOptions {
@@ -84,10 +87,11 @@ export class HttpApp {
       // Malformed URLs are refused before routing; they get the same error body as everything else.
       frameworkErrors: (err, request, reply) => void this.respond(err, request, reply as FastifyReply),
     });
-    new ConnectionGate({
-      maxPerAddress: limits.maxConnectionsPerAddress,
+    new AddressLimits({
+      maxConnections: limits.maxConnectionsPerAddress,
+      maxRequests: limits.maxRequestsPerAddress,
       log: options.log,
-      onRefused: () => options.metrics.httpConnectionRefused(),
+      onRefused: (what) => options.metrics.httpRefused(what),
     }).attach(this.fastify.server);
     // JSON only: a body in any other type is a 415 before a handler runs.
     this.fastify.removeContentTypeParser(['text/plain']);

@@ -15,10 +15,11 @@ describe('abuse: server endpoints', { timeout: 60_000 }, () => {
   it('monitor flood from one agent token: capped, stored within the per-minute limit', async () => {
     const r = await monitorFloodScenario.run('test', options);
     expectServerHeld(r);
-    const f = r.facts as { sent: number; stored: number };
+    const f = r.facts as { sent: number; stored: number; elapsedMs: number };
     expect(f.sent).toBe(10_000);
     expect(f.stored).toBeGreaterThan(0);
-    expect(f.stored).toBeLessThanOrEqual(1000);
+    // 1,000 events a minute (the default), and what the bucket refilled while the attack ran.
+    expect(f.stored).toBeLessThanOrEqual(Math.ceil(1000 * (1 + f.elapsedMs / 60_000)));
   });
 
   it('a burst of checks through the API: the excess is told 429, none fails 5xx, the agent keeps its connection', async () => {
@@ -26,10 +27,10 @@ describe('abuse: server endpoints', { timeout: 60_000 }, () => {
     expectServerHeld(r);
     const { statuses } = r.facts as { statuses: Record<string, number> };
     expect(Object.keys(statuses).every((s) => s === '200' || s === '429'), JSON.stringify(statuses)).toBe(true);
-    expect((statuses['200'] ?? 0) + (statuses['429'] ?? 0)).toBe(200);
+    expect((statuses['200'] ?? 0) + (statuses['429'] ?? 0)).toBe(100);
   });
 
-  it('500 concurrent API requests from one address: each answered (200, 401 or 429), none reset', async () => {
+  it('300 concurrent API requests from one address: each answered (200, 401 or 429), none reset', async () => {
     const r = await apiFloodScenario.run('test', options);
     expectServerHeld(r);
     const { statuses } = r.facts as { statuses: Record<string, number> };

@@ -11,7 +11,7 @@ export const reconnectStormScenario = scenario(
   'reconnect-storm',
   {
     full: { describe: '1,000 agents reconnecting after a hub restart', agents: 1000 },
-    test: { describe: '200 agents reconnecting after a hub restart', agents: 200 },
+    test: { describe: '100 agents reconnecting after a hub restart', agents: 100 },
   },
   {},
   async (t, s, control) => {

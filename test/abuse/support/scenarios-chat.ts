@@ -29,7 +29,7 @@ export const forgedTeamsScenario = scenario(
   'forged-teams',
   {
     full: { describe: '2,000 forged Bot Framework tokens, 16 in flight', count: 2000 },
-    test: { describe: '300 forged Bot Framework tokens, 16 in flight', count: 300 },
+    test: { describe: '150 forged Bot Framework tokens, 16 in flight', count: 150 },
   },
   { teams: 'auth' },
   async (t, s) => {
@@ -52,7 +52,7 @@ export const slackReplayScenario = scenario(
   'slack-replay',
   {
     full: { describe: 'one signed /vpn command replayed 1,000 times', count: 1000 },
-    test: { describe: 'one signed /vpn command replayed 200 times', count: 200 },
+    test: { describe: 'one signed /vpn command replayed 100 times', count: 100 },
   },
   { slack: true },
   async (t, s) => {
@@ -96,7 +96,7 @@ export const chatBurstScenario = scenario(
   'chat-burst',
   {
     full: { describe: '60 Slack + 30 Teams messages during a monitor flood and 2,000 API requests', each: 30, api: 2000 },
-    test: { describe: '30 Slack + 15 Teams messages during a monitor flood and 300 API requests', each: 15, api: 300 },
+    test: { describe: '20 Slack + 10 Teams messages during a monitor flood and 300 API requests', each: 10, api: 300 },
   },
   { slack: true, teams: 'dev' },
   async (t, s) => {
