@@ -1,8 +1,13 @@
 import { expect } from 'vitest';
 import type { ScenarioResult } from './scenario.js';
 
-/** In tests the p99 bound has a higher floor than the bench's: other test files share the two cores. */
-export const TEST_FLOOR_MS = 400;
+/**
+ * In tests the p99 bound has a much higher floor than the bench's: the suite shares two cores with the rest
+ * of `npm test` (and, on the development machine, with other jobs: load averages of 20 gave idle p99s of
+ * 300 ms). The floor still catches what issue 16 found (the server frozen for seconds to minutes); the
+ * 10x target itself is measured by `npm run bench:abuse`.
+ */
+export const TEST_FLOOR_MS = 1500;
 
 /** Peak RSS of the test worker (server, legitimate clients, vitest) beyond which memory is not "bounded". */
 export const RSS_CEILING_MB = 1024;

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AgentUnavailableError } from '../../../src/agents/hub/types.js';
 import { healthzBudgetMs, idleHealthz, p99, sampleHealthz, trackMemory, type MemoryPeak } from './measure.js';
 import { LEGIT_AGENT, startTarget, type Target, type TargetOptions } from './target.js';
@@ -27,6 +28,8 @@ export interface ScenarioResult<F> {
   legit: LegitTally;
   agentOnline: boolean;
   memory: MemoryPeak;
+  /** Longest the server's event loop was held at once during the attack (ms). */
+  loopMaxMs: number;
   /** What the attack itself reports (counts of refusals, replies...), for assertions and the table's note. */
   facts: F;
   note: string;
@@ -89,6 +92,8 @@ export async function runScenario<F>(
   let stop = false;
   let paused = false;
   const memory = trackMemory();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const health = sampleHealthz(target.url, () => stop, 20, () => paused);
   const legit = options.legitJobs === false ? Promise.resolve({ ok: 0, failed: 0, busy: 0 }) : legitimateJobs(target, () => stop);
   let outcome: AttackOutcome<F>;
@@ -99,6 +104,7 @@ export async function runScenario<F>(
     stop = true;
   }
   const [h, l] = await Promise.all([health, legit]);
+  loop.disable();
   return {
     name,
     idleP99,
@@ -109,6 +115,7 @@ export async function runScenario<F>(
     legit: outcome.legit ?? l,
     agentOnline: target.server.hub.isOnline(LEGIT_AGENT),
     memory: memory.stop(),
+    loopMaxMs: loop.max / 1e6,
     facts: outcome.facts,
     note: outcome.note,
   };
@@ -116,8 +123,8 @@ export async function runScenario<F>(
 
 export function tableOf(results: readonly ScenarioResult<unknown>[]): string {
   const rows = [
-    '| attack | /healthz p99 attack | idle | ratio | healthz failed | legit jobs ok | legit failed | legit busy | agent online | peak RSS / heap | note |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| attack | /healthz p99 attack | idle | ratio | healthz failed | loop held max | legit jobs ok | legit failed | legit busy | agent online | peak RSS / heap | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     rows.push(
@@ -127,6 +134,7 @@ export function tableOf(results: readonly ScenarioResult<unknown>[]): string {
         `${r.idleP99.toFixed(1)} ms`,
         `${(r.attackP99 / r.idleP99).toFixed(1)}x`,
         String(r.healthzFailures),
+        `${Math.round(r.loopMaxMs)} ms`,
         String(r.legit.ok),
         String(r.legit.failed),
         String(r.legit.busy),
