@@ -22,7 +22,7 @@ console.error(raiseFileLimitNote());
 const results: ScenarioResult<unknown>[] = [];
 for (const scenario of SCENARIOS) {
   if (only && !only.has(scenario.id)) continue;
-  console.error(`running ${scenario.id} (${scenario.describe("full")})...`);
+  console.error(`running ${scenario.id} (${scenario.describe('full')})...`);
   results.push(await scenario.run('full'));
   global.gc?.();
 }

@@ -30,7 +30,8 @@ export function httpLimitsOf(e: z.infer<typeof HttpEnvSchema>): HttpEnvLimits {
   const limits: HttpEnvLimits = {};
   if (e.VPN_DOCTOR_HTTP_HEADERS_TIMEOUT_S !== undefined) limits.headersTimeoutMs = Math.round(e.VPN_DOCTOR_HTTP_HEADERS_TIMEOUT_S * 1000);
   if (e.VPN_DOCTOR_HTTP_REQUEST_TIMEOUT_S !== undefined) limits.requestTimeoutMs = Math.round(e.VPN_DOCTOR_HTTP_REQUEST_TIMEOUT_S * 1000);
-  if (e.VPN_DOCTOR_HTTP_MAX_CONNECTIONS_PER_ADDRESS !== undefined) limits.maxConnectionsPerAddress = e.VPN_DOCTOR_HTTP_MAX_CONNECTIONS_PER_ADDRESS;
+  if (e.VPN_DOCTOR_HTTP_MAX_CONNECTIONS_PER_ADDRESS !== undefined)
+    limits.maxConnectionsPerAddress = e.VPN_DOCTOR_HTTP_MAX_CONNECTIONS_PER_ADDRESS;
   if (e.VPN_DOCTOR_HTTP_MAX_REQUESTS_PER_ADDRESS !== undefined) limits.maxRequestsPerAddress = e.VPN_DOCTOR_HTTP_MAX_REQUESTS_PER_ADDRESS;
   return limits;
 }

@@ -31,7 +31,9 @@ const COUNTED = Symbol('vpn-doctor.address-limits.counted');
 type Tracked = Socket & { [COUNTED]?: string };
 
 const BODY = JSON.stringify({ error: { code: 'too-many-connections', message: 'too many connections from this address; retry later' } });
-const BODY_REQUESTS = JSON.stringify({ error: { code: 'too-many-requests', message: 'too many requests in progress from this address; retry later' } });
+const BODY_REQUESTS = JSON.stringify({
+  error: { code: 'too-many-requests', message: 'too many requests in progress from this address; retry later' },
+});
 const REFUSAL =
   'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
   `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`;

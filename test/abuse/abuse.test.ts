@@ -31,7 +31,10 @@ describe('abuse: server endpoints', { timeout: 60_000 }, () => {
     const r = await checkBurstScenario.run('test', options);
     expectServerHeld(r);
     const { statuses } = r.facts as { statuses: Record<string, number> };
-    expect(Object.keys(statuses).every((s) => s === '200' || s === '429'), JSON.stringify(statuses)).toBe(true);
+    expect(
+      Object.keys(statuses).every((s) => s === '200' || s === '429'),
+      JSON.stringify(statuses),
+    ).toBe(true);
     expect((statuses['200'] ?? 0) + (statuses['429'] ?? 0)).toBe(100);
   });
 
@@ -39,7 +42,10 @@ describe('abuse: server endpoints', { timeout: 60_000 }, () => {
     const r = await apiFloodScenario.run('test', options);
     expectServerHeld(r);
     const { statuses } = r.facts as { statuses: Record<string, number> };
-    expect(Object.keys(statuses).every((s) => ['200', '401', '429'].includes(s)), JSON.stringify(statuses)).toBe(true);
+    expect(
+      Object.keys(statuses).every((s) => ['200', '401', '429'].includes(s)),
+      JSON.stringify(statuses),
+    ).toBe(true);
     expect(statuses['200']).toBeGreaterThan(0);
   });
 

@@ -24,16 +24,26 @@ export function send(
     const headers = { ...init.headers, ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}) };
     const req = request(
       url,
-      { method: init.method ?? 'GET', headers, agent: false, localAddress: init.localAddress ?? ATTACKER_ADDRESS, timeout: init.timeoutMs ?? 30_000 },
+      {
+        method: init.method ?? 'GET',
+        headers,
+        agent: false,
+        localAddress: init.localAddress ?? ATTACKER_ADDRESS,
+        timeout: init.timeoutMs ?? 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+        );
         res.on('error', (err) => resolve({ status: 0, body: '', error: err.message, ms: performance.now() - started }));
       },
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (err) => resolve({ status: 0, body: '', error: (err as NodeJS.ErrnoException).code ?? err.message, ms: performance.now() - started }));
+    req.on('error', (err) =>
+      resolve({ status: 0, body: '', error: (err as NodeJS.ErrnoException).code ?? err.message, ms: performance.now() - started }),
+    );
     req.end(init.body);
   });
 }

@@ -94,7 +94,12 @@ export async function runScenario<F>(
   const memory = trackMemory();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const health = sampleHealthz(target.url, () => stop, 20, () => paused);
+  const health = sampleHealthz(
+    target.url,
+    () => stop,
+    20,
+    () => paused,
+  );
   const legit = options.legitJobs === false ? Promise.resolve({ ok: 0, failed: 0, busy: 0 }) : legitimateJobs(target, () => stop);
   let outcome: AttackOutcome<F>;
   try {
@@ -182,4 +187,3 @@ export function scenario<S extends { describe: string }, F>(
     },
   };
 }
-

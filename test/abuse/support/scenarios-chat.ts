@@ -103,7 +103,13 @@ export const chatBurstScenario = scenario(
   { slack: true, teams: 'dev' },
   async (t, s) => {
     const flood = Promise.all([
-      attackFromChild('monitor-flood', { wsUrl: t.wsUrl, token: t.token('stolen-chat'), name: 'stolen-chat', messages: 20, perMessage: 500 }),
+      attackFromChild('monitor-flood', {
+        wsUrl: t.wsUrl,
+        token: t.token('stolen-chat'),
+        name: 'stolen-chat',
+        messages: 20,
+        perMessage: 500,
+      }),
       attackFromChild('api-flood', { url: t.url, apiToken: API_TOKEN, count: s.api }),
     ]);
     const facts = await legitimateChat(t, s.each);
@@ -132,7 +138,9 @@ async function legitimateChat(t: Target, each: number): Promise<ChatBurstFacts> 
     jobs.push(async () => {
       const responseUrl = slack.api.responseUrl(`burst-${i}-${Date.now()}`);
       responseUrls.push(responseUrl);
-      const r = await postToSlackEndpoint(slack.url, formBody(slashCommandFields('help', { response_url: responseUrl })), { contentType: FORM });
+      const r = await postToSlackEndpoint(slack.url, formBody(slashCommandFields('help', { response_url: responseUrl })), {
+        contentType: FORM,
+      });
       slackAcks.push(r.ms);
       if (r.status === 200) slackOk++;
       if (r.status === 200 && r.ms < 3000) slackAcked++;
@@ -147,7 +155,11 @@ async function legitimateChat(t: Target, each: number): Promise<ChatBurstFacts> 
       const activity = personalMessage(teams.connector.url, QUESTIONS[i % QUESTIONS.length]!);
       teamsIds.push(String(activity.id));
       const started = performance.now();
-      const res = await fetch(teams.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(teams.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       await res.text();
       teamsTimes.push(performance.now() - started);
       if (res.status === 200) teamsOk++;
@@ -155,9 +167,11 @@ async function legitimateChat(t: Target, each: number): Promise<ChatBurstFacts> 
   }
   // Four conversations at a time, as a busy on-call channel would have.
   let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
   await slack.adapter.idle();
   await teams.adapter.drain(10_000);
   const answeredSlash = responseUrls.filter((u) => slack.api.responseUrlCalls.some((c) => u.endsWith(c.path))).length;

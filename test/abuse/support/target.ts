@@ -54,7 +54,13 @@ export interface Target {
   /** A token for a new agent named `name`, registered in the server's store. */
   token(name: string): string;
   slack?: { adapter: SlackAdapter; api: FakeSlackApi; url: string };
-  teams?: { adapter: TeamsAdapter; connector: FakeConnector; url: string; metadata?: FakeMetadata; key?: { publicKey: KeyObject; privateKey: KeyObject } };
+  teams?: {
+    adapter: TeamsAdapter;
+    connector: FakeConnector;
+    url: string;
+    metadata?: FakeMetadata;
+    key?: { publicKey: KeyObject; privateKey: KeyObject };
+  };
   /**
    * Restarts the server as an operator would: the hub says goodbye to every agent (1001, come back later),
    * the process's HTTP server closes, and a new one starts on the same port and database. Agents, the
@@ -141,7 +147,14 @@ async function mountSlack(target: Target, log: Logger, closers: (() => Promise<u
   closers.push(() => api.close());
   const adapter = createSlackAdapter({
     assistant: target.server.assistant,
-    config: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: api.apiUrl, alertChannel: undefined, allowedTeams: [] },
+    config: {
+      mode: 'http',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: api.apiUrl,
+      alertChannel: undefined,
+      allowedTeams: [],
+    },
     logger: log,
     tuning: { webApiRetries: 0, progressIntervalMs: 50, shutdownDrainMs: 2000 },
   });

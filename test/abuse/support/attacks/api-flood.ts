@@ -11,7 +11,11 @@ const QUESTIONS = [
  * `count` API requests at once, each on its own connection from one address: questions through the real
  * classifier, agent and audit listings, and unauthenticated requests (a quarter each).
  */
-export async function apiFlood(p: { url: string; apiToken: string; count: number }): Promise<{ statuses: Record<string, number>; p99Ms: number }> {
+export async function apiFlood(p: {
+  url: string;
+  apiToken: string;
+  count: number;
+}): Promise<{ statuses: Record<string, number>; p99Ms: number }> {
   const auth = { authorization: `Bearer ${p.apiToken}` };
   const results = await Promise.all(
     Array.from({ length: p.count }, (_, i) => {
@@ -31,5 +35,11 @@ export async function apiFlood(p: { url: string; apiToken: string; count: number
       }
     }),
   );
-  return { statuses: countStatuses(results), p99Ms: percentile(results.map((r) => r.ms), 0.99) };
+  return {
+    statuses: countStatuses(results),
+    p99Ms: percentile(
+      results.map((r) => r.ms),
+      0.99,
+    ),
+  };
 }

@@ -2,7 +2,15 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../../../src/agents/protocol.js';
 
 /** Capabilities of an agent that announces nothing it could be asked to do. */
-export const NO_CAPABILITIES = { icmp: 'none', traceroute: false, probes: [], allow: [], maxConcurrency: 1, keepalive: null, platform: 'x' };
+export const NO_CAPABILITIES = {
+  icmp: 'none',
+  traceroute: false,
+  probes: [],
+  allow: [],
+  maxConcurrency: 1,
+  keepalive: null,
+  platform: 'x',
+};
 
 /** An agent connection under the attacker's control (a stolen token), past the hello and the hub's welcome. */
 export async function rogueAgent(wsUrl: string, token: string, name: string): Promise<WebSocket> {
