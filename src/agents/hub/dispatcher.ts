@@ -49,13 +49,7 @@ export class JobDispatcher {
     const conn = this.deps.registry.available(agentName);
     const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
     const runNow = conn.inFlight < limit && conn.waiting.length === 0;
-    if (!runNow && !conn.waiting.hasRoom(requesterKey(requestedBy))) {
-      throw new AgentUnavailableError(
-        `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
-        'busy',
-        agentName,
-      );
-    }
+    if (!runNow && !conn.waiting.hasRoom(requesterKey(requestedBy))) throw busy(agentName, conn, limit);
   }
 
   /** Sends a job to an agent and resolves when it ends, one way or another; never rejects after dispatch. */
@@ -78,11 +72,7 @@ export class JobDispatcher {
     const admitted = request.checkId !== undefined && (checks.get(request.checkId) ?? 0) > 0;
     if (!runNow && !admitted && !conn.waiting.hasRoom(requester)) {
       this.deps.observer?.jobFinished(request.probe, 'refused', 0);
-      throw new AgentUnavailableError(
-        `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
-        'busy',
-        agentName,
-      );
+      throw busy(agentName, conn, limit);
     }
 
     const id = randomUUID();
@@ -227,4 +217,12 @@ export class JobDispatcher {
 /** Fair dispatch shares an agent's queue between requesters: one person (or API caller) on one platform. */
 function requesterKey(requestedBy: JobRequest['requestedBy']): string {
   return `${requestedBy.platform}:${requestedBy.user}`;
+}
+
+function busy(agentName: string, conn: Connection, limit: number): AgentUnavailableError {
+  return new AgentUnavailableError(
+    `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
+    'busy',
+    agentName,
+  );
 }
