@@ -20,13 +20,20 @@ const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ? new Set(values.only.split(',')) : null;
 console.error(raiseFileLimitNote());
 const results: ScenarioResult<unknown>[] = [];
+const failures: string[] = [];
 for (const scenario of SCENARIOS) {
   if (only && !only.has(scenario.id)) continue;
   console.error(`running ${scenario.id} (${scenario.describe('full')})...`);
-  results.push(await scenario.run('full'));
+  try {
+    results.push(await scenario.run('full'));
+  } catch (err) {
+    // An attack that breaks the harness itself (the server did not answer its handshake in time, say) is a row too.
+    failures.push(`${scenario.id} (${scenario.describe('full')}): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
   global.gc?.();
 }
 stopAttacker();
 console.log(tableOf(results));
+for (const f of failures) console.log(`\nattack could not complete: ${f}`);
 const broken = results.filter((r) => r.attackP99 > r.idleP99 * 10 || r.legit.failed > 0);
 if (broken.length > 0) console.log(`\ntargets missed: ${broken.map((r) => r.name).join(', ')}`);

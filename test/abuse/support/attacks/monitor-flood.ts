@@ -21,7 +21,7 @@ export async function rogueAgent(wsUrl: string, token: string, name: string): Pr
     ws.once('unexpected-response', () => reject(new Error('rogue agent refused')));
   });
   const welcome = new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('rogue agent never welcomed')), 5000);
+    const t = setTimeout(() => reject(new Error('rogue agent not welcomed within 30 s')), 30_000);
     ws.on('message', (data: Buffer) => {
       if ((JSON.parse(data.toString('utf8')) as { type?: string }).type === 'welcome') {
         clearTimeout(t);
