@@ -99,11 +99,6 @@ export class AddressLimits {
     return true;
   }
 
-  /** Connections currently counted for `address` (tests). */
-  openFor(address: string): number {
-    return this.open.get(keyOf(address)) ?? 0;
-  }
-
   private admit(socket: Tracked): boolean {
     const key = keyOf(socket.remoteAddress ?? '');
     const count = this.open.get(key) ?? 0;
