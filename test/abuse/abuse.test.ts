@@ -83,7 +83,7 @@ describe('abuse: chat', { timeout: 90_000 }, () => {
   it('Slack and Teams messages during a monitor flood and an API flood: all acknowledged and answered', async () => {
     // The busiest scenario (three attackers' traffic and the real classifier on every message): in the full
     // suite on a loaded 2-core machine its event loop was seen held up to 1.6 s, so its floor is twice the
-    // others'. `npm run bench:abuse` reports its real ratio (open: see README, issue 16).
+    // others'. `npm run bench:abuse` reports its real ratio against the 10x target.
     const r = await chatBurstScenario.run('test', { ...options, floorMs: 2 * TEST_FLOOR_MS });
     expectServerHeld(r);
     const f = r.facts as ChatBurstFacts;
