@@ -127,11 +127,15 @@ export class AgentHub {
     return this.replicas.remoteHolder(agentName);
   }
 
-  /** Rejects with AgentUnavailableError saying why jobs cannot go to this agent now. */
-  async assertAvailable(agentName: string): Promise<void> {
-    // Held by another replica: that replica checks revocation and draining when the job gets there.
+  /**
+   * Rejects with AgentUnavailableError saying why jobs cannot go to this agent now; given a requester, also
+   * when a new job of theirs would be told busy.
+   */
+  async assertAvailable(agentName: string, requestedBy?: JobRequest['requestedBy']): Promise<void> {
+    // Held by another replica: that replica checks revocation, draining and room when the job gets there.
     if (await this.remoteHolder(agentName)) return;
-    await this.registry.available(agentName);
+    if (requestedBy) await this.dispatcher.assertRoomFor(agentName, requestedBy);
+    else await this.registry.available(agentName);
   }
 
   /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */

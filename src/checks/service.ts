@@ -69,9 +69,9 @@ export class CheckService {
       );
     }
     const agent = where.agent ?? (await this.onlyAgentOnline(hub));
-    // Fail before planning anything, with the precise reason (unknown, revoked, offline, draining).
+    // Fail before planning anything, with the precise reason (unknown, revoked, offline, draining, busy).
     try {
-      await hub.assertAvailable(agent);
+      await hub.assertAvailable(agent, options.requestedBy);
     } catch (err) {
       throw unavailable(err);
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LlmConfigSchema, type LlmConfig } from '../nlu/llm-config.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../chat/file-text.js';
 import { resolveDbPath } from './db-path.js';
+import { HttpEnvSchema, httpLimitsOf, type HttpEnvLimits } from './http-env.js';
 import type { RetentionPolicy } from '../store/retention.js';
 import { parseSlackEnv, type SlackConfig } from './slack-env.js';
 
@@ -17,7 +18,7 @@ function emptyToUndefined(v: unknown): unknown {
  * fails at startup with the variable's name rather than as odd behaviour at 3 a.m.
  * Every variable is documented in README.md and .env.example.
  */
-const EnvSchema = z.object({
+const EnvSchema = HttpEnvSchema.extend({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VPN_DOCTOR_KNOWLEDGE_DIR: z.string().min(1).optional(),
   // Read where the knowledge base is loaded (src/knowledge/parsed-yaml-cache.ts); validated here with the rest.
@@ -109,6 +110,8 @@ export interface AppConfig {
   monitorEventsPerMinute: number;
   /** VPN_DOCTOR_REPLICA_NAME; undefined: HOST:PORT. */
   replicaName: string | undefined;
+  /** Slow-client timeouts and the per-address connection cap (VPN_DOCTOR_HTTP_*; src/config/http-env.ts). */
+  http: HttpEnvLimits;
   llm: LlmConfig;
   teams: TeamsConfig;
   /** Undefined when no SLACK_* variable is set (Slack disabled); see slack-env.ts for the two modes. */
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     retention: { monitorEventsMs: e.VPN_DOCTOR_MONITOR_RETENTION_DAYS * DAY_MS, auditMs: e.VPN_DOCTOR_AUDIT_RETENTION_DAYS * DAY_MS },
     monitorEventsPerMinute: e.VPN_DOCTOR_MONITOR_EVENTS_PER_MINUTE,
     replicaName: e.VPN_DOCTOR_REPLICA_NAME,
+    http: httpLimitsOf(e),
     llm: llm.data,
     teams,
     slack: slack.config,

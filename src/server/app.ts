@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { runRoute, type ApiRoute } from './api-route.js';
 import { bearerAuth } from './auth.js';
+import { AddressLimits } from './address-limits.js';
 import { HttpError, toHttpError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { Router, type Method, type Route } from './router.js';
@@ -20,6 +21,10 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** How often Node looks for connections past those timeouts. */
   timeoutCheckIntervalMs: number;
+  /** Open HTTP connections one client address may hold (IPv6: per /64); 0: no cap (src/server/address-limits.ts). */
+  maxConnectionsPerAddress: number;
+  /** HTTP requests in progress per client address (WebSocket upgrades aside); 0: no cap. */
+  maxRequestsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -29,6 +34,8 @@ export const DEFAULT_LIMITS: HttpLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   timeoutCheckIntervalMs: 1_000,
+  maxConnectionsPerAddress: 256,
+  maxRequestsPerAddress: 32,
 };
 
 export interface HttpAppOptions {
@@ -80,6 +87,12 @@ export class HttpApp {
       // Malformed URLs are refused before routing; they get the same error body as everything else.
       frameworkErrors: (err, request, reply) => void this.respond(err, request, reply as FastifyReply),
     });
+    new AddressLimits({
+      maxConnections: limits.maxConnectionsPerAddress,
+      maxRequests: limits.maxRequestsPerAddress,
+      log: options.log,
+      onRefused: (what) => options.metrics.httpRefused(what),
+    }).attach(this.fastify.server);
     // JSON only: a body in any other type is a 415 before a handler runs.
     this.fastify.removeContentTypeParser(['text/plain']);
     this.fastify.addHook('onRequest', (request, reply, done) => {

@@ -13,6 +13,7 @@ export class Metrics implements HubObserver {
   private readonly rejected: Counter<'reason'>;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly requestDuration: Histogram<'method' | 'route'>;
+  private readonly refused: Counter<'what'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -44,6 +45,12 @@ export class Metrics implements HubObserver {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
       registers,
     });
+    this.refused = new Counter({
+      name: 'vpn_doctor_http_refused_total',
+      help: 'HTTP connections and requests refused (429) because their address already had too many open',
+      labelNames: ['what'],
+      registers,
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vpn_doctor_' });
   }
 
@@ -58,6 +65,10 @@ export class Metrics implements HubObserver {
 
   connectionRejected(reason: string): void {
     this.rejected.inc({ reason });
+  }
+
+  httpRefused(what: 'connection' | 'request'): void {
+    this.refused.inc({ what });
   }
 
   /** `route` is the route's pattern (never the raw path, which would explode label cardinality). */

@@ -106,3 +106,21 @@ describe('loadConfig: retention and monitor limits', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
   });
 });
+
+describe('loadConfig: HTTP limits (VPN_DOCTOR_HTTP_*)', () => {
+  it('reads the timeouts in seconds and the per-address caps; blank or absent keeps the server defaults', () => {
+    const c = loadConfig({
+      VPN_DOCTOR_HTTP_HEADERS_TIMEOUT_S: '5',
+      VPN_DOCTOR_HTTP_REQUEST_TIMEOUT_S: '20',
+      VPN_DOCTOR_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+      VPN_DOCTOR_HTTP_MAX_REQUESTS_PER_ADDRESS: '',
+    });
+    expect(c.http).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnectionsPerAddress: 0 });
+    expect(loadConfig({}).http).toEqual({});
+  });
+
+  it('names the variable when a value is out of range', () => {
+    expect(() => loadConfig({ VPN_DOCTOR_HTTP_HEADERS_TIMEOUT_S: '0' })).toThrow(/VPN_DOCTOR_HTTP_HEADERS_TIMEOUT_S/);
+    expect(() => loadConfig({ VPN_DOCTOR_HTTP_MAX_REQUESTS_PER_ADDRESS: '-1' })).toThrow(/VPN_DOCTOR_HTTP_MAX_REQUESTS_PER_ADDRESS/);
+  });
+});

@@ -48,6 +48,17 @@ export class JobDispatcher {
   private readonly writes = new Set<Promise<unknown>>();
 
   /**
+   * Rejects with AgentUnavailableError (busy) when a new job of `requestedBy` would be refused now: lets a caller
+   * refuse a whole check before planning it (a burst of checks then costs a few microseconds each, not a plan).
+   */
+  async assertRoomFor(agentName: string, requestedBy: JobRequest['requestedBy']): Promise<void> {
+    const conn = await this.deps.registry.available(agentName);
+    const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
+    const runNow = conn.inFlight < limit && conn.waiting.length === 0;
+    if (!runNow && !conn.waiting.hasRoom(requesterKey(requestedBy))) throw busy(agentName, conn, limit);
+  }
+
+  /**
    * Sends a job to an agent and resolves when it ends, one way or another; rejects only with
    * AgentUnavailableError, before anything was sent.
    */
@@ -62,7 +73,7 @@ export class JobDispatcher {
     // Fair dispatch: the agent gets at most its advertised concurrency at once (it would refuse more, and
     // its refusals used to cost it its connection); as many more wait here, served requester by requester.
     const limit = conn.hello?.capabilities.maxConcurrency ?? 1;
-    const requester = `${request.requestedBy.platform}:${request.requestedBy.user}`;
+    const requester = requesterKey(request.requestedBy);
     const runNow = conn.inFlight < limit && conn.waiting.length === 0;
     // A check is admitted as a whole: once one of its probes got in, the rest of them (a bounded number: the
     // CheckRequest limits hosts and servers) wait even beyond the queue's share, so a check the hub accepted
@@ -71,11 +82,7 @@ export class JobDispatcher {
     const admitted = request.checkId !== undefined && (checks.get(request.checkId) ?? 0) > 0;
     if (!runNow && !admitted && !conn.waiting.hasRoom(requester)) {
       this.deps.observer?.jobFinished(request.probe, 'refused', 0);
-      throw new AgentUnavailableError(
-        `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
-        'busy',
-        agentName,
-      );
+      throw busy(agentName, conn, limit);
     }
 
     const id = request.jobId ?? randomUUID();
@@ -263,4 +270,17 @@ export class JobDispatcher {
       job.resolve(outcome);
     });
   }
+}
+
+/** Fair dispatch shares an agent's queue between requesters: one person (or API caller) on one platform. */
+function requesterKey(requestedBy: JobRequest['requestedBy']): string {
+  return `${requestedBy.platform}:${requestedBy.user}`;
+}
+
+function busy(agentName: string, conn: Connection, limit: number): AgentUnavailableError {
+  return new AgentUnavailableError(
+    `agent "${agentName}" is busy: ${conn.inFlight} jobs running and ${conn.waiting.length} waiting (it runs ${limit} at once)`,
+    'busy',
+    agentName,
+  );
 }

@@ -17,9 +17,14 @@ export class FairQueue<T> {
     return this.size;
   }
 
-  /** Whether `push` would take an item of this requester now. */
+  /**
+   * Whether `push` would take an item of this requester now. A requester with nothing waiting always gets
+   * one place, even in a queue filled beyond capacity by the rest of an admitted check: one caller's check
+   * must not lock everybody else out (the excess is bounded by the number of requesters, one each).
+   */
   hasRoom(requester: string): boolean {
-    return this.size < this.capacity && (this.byRequester.get(requester)?.length ?? 0) < this.perRequester;
+    const mine = this.byRequester.get(requester)?.length ?? 0;
+    return mine < this.perRequester && (this.size < this.capacity || mine === 0);
   }
 
   /**
@@ -27,8 +32,8 @@ export class FairQueue<T> {
    * (the rest of a check already admitted: the caller bounds how many those can be).
    */
   push(requester: string, item: T, beyondCapacity = false): boolean {
+    if (!beyondCapacity && !this.hasRoom(requester)) return false;
     const mine = this.byRequester.get(requester);
-    if (!beyondCapacity && (this.size >= this.capacity || (mine?.length ?? 0) >= this.perRequester)) return false;
     if (mine) mine.push(item);
     else this.byRequester.set(requester, [item]);
     this.size++;

@@ -36,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         hub: { heartbeatMs: config.agentHeartbeatMs },
         monitorLimits: { eventsPerMinute: config.monitorEventsPerMinute },
         retention: config.retention,
+        limits: config.http,
         defaultMetrics: true,
       });
       let adapters;

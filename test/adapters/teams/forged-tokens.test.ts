@@ -1,8 +1,7 @@
-import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { UNAUTHORIZED_BODY } from '../../../adapters/teams/auth-gate.js';
+import { channelClaims, fakeOpenIdMetadata, forgedTokens, rs256, type FakeMetadata } from './fake-openid.js';
 import { BOT_APP_ID, personalMessage, startHarness, type Harness } from './harness.js';
 import { guardNetwork, type NetworkGuard } from './network-guard.js';
 
@@ -13,53 +12,7 @@ import { guardNetwork, type NetworkGuard } from './network-guard.js';
  * once per forged request. A token signed with the fake's key gets through, so the fake is really used.
  */
 
-interface FakeMetadata {
-  url: string;
-  hits: string[];
-  failing: boolean;
-  close(): Promise<void>;
-}
-
-async function fakeOpenIdMetadata(publicKey: KeyObject, kid: string): Promise<FakeMetadata> {
-  const hits: string[] = [];
-  const state = { failing: false };
-  const server: Server = createServer((req, res) => {
-    hits.push(req.url ?? '');
-    if (state.failing) return void res.writeHead(500).end();
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/openid') return void res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys` }));
-    if (req.url === '/keys') {
-      const jwk = publicKey.export({ format: 'jwk' });
-      return void res.end(JSON.stringify({ keys: [{ ...jwk, kid, use: 'sig', endorsements: ['msteams'] }] }));
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openid`;
-  return {
-    url,
-    hits,
-    get failing() {
-      return state.failing;
-    },
-    set failing(v: boolean) {
-      state.failing = v;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const claims = (serviceUrl: string) => {
-  const now = Math.floor(Date.now() / 1000);
-  return { iss: 'https://api.botframework.com', aud: BOT_APP_ID, serviceurl: serviceUrl, nbf: now - 60, exp: now + 600 };
-};
-function rs256(payload: object, key: KeyObject, kid: string): string {
-  const head = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64(payload)}`;
-  return `${head}.${createSign('RSA-SHA256').update(head).sign(key).toString('base64url')}`;
-}
-
+const claims = (serviceUrl: string) => channelClaims(BOT_APP_ID, serviceUrl);
 const realKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const KID = 'fake-kid-1';
@@ -97,17 +50,7 @@ describe('Teams: forged tokens against the real botbuilder adapter', () => {
     consoleError.mockClear();
     consoleWarn.mockClear();
     const serviceUrl = h.connector.url;
-    const c = claims(serviceUrl);
-    const pem = realKey.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    const hsHead = `${b64({ alg: 'HS256', typ: 'JWT', kid: KID })}.${b64(c)}`;
-    const forged = {
-      none: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(c)}.`,
-      // The classic key confusion: HMAC keyed with the public key.
-      hs256: `${hsHead}.${createHmac('sha256', pem).update(hsHead).digest('base64url')}`,
-      wrongKey: rs256(c, otherKey.privateKey, KID),
-      unknownKid: rs256(c, otherKey.privateKey, 'no-such-kid'),
-      badSignature: `${rs256(c, realKey.privateKey, KID).slice(0, -6)}AAAAAA`,
-    };
+    const forged = forgedTokens(claims(serviceUrl), { real: realKey, other: otherKey }, KID);
     const logsBefore = h.logs.length;
     const rounds = 10;
     for (let i = 0; i < rounds; i++) {

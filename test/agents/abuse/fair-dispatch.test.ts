@@ -91,4 +91,16 @@ describe('FairQueue', () => {
     expect(q.shift()).toBeUndefined();
     expect(q.length).toBe(0);
   });
+
+  it('keeps one place for a requester with nothing waiting, even when an admitted check filled the queue beyond capacity', () => {
+    const q = new FairQueue<string>(2, 1);
+    for (const x of ['a1', 'a2', 'a3']) expect(q.push('a', x, true)).toBe(true);
+    expect(q.length).toBe(3);
+    expect(q.hasRoom('a')).toBe(false);
+    expect(q.hasRoom('b')).toBe(true);
+    expect(q.push('b', 'b1')).toBe(true);
+    // One place each, not more: b's second job waits for its turn elsewhere (told busy).
+    expect(q.push('b', 'b2')).toBe(false);
+    expect([q.shift(), q.shift()]).toEqual(['a1', 'b1']);
+  });
 });
