@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // A real PostgreSQL server for the store and replica tests (test/support/postgres.ts).
     globalSetup: ['./test/support/postgres-global-setup.ts'],
-    exclude: ['test/lab/**', 'node_modules/**'],
+    // The lab (root, namespaces) and the load-and-abuse suite (CPU-bound floods) have their own runs.
+    exclude: ['test/lab/**', 'test/abuse/**', 'node_modules/**'],
     // Most suites wait on sockets, child processes and timers rather than on the CPU. Vitest's default of
     // one worker per core less one leaves a 2-core machine running the files one after another; four
     // workers overlap the waiting (the suite took 6 minutes with one worker, see README "Tests").

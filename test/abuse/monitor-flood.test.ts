@@ -1,13 +1,13 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MonitorService } from '../../../src/agents/monitor-service.js';
-import type { TunnelNotification } from '../../../src/agents/notifier.js';
-import { PROTOCOL_VERSION, type MonitorEvent } from '../../../src/agents/protocol.js';
-import { tunnelReply } from '../../../src/conversation/tunnel-alert.js';
-import { Store } from '../../../src/store/index.js';
-import { RetentionSweeper } from '../../../src/store/retention.js';
-import { FakeExecutor, captureLogger, registerAgent, requester, startAgent, startHub, waitFor } from '../helpers.js';
-import { monitorEvent } from '../monitor-events.js';
+import { MonitorService } from '../../src/agents/monitor-service.js';
+import type { TunnelNotification } from '../../src/agents/notifier.js';
+import { PROTOCOL_VERSION, type MonitorEvent } from '../../src/agents/protocol.js';
+import { tunnelReply } from '../../src/conversation/tunnel-alert.js';
+import { Store } from '../../src/store/index.js';
+import { RetentionSweeper } from '../../src/store/retention.js';
+import { FakeExecutor, captureLogger, registerAgent, requester, startAgent, startHub, waitFor } from '../agents/helpers.js';
+import { monitorEvent } from '../agents/monitor-events.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
