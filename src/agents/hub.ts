@@ -61,12 +61,18 @@ export class AgentHub {
       graceMs: options.deadlineGraceMs ?? HUB_RESULT_GRACE_MS,
       now,
       observer,
+      replica: options.replicas?.id,
     });
     this.ready = this.reset(options);
     this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
     this.connections.connect(this.registry, this.dispatcher, this.ready);
     // Jobs other replicas send for the agents connected here: the same dispatch as a local job.
     options.replicas?.serve((agent, request) => this.dispatcher.dispatch(agent, request));
+    // What a dead replica's hub still ran is closed by a survivor (its agents' late results still complete it).
+    options.replicas?.onReplicaGone(async (gone) => {
+      const jobs = await store.audit.interruptReplica(gone.id, `replica ${gone.label} went away before the job finished`);
+      if (jobs > 0) log.warn({ replica: gone.id, label: gone.label, jobs }, 'jobs left running by a dead replica marked interrupted');
+    });
   }
 
   /**
@@ -77,7 +83,7 @@ export class AgentHub {
 
   private async reset({ store, log, replicas }: HubOptions): Promise<void> {
     // With replicas the others' agents are online and their jobs running: nothing here is "left over". What a
-    // dead replica left running is finished by its agents' late results after they reconnect elsewhere.
+    // dead replica left running is closed by a survivor when presence finds it dead (onReplicaGone above).
     if (replicas) return;
     await store.agents.allOffline();
     const interrupted = await store.audit.interruptRunning();

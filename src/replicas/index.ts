@@ -95,6 +95,10 @@ export class Replicas implements ReplicaLink {
     this.dispatchLocal = dispatchLocal;
   }
 
+  onReplicaGone(handler: (replica: { id: string; label: string }) => Promise<void>): void {
+    this.presence.onGone(handler);
+  }
+
   claim(agent: string): Promise<void> {
     return this.presence.claim(agent);
   }

@@ -18,6 +18,11 @@ export interface ReplicaLink {
   forward(replica: string, agent: string, request: JobRequest): Promise<JobOutcome>;
   /** Jobs other replicas send here run through this (the hub's local dispatch, never forwarded again). */
   serve(dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>): void;
+  /**
+   * Called when presence finds another replica dead, until the handler resolves (then the replica is
+   * forgotten); several survivors may call theirs for one dead replica, so the handler must be idempotent.
+   */
+  onReplicaGone(handler: (replica: { id: string; label: string }) => Promise<void>): void;
 }
 
 /**
