@@ -67,7 +67,10 @@ export class AgentHub {
     this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
     this.connections.connect(this.registry, this.dispatcher, this.ready);
     // Jobs other replicas send for the agents connected here: the same dispatch as a local job.
-    options.replicas?.serve((agent, request) => this.dispatcher.dispatch(agent, request));
+    options.replicas?.serve(
+      (agent, request) => this.dispatcher.dispatch(agent, request),
+      (agent, action) => this.controlLocal(agent, action),
+    );
     // What a dead replica's hub still ran is closed by a survivor (its agents' late results still complete it).
     options.replicas?.onReplicaGone(async (gone) => {
       const jobs = await store.audit.interruptReplica(gone.id, `replica ${gone.label} went away before the job finished`);
@@ -140,8 +143,17 @@ export class AgentHub {
     await this.registry.available(agentName);
   }
 
-  /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */
-  controlMonitor(agentName: string, action: 'start' | 'stop'): boolean {
+  /**
+   * Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own
+   * config), through the replica holding its socket when that is another one. False when it did not reach it.
+   */
+  async controlMonitor(agentName: string, action: 'start' | 'stop'): Promise<boolean> {
+    const holder = await this.remoteHolder(agentName);
+    if (holder) return this.replicas!.controlMonitor(holder, agentName, action);
+    return this.controlLocal(agentName, action);
+  }
+
+  private controlLocal(agentName: string, action: 'start' | 'stop'): boolean {
     const conn = this.registry.connection(agentName);
     if (!conn?.hello?.capabilities.keepalive) return false;
     this.connections.send(conn, { type: 'monitor-control', action });
