@@ -61,12 +61,21 @@ export class AgentHub {
       graceMs: options.deadlineGraceMs ?? HUB_RESULT_GRACE_MS,
       now,
       observer,
+      replica: options.replicas?.id,
     });
     this.ready = this.reset(options);
     this.ready.catch((err: unknown) => log.error({ err }, 'the hub could not reset agent and job state in the store'));
     this.connections.connect(this.registry, this.dispatcher, this.ready);
     // Jobs other replicas send for the agents connected here: the same dispatch as a local job.
-    options.replicas?.serve((agent, request) => this.dispatcher.dispatch(agent, request));
+    options.replicas?.serve(
+      (agent, request) => this.dispatcher.dispatch(agent, request),
+      (agent, action) => this.controlLocal(agent, action),
+    );
+    // What a dead replica's hub still ran is closed by a survivor (its agents' late results still complete it).
+    options.replicas?.onReplicaGone(async (gone) => {
+      const jobs = await store.audit.interruptReplica(gone.id, `replica ${gone.label} went away before the job finished`);
+      if (jobs > 0) log.warn({ replica: gone.id, label: gone.label, jobs }, 'jobs left running by a dead replica marked interrupted');
+    });
   }
 
   /**
@@ -77,7 +86,7 @@ export class AgentHub {
 
   private async reset({ store, log, replicas }: HubOptions): Promise<void> {
     // With replicas the others' agents are online and their jobs running: nothing here is "left over". What a
-    // dead replica left running is finished by its agents' late results after they reconnect elsewhere.
+    // dead replica left running is closed by a survivor when presence finds it dead (onReplicaGone above).
     if (replicas) return;
     await store.agents.allOffline();
     const interrupted = await store.audit.interruptRunning();
@@ -138,8 +147,17 @@ export class AgentHub {
     else await this.registry.available(agentName);
   }
 
-  /** Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own config). */
-  controlMonitor(agentName: string, action: 'start' | 'stop'): boolean {
+  /**
+   * Asks an agent to start or stop its keep-alive monitor (the target always comes from the agent's own
+   * config), through the replica holding its socket when that is another one. False when it did not reach it.
+   */
+  async controlMonitor(agentName: string, action: 'start' | 'stop'): Promise<boolean> {
+    const holder = await this.remoteHolder(agentName);
+    if (holder) return this.replicas!.controlMonitor(holder, agentName, action);
+    return this.controlLocal(agentName, action);
+  }
+
+  private controlLocal(agentName: string, action: 'start' | 'stop'): boolean {
     const conn = this.registry.connection(agentName);
     if (!conn?.hello?.capabilities.keepalive) return false;
     this.connections.send(conn, { type: 'monitor-control', action });

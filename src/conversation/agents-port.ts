@@ -75,7 +75,7 @@ export class HubAgentsPort implements AgentsPort {
         createdAt: this.now(),
       });
     }
-    const started = this.hub.controlMonitor(agent, 'start');
+    const started = await this.hub.controlMonitor(agent, 'start');
     const where = conversation
       ? 'You will get tunnel up/down alerts in this conversation.'
       : 'Alerts go to the server log and to conversations that asked with "here".';

@@ -38,6 +38,7 @@ export class Replicas implements ReplicaLink {
   readonly jobs: RemoteJobs;
   private readonly bus: ReplicaBus;
   private dispatchLocal: ((agent: string, request: JobRequest) => Promise<JobOutcome>) | null = null;
+  private controlLocal: ((agent: string, action: 'start' | 'stop') => boolean) | null = null;
 
   private constructor(
     readonly id: string,
@@ -60,6 +61,7 @@ export class Replicas implements ReplicaLink {
         if (!this.dispatchLocal) return Promise.reject(new Error('this replica has no hub yet'));
         return this.dispatchLocal(agent, request);
       },
+      controlLocal: (agent, action) => this.controlLocal?.(agent, action) ?? false,
       log: options.log,
       ...(options.watchMs ? { watchMs: options.watchMs } : {}),
     });
@@ -90,9 +92,17 @@ export class Replicas implements ReplicaLink {
     }
   }
 
-  /** The hub's local dispatch, for the jobs other replicas send here. */
-  serve(dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>): void {
+  /** The hub's local dispatch and keep-alive control, for what other replicas send here. */
+  serve(
+    dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>,
+    controlLocal?: (agent: string, action: 'start' | 'stop') => boolean,
+  ): void {
     this.dispatchLocal = dispatchLocal;
+    this.controlLocal = controlLocal ?? null;
+  }
+
+  onReplicaGone(handler: (replica: { id: string; label: string }) => Promise<void>): void {
+    this.presence.onGone(handler);
   }
 
   claim(agent: string): Promise<void> {
@@ -115,6 +125,10 @@ export class Replicas implements ReplicaLink {
 
   forward(replica: string, agent: string, request: JobRequest): Promise<JobOutcome> {
     return this.jobs.forward(replica, agent, request);
+  }
+
+  controlMonitor(replica: string, agent: string, action: 'start' | 'stop'): Promise<boolean> {
+    return this.jobs.controlMonitor(replica, agent, action);
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import { AgentNameSchema, JobIdSchema, ProbeNameSchema } from '../agents/protoco
 /**
  * What replicas say to each other over PostgreSQL notifications (src/replicas/bus.ts): a job for an agent
  * whose socket another replica holds, its progress, its outcome, a cancel, or a refusal (the agent is not
- * there after all, busy, revoked...). Validated on receipt like any other boundary.
+ * there after all, busy, revoked...); and a keep-alive monitor start/stop with its answer. Validated on receipt like any other boundary.
  */
 export const ReplicaIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/);
 const Id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
@@ -47,5 +47,14 @@ export const ReplicaMessageSchema = z.discriminatedUnion('type', [
     reason: z.enum(['unknown', 'offline', 'draining', 'revoked', 'unsupported-probe', 'busy']),
     message: Short,
   }),
+  // Keep-alive monitor start/stop for an agent held elsewhere, relayed like a job; `sent`: it reached the agent.
+  z.object({
+    type: z.literal('monitor-control'),
+    id: Id,
+    from: ReplicaIdSchema,
+    agent: AgentNameSchema,
+    action: z.enum(['start', 'stop']),
+  }),
+  z.object({ type: z.literal('monitor-controlled'), id: Id, sent: z.boolean() }),
 ]);
 export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;

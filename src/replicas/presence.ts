@@ -29,6 +29,7 @@ export class ReplicaPresence {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private session: ListenerSession | null = null;
+  private goneHandler: ((replica: { id: string; label: string }) => Promise<void>) | null = null;
   readonly beatMs: number;
   readonly expiryMs: number;
 
@@ -66,9 +67,37 @@ export class ReplicaPresence {
       const r = await this.pool.query('UPDATE replica_nodes SET beat_at = now() WHERE id = $1', [this.options.replicaId]);
       // Swept by another replica after a long pause of ours: come back.
       if (r.rowCount === 0 && this.session) await this.register(this.session);
+      await this.reap();
       if (++this.beats % 30 === 0) await this.sweep();
     } catch (err) {
       this.options.log.error({ err: (err as Error).message }, 'replica heartbeat failed');
+    }
+  }
+
+  /** Told about each replica found dead (the hub closes its audit rows); must be idempotent. */
+  onGone(handler: (replica: { id: string; label: string }) => Promise<void>): void {
+    this.goneHandler = handler;
+  }
+
+  /**
+   * Finds dead replicas, hands each to the handler, then forgets it. Dead means not live AND silent for half
+   * its expiry: a live replica whose listening session is reconnecting still beats through its pool, and
+   * must not lose its running jobs. Until the handler succeeds the replica stays, so the next beat retries;
+   * survivors racing on one dead replica both call the handler (idempotent), one deletes the row. Nothing
+   * runs before a handler is set: the replica must not be forgotten with its jobs still open.
+   */
+  async reap(): Promise<void> {
+    const handler = this.goneHandler;
+    if (!handler) return;
+    const dead = await this.pool.query<{ id: string; label: string }>(
+      `SELECT n.id, n.label FROM replica_nodes n
+       WHERE n.id <> $1 AND n.beat_at + (n.expiry_ms / 2) * interval '1 millisecond' < now() AND NOT (${ReplicaPresence.LIVE})`,
+      [this.options.replicaId],
+    );
+    for (const replica of dead.rows) {
+      await handler(replica);
+      const gone = await this.pool.query(`DELETE FROM replica_nodes n WHERE n.id = $1 AND NOT (${ReplicaPresence.LIVE})`, [replica.id]);
+      if (gone.rowCount) this.options.log.warn({ replica: replica.id, label: replica.label }, 'replica went away');
     }
   }
 

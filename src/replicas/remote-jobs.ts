@@ -4,6 +4,9 @@ import { AgentUnavailableError, type JobOutcome, type JobRequest } from '../agen
 import { HUB_RESULT_GRACE_MS, REPLICA_RELAY_MS } from '../probes/deadlines.js';
 import type { RemoteJob, ReplicaMessage } from './messages.js';
 
+/** How long a keep-alive start/stop relayed to the holding replica may take to be confirmed. */
+export const MONITOR_CONTROL_WAIT_MS = 2000;
+
 /** What remote jobs need of the bus and of presence (interfaces, so tests can run two sides in one process). */
 export interface RemoteJobsDeps {
   self: string;
@@ -12,6 +15,8 @@ export interface RemoteJobsDeps {
   alive: (ids: readonly string[]) => Promise<Set<string>>;
   /** Runs a job on an agent connected to THIS replica (never forwards again). */
   dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>;
+  /** Starts or stops the keep-alive monitor of an agent connected to THIS replica; false if it cannot. */
+  controlLocal?: (agent: string, action: 'start' | 'stop') => boolean;
   log: Logger;
   /** How often the replicas holding forwarded jobs are checked for life. */
   watchMs?: number;
@@ -57,11 +62,54 @@ export class RemoteJobs {
 
   /** Sends a job to the replica holding the agent; resolves with its outcome, rejects only as the hub does (AgentUnavailableError). */
   forward(replica: string, agent: string, request: JobRequest): Promise<JobOutcome> {
+    const deadlineMs = Math.max(1, Math.round(request.deadlineMs));
+    const waitMs = deadlineMs + (this.deps.graceMs ?? HUB_RESULT_GRACE_MS) + REPLICA_RELAY_MS;
+    return this.relay(replica, agent, request.probe, { waitMs, deadlineMs }, request, (id) => ({
+      type: 'job',
+      id,
+      from: this.deps.self,
+      agent,
+      probe: request.probe,
+      params: request.params,
+      deadlineMs,
+      target: request.target,
+      requestedBy: {
+        user: request.requestedBy.user,
+        platform: request.requestedBy.platform,
+        channel: request.requestedBy.channel ?? null,
+      },
+      ...(request.checkId !== undefined ? { checkId: request.checkId } : {}),
+    }));
+  }
+
+  /**
+   * Asks the replica holding the agent to start or stop its keep-alive monitor: the same relay as a job
+   * (timer, liveness watch, refusal), with a short wait. True once the holder sent it to the agent.
+   */
+  async controlMonitor(replica: string, agent: string, action: 'start' | 'stop'): Promise<boolean> {
+    const wait = { waitMs: MONITOR_CONTROL_WAIT_MS, deadlineMs: MONITOR_CONTROL_WAIT_MS };
+    const outcome = await this.relay(replica, agent, 'monitor-control', wait, {}, (id) => ({
+      type: 'monitor-control',
+      id,
+      from: this.deps.self,
+      agent,
+      action,
+    })).catch(() => null); // refused: the agent is not there after all
+    return outcome?.status === 'ok';
+  }
+
+  /** Sends one request to another replica and waits (at most waitMs, less if that replica dies) for its answer. */
+  private relay(
+    replica: string,
+    agent: string,
+    probe: string,
+    { waitMs, deadlineMs }: { waitMs: number; deadlineMs: number },
+    request: Pick<JobRequest, 'onProgress' | 'signal'>,
+    build: (id: string) => ReplicaMessage,
+  ): Promise<JobOutcome> {
     if (this.closed)
       return Promise.reject(new AgentUnavailableError(`agent "${agent}" is offline (this replica is stopping)`, 'offline', agent));
     const id = randomUUID();
-    const deadlineMs = Math.max(1, Math.round(request.deadlineMs));
-    const waitMs = deadlineMs + (this.deps.graceMs ?? HUB_RESULT_GRACE_MS) + REPLICA_RELAY_MS;
     return new Promise<JobOutcome>((resolve, reject) => {
       const onAbort = () => {
         void this.deps.send(replica, { type: 'cancel', id, from: this.deps.self }).catch(() => undefined);
@@ -71,7 +119,7 @@ export class RemoteJobs {
         id,
         replica,
         agent,
-        probe: request.probe,
+        probe,
         startedAt: this.now(),
         onProgress: request.onProgress,
         resolve,
@@ -89,23 +137,7 @@ export class RemoteJobs {
       if (request.signal?.aborted) return onAbort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
       this.watch();
-      const message: RemoteJob = {
-        type: 'job',
-        id,
-        from: this.deps.self,
-        agent,
-        probe: request.probe,
-        params: request.params,
-        deadlineMs,
-        target: request.target,
-        requestedBy: {
-          user: request.requestedBy.user,
-          platform: request.requestedBy.platform,
-          channel: request.requestedBy.channel ?? null,
-        },
-        ...(request.checkId !== undefined ? { checkId: request.checkId } : {}),
-      };
-      this.deps.send(replica, message).catch((err: unknown) => {
+      this.deps.send(replica, build(id)).catch((err: unknown) => {
         this.deps.log.error({ err: (err as Error).message, replica, agent }, 'could not send a job to another replica');
         this.settle(id, {
           status: 'disconnected',
@@ -136,6 +168,23 @@ export class RemoteJobs {
         );
         return;
       }
+      case 'monitor-control': {
+        const sent = this.deps.controlLocal?.(message.agent, message.action) ?? false;
+        void this.deps
+          .send(message.from, { type: 'monitor-controlled', id: message.id, sent })
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err: (err as Error).message, replica: message.from }, 'could not answer another replica'),
+          );
+        return;
+      }
+      case 'monitor-controlled':
+        this.settle(
+          message.id,
+          message.sent
+            ? { status: 'ok' }
+            : { status: 'refused', error: { code: 'unsupported', message: 'the agent has no keep-alive monitor here' } },
+        );
+        return;
       case 'refused': {
         const job = this.take(message.id);
         job?.reject(new AgentUnavailableError(message.message, message.reason, job.agent));

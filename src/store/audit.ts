@@ -13,6 +13,8 @@ export interface JobStart {
   probe: string;
   target: string;
   params: unknown;
+  /** With replicas on one PostgreSQL: the replica whose hub ran the job (null with one process). */
+  replica?: string | null;
 }
 
 export interface JobRecord extends Required<JobStart> {
@@ -37,6 +39,7 @@ interface Row {
   detail: string | null;
   duration_ms: number | null;
   finished_at: number | null;
+  replica: string | null;
 }
 
 function toRecord(r: Row): JobRecord {
@@ -55,6 +58,7 @@ function toRecord(r: Row): JobRecord {
     detail: r.detail,
     durationMs: r.duration_ms,
     finishedAt: r.finished_at,
+    replica: r.replica,
   };
 }
 
@@ -68,8 +72,8 @@ export class AuditRepo {
 
   async start(job: JobStart): Promise<void> {
     await this.db.run(
-      `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+      `INSERT INTO jobs (id, check_id, requested_at, requested_by, platform, channel, agent, probe, target, params, replica, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
       [
         job.id,
         job.checkId ?? null,
@@ -81,6 +85,7 @@ export class AuditRepo {
         job.probe,
         job.target,
         JSON.stringify(job.params),
+        job.replica ?? null,
       ],
     );
   }
@@ -107,6 +112,19 @@ export class AuditRepo {
     const { changes } = await this.db.run(
       `UPDATE jobs SET status = 'interrupted', detail = 'hub stopped before the job finished', finished_at = ? WHERE status = 'running'`,
       [now],
+    );
+    return changes;
+  }
+
+  /**
+   * A replica died: what its hub still ran can no longer be answered. Any number of survivors may call this
+   * at once; each row changes once (the UPDATE re-checks `running` under its row lock), and a late result the
+   * agent sends after reconnecting elsewhere still completes the row (see finish).
+   */
+  async interruptReplica(replica: string, detail: string, now: number = Date.now()): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE jobs SET status = 'interrupted', detail = ?, finished_at = ? WHERE status = 'running' AND replica = ?`,
+      [detail, now, replica],
     );
     return changes;
   }

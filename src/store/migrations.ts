@@ -113,6 +113,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chat_state_expires_at ON chat_state (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'the replica that started each job, so a survivor can close what a dead replica left running',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN replica TEXT;
+      CREATE INDEX jobs_running_replica ON jobs (replica) WHERE status = 'running';
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -99,6 +99,26 @@ describe.each(ENGINES)('repositories on $name', (engine) => {
       expect(await s.audit.count()).toBe(2);
     });
 
+    it("audit: a dead replica's running rows are interrupted once, naming it; other rows are left alone", async () => {
+      const s = await store();
+      await s.audit.start({ id: 'a1', ...job, replica: 'aaa' });
+      await s.audit.start({ id: 'a2', ...job, replica: 'aaa' });
+      await s.audit.start({ id: 'b1', ...job, replica: 'bbb' });
+      await s.audit.start({ id: 'n1', ...job });
+      await s.audit.finish('a2', { status: 'ok', durationMs: 3 }, 20);
+      expect(await s.audit.interruptReplica('aaa', 'replica a:1 went away', 40)).toBe(1);
+      expect(await s.audit.interruptReplica('aaa', 'replica a:1 went away', 41)).toBe(0); // a second survivor
+      expect(await s.audit.get('a1')).toMatchObject({
+        status: 'interrupted',
+        detail: 'replica a:1 went away',
+        finishedAt: 40,
+        replica: 'aaa',
+      });
+      expect(await s.audit.get('a2')).toMatchObject({ status: 'ok', finishedAt: 20 });
+      expect((await s.audit.get('b1'))?.status).toBe('running');
+      expect(await s.audit.get('n1')).toMatchObject({ status: 'running', replica: null });
+    });
+
     it('audit: newest first, ties in insertion order reversed, per agent, pruned in chunks', async () => {
       const s = await store();
       for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) {

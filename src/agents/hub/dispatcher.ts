@@ -26,6 +26,8 @@ export interface DispatcherDeps {
   graceMs: number;
   now: () => number;
   observer?: HubObserver | undefined;
+  /** With replicas: this replica's id, written on each audit row so a survivor can close it if this one dies. */
+  replica?: string | undefined;
 }
 
 /**
@@ -103,6 +105,7 @@ export class JobDispatcher {
         probe: request.probe,
         target: request.target,
         params: request.params,
+        replica: this.deps.replica ?? null,
       }),
     );
 

@@ -16,8 +16,21 @@ export interface ReplicaLink {
   agents(): Promise<{ agent: string; replica: string; label: string }[]>;
   /** Runs the job on the replica holding the agent; rejects only with AgentUnavailableError. */
   forward(replica: string, agent: string, request: JobRequest): Promise<JobOutcome>;
-  /** Jobs other replicas send here run through this (the hub's local dispatch, never forwarded again). */
-  serve(dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>): void;
+  /** Starts or stops the keep-alive monitor of an agent another replica holds; true once it reached the agent. */
+  controlMonitor(replica: string, agent: string, action: 'start' | 'stop'): Promise<boolean>;
+  /**
+   * Jobs and keep-alive start/stop other replicas send here run through these (the hub's local dispatch
+   * and control, never forwarded again).
+   */
+  serve(
+    dispatchLocal: (agent: string, request: JobRequest) => Promise<JobOutcome>,
+    controlLocal: (agent: string, action: 'start' | 'stop') => boolean,
+  ): void;
+  /**
+   * Called when presence finds another replica dead, until the handler resolves (then the replica is
+   * forgotten); several survivors may call theirs for one dead replica, so the handler must be idempotent.
+   */
+  onReplicaGone(handler: (replica: { id: string; label: string }) => Promise<void>): void;
 }
 
 /**
