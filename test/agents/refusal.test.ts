@@ -88,6 +88,8 @@ describe('agents fail loudly on permanent refusals', () => {
     let stderr = '';
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+    // The agent's own log goes straight to file descriptor 2 (pino), past the spy: keep the test run quiet.
+    vi.stubEnv('LOG_LEVEL', 'silent');
     const code = await main([
       'node',
       'vpn-doctor',
@@ -102,6 +104,7 @@ describe('agents fail loudly on permanent refusals', () => {
       '10.0.0.0/8',
     ]);
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     expect(code).toBe(AGENT_REFUSED_EXIT_CODE);
     expect(
       stderr
