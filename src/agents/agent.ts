@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Agent as HttpAgent } from 'node:http';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { AGENT_OVERRUN_MS } from '../probes/deadlines.js';
 import { VERSION } from '../version.js';
-import type { Allowlist } from './allowlist.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
-import type { ExecOutcome, JobExecutor } from './executor.js';
-import { KeepaliveMonitor, type Pinger } from './keepalive-monitor.js';
+import type { ExecOutcome } from './executor.js';
+import { KeepaliveMonitor } from './keepalive-monitor.js';
 import {
   CloseCode,
   MAX_MESSAGE_BYTES,
@@ -21,49 +18,14 @@ import {
   type MonitorEvent,
   type ResultMessage,
 } from './protocol.js';
+import { AGENT_OVERRUN_MS } from '../probes/deadlines.js';
 import { Semaphore } from './semaphore.js';
-import type { SelfTest } from './self-test.js';
+import type { AgentOptions } from './agent-options.js';
+import { AgentRefusedError, permanentRefusal } from './agent-refusal.js';
+import { withDeadline } from './job-deadline.js';
 
-export interface AgentOptions {
-  /**
-   * ws://HOST:PORT/agents or wss://...; several URLs (the replicas of one hub) are tried in turn: after a
-   * failed attempt or a lost connection the next one, with the same jittered backoff.
-   */
-  hubUrl: string | readonly string[];
-  token: string;
-  name: string;
-  allowlist: Allowlist;
-  executor: JobExecutor;
-  selfTest: SelfTest;
-  log: Logger;
-  /** Jobs running at once; more wait in a queue of `maxQueued`, beyond which jobs are refused as busy. */
-  maxConcurrency?: number;
-  maxQueued?: number;
-  keepalive?: { target: string; intervalMs: number; ping: Pinger; downAfter?: number; upAfter?: number } | null;
-  backoff?: BackoffOptions;
-  /** Monitor events kept while the hub is unreachable (oldest dropped first). */
-  eventBuffer?: number;
-  /** Results of jobs that finished while the hub was unreachable, sent after the reconnect. */
-  resultBuffer?: number;
-  /** For HTTPS_PROXY: see proxy.ts. A function picks one per hub URL (the proxy may differ per host). */
-  httpAgent?: HttpAgent | ((hubUrl: string) => HttpAgent | undefined);
-  version?: string;
-  now?: () => number;
-  /** Permanent refusals in a row (revoked or unknown token, wrong name) before the agent gives up; default 3. */
-  maxRefusals?: number;
-}
-
-/**
- * The hub refused this agent for a reason that retrying cannot fix (revoked, unknown or mismatched token,
- * a protocol it does not speak). The agent stops and says so, instead of retrying forever while a service
- * manager shows it as running.
- */
-export class AgentRefusedError extends Error {
-  override name = 'AgentRefusedError';
-}
-
-/** The process exit code of a refused agent (EX_CONFIG): a systemd unit stops restarting on it. */
-export const AGENT_REFUSED_EXIT_CODE = 78;
+export type { AgentOptions } from './agent-options.js';
+export { AGENT_REFUSED_EXIT_CODE, AgentRefusedError } from './agent-refusal.js';
 
 interface RunningJob {
   id: string;
@@ -465,40 +427,4 @@ export class ProbeAgent {
     }
     this.ws = null;
   }
-}
-
-/** The close codes a retry cannot fix, in words; null for everything else (hub restarting, network). */
-function permanentRefusal(code: number, reason: string): string | null {
-  switch (code) {
-    case CloseCode.revoked:
-      return "the agent's token was revoked (issue a new one with `vpn-doctor agents add`)";
-    case CloseCode.nameMismatch:
-      return `${reason || 'the token was issued for another agent name'} (use the --name the token was issued for)`;
-    case CloseCode.unsupportedVersion:
-      return `${reason || 'the hub does not speak this agent protocol'} (upgrade the agent or the hub)`;
-    default:
-      return null;
-  }
-}
-
-function withDeadline<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('deadline exceeded')), Math.max(0, ms));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    };
-    // The executor should honour the signal itself; this only makes sure the slot is freed if it does not.
-    signal.addEventListener('abort', () => setTimeout(onAbort, AGENT_OVERRUN_MS), { once: true });
-    work.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
 }
