@@ -4,7 +4,7 @@
  * device's own syntax as steps.
  */
 import type { ConfigAnalysis, ConfigParameter } from '../evidence/config/model.js';
-import { reply, type Reply, type ReplyFinding, type ReplyStep } from '../reply/reply.js';
+import { asReplyFinding, reply, type Reply, type ReplyStep } from '../reply/reply.js';
 
 const VERDICT_LABEL: Record<ConfigParameter['verdict'], string> = {
   ok: 'ok',
@@ -54,13 +54,7 @@ export function configReply(doc: ConfigAnalysis): Reply {
       ],
       ok: p.verdict === 'ok' ? true : false,
     }));
-  const findings: ReplyFinding[] = doc.findings.map((f) => ({
-    code: f.code,
-    severity: f.severity,
-    summary: f.summary,
-    topic: f.topic,
-    lines: f.lines,
-  }));
+  const findings = doc.findings.map(asReplyFinding);
   const steps: ReplyStep[] = doc.findings.flatMap((f) =>
     f.steps.map((s) => {
       const step: ReplyStep = { text: s.text };

@@ -1,7 +1,7 @@
 import { analyzeText, MAX_ANALYZE_TEXT_BYTES, type AnalysisDocument } from '../evidence/analyze.js';
 import type { LogDocument } from '../evidence/types.js';
 import { redact, redactionNotice } from '../evidence/redact.js';
-import { reply, type Reply, type ReplyFinding, type ReplyStep } from '../reply/reply.js';
+import { asReplyFinding, reply, type Reply, type ReplyStep } from '../reply/reply.js';
 import type { Session } from './session.js';
 import { configReply } from './config-reply.js';
 
@@ -65,13 +65,7 @@ function logReply(doc: LogDocument): Reply {
   const faults = doc.findings.filter((f) => f.severity !== 'info');
   const root = faults[0];
   const family = FAMILY_NAME[doc.family] ?? doc.family;
-  const findings: ReplyFinding[] = doc.findings.map((f) => ({
-    code: f.code,
-    severity: f.severity,
-    summary: f.summary,
-    topic: f.topic,
-    lines: f.lines,
-  }));
+  const findings = doc.findings.map(asReplyFinding);
   const notices = [...doc.notices];
   if (!root) {
     const healthy = doc.verdict === 'healthy';

@@ -63,6 +63,14 @@ export interface ReplyFinding {
   lines?: ReplyQuote[];
 }
 
+/**
+ * The reply's part of an analyser finding (log or configuration): those carry more (steps, evidence, fixes)
+ * that the reply shows elsewhere or not at all.
+ */
+export function asReplyFinding(f: ReplyFinding): ReplyFinding {
+  return { code: f.code, severity: f.severity, summary: f.summary, topic: f.topic, lines: f.lines };
+}
+
 /** One line of a pasted log or configuration, quoted with its line number. */
 export interface ReplyQuote {
   n: number;
